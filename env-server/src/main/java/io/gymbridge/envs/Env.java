@@ -1,0 +1,43 @@
+package io.gymbridge.envs;
+
+import io.gymbridge.v1.Space;
+import io.gymbridge.v1.Value;
+import java.nio.ByteBuffer;
+import java.util.Map;
+
+/**
+ * One environment with gymnasium.Env's semantics, shaped for batching: observations are written
+ * into a caller-owned slot ({@link Transition#obs()}) so a vector session steps many envs into one
+ * buffer without copies.
+ *
+ * <p>The Java envs here have array spaces (Box, Discrete, MultiDiscrete, MultiBinary); an
+ * observation or action is the little-endian bytes of one element of its space. Not thread-safe:
+ * one thread at a time per env.
+ */
+public interface Env extends AutoCloseable {
+  Space observationSpace();
+
+  Space actionSpace();
+
+  /**
+   * gymnasium's {@code env.reset(seed=seed, options=options)}: {@code seed == null} continues the
+   * env's RNG (drawing OS entropy the first time). Writes the first observation and the info into
+   * {@code out}; leaves reward and flags alone.
+   *
+   * @throws io.gymbridge.codec.InvalidValueException for options the env does not take
+   */
+  void reset(Long seed, Map<String, Value> options, Transition out);
+
+  /**
+   * gymnasium's {@code env.step(action)}: {@code action} holds one element of the action space
+   * (already checked against it). Writes observation, reward, flags and info into {@code out}.
+   */
+  void step(ByteBuffer action, Transition out);
+
+  /** The current frame for render_mode "rgb_array". */
+  RgbFrame render();
+
+  /** Frees native resources; the default has none. */
+  @Override
+  default void close() {}
+}

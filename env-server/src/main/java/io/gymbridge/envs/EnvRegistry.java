@@ -1,0 +1,91 @@
+package io.gymbridge.envs;
+
+import io.gymbridge.envs.classic.CartPoleEnv;
+import io.gymbridge.envs.wrappers.OrderEnforcing;
+import io.gymbridge.envs.wrappers.TimeLimit;
+import io.gymbridge.v1.EnvSpec;
+import io.gymbridge.v1.Value;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The env ids a server offers, and {@link #make}: the bare env composed with Gymnasium's standard
+ * wrappers (OrderEnforcing, then TimeLimit when the spec has one), as gymnasium.make composes them.
+ */
+public final class EnvRegistry {
+  private final Map<String, EnvRegistration> registrations = new TreeMap<>();
+
+  /** The envs built into the Java server. */
+  public static EnvRegistry builtin() {
+    EnvRegistry r = new EnvRegistry();
+    Map<String, Value> cartPoleKwargs =
+        Map.of("sutton_barto_reward", Value.newBuilder().setBoolValue(false).build());
+    String cartPole =
+        "Balance a pole on a cart by pushing it left or right; bit-for-bit Gymnasium 1.3.0 CartPole.";
+    r.register(
+        new EnvRegistration(
+            "CartPole-v1", cartPole, CartPoleEnv::fromKwargs, cartPoleKwargs, 500, 475.0, false,
+            List.of("rgb_array"), 50));
+    r.register(
+        new EnvRegistration(
+            "CartPole-v0", cartPole, CartPoleEnv::fromKwargs, cartPoleKwargs, 200, 195.0, false,
+            List.of("rgb_array"), 50));
+    return r;
+  }
+
+  public void register(EnvRegistration registration) {
+    if (registrations.putIfAbsent(registration.id(), registration) != null) {
+      throw new IllegalArgumentException("env id registered twice: " + registration.id());
+    }
+  }
+
+  public Optional<EnvRegistration> find(String id) {
+    return Optional.ofNullable(registrations.get(id));
+  }
+
+  /** Every registration, sorted by id. */
+  public Collection<EnvRegistration> all() {
+    return registrations.values();
+  }
+
+  /**
+   * Builds one env: {@code TimeLimit(OrderEnforcing(env))}, the time limit being {@code
+   * maxEpisodeSteps} when given, else the registration's.
+   *
+   * @throws io.gymbridge.codec.InvalidValueException for kwargs the env does not take
+   */
+  public static Env make(EnvRegistration reg, Map<String, Value> kwargs, Integer maxEpisodeSteps) {
+    Env env = reg.factory().apply(new Args("kwargs of " + reg.id(), kwargs, reg.kwargNames()));
+    env = new OrderEnforcing(env);
+    Integer limit = maxEpisodeSteps != null ? maxEpisodeSteps : reg.maxEpisodeSteps();
+    return limit == null ? env : new TimeLimit(env, limit);
+  }
+
+  /** The spec of {@code env}, made from {@code reg} with {@code kwargs} and time limit applied. */
+  public static EnvSpec spec(
+      EnvRegistration reg, Env env, Map<String, Value> kwargs, Integer maxEpisodeSteps) {
+    Map<String, Value> effective = new TreeMap<>(reg.kwargs());
+    effective.putAll(kwargs);
+    EnvSpec.Builder b =
+        EnvSpec.newBuilder()
+            .setId(reg.id())
+            .setObservationSpace(env.observationSpace())
+            .setActionSpace(env.actionSpace())
+            .setNondeterministic(reg.nondeterministic())
+            .addAllRenderModes(reg.renderModes())
+            .setRenderFps(reg.renderFps())
+            .putAllKwargs(effective)
+            .setDescription(reg.description());
+    Integer limit = maxEpisodeSteps != null ? maxEpisodeSteps : reg.maxEpisodeSteps();
+    if (limit != null) {
+      b.setMaxEpisodeSteps(limit);
+    }
+    if (reg.rewardThreshold() != null) {
+      b.setRewardThreshold(reg.rewardThreshold());
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,193 @@
+package io.gymbridge.vector;
+
+import io.gymbridge.codec.Spaces;
+import io.gymbridge.envs.Env;
+import io.gymbridge.envs.Transition;
+import io.gymbridge.v1.Space;
+import io.gymbridge.v1.Value;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * N envs stepped as one, with Gymnasium 1.x's SyncVectorEnv semantics: batched observations in
+ * one buffer, per-env seeds, and the autoreset mode chosen at construction.
+ *
+ * <p>Observations of env i live at bytes [i * obsBytes, (i + 1) * obsBytes) of {@link
+ * #observations()}, which every reset and step overwrites in place. Not thread-safe.
+ */
+public final class VectorEnv implements AutoCloseable {
+  private final List<Env> envs;
+  private final AutoresetMode mode;
+  private final Space observationSpace;
+  private final Space actionSpace;
+  private final int obsBytes;
+  private final int actionBytes;
+  private final byte[] observations;
+  private final Transition[] transitions;
+  private final double[] rewards;
+  private final boolean[] terminated;
+  private final boolean[] truncated;
+  /** NEXT_STEP: env i ended on the previous step and resets on this one. */
+  private final boolean[] autoresetPending;
+  /** SAME_STEP: the final observation and info of envs that ended in the last step. */
+  private final List<FinalStep> finals = new ArrayList<>();
+
+  /** The last observation and info of an episode that ended in SAME_STEP mode. */
+  public record FinalStep(int env, byte[] observation, Map<String, Value> info) {}
+
+  public VectorEnv(List<Env> envs, AutoresetMode mode) {
+    if (envs.isEmpty()) {
+      throw new IllegalArgumentException("a vector env needs at least one env");
+    }
+    this.envs = List.copyOf(envs);
+    this.mode = mode;
+    this.observationSpace = envs.get(0).observationSpace();
+    this.actionSpace = envs.get(0).actionSpace();
+    this.obsBytes = Spaces.elementBytes(observationSpace);
+    this.actionBytes = Spaces.elementBytes(actionSpace);
+    int n = envs.size();
+    this.observations = new byte[Math.multiplyExact(n, obsBytes)];
+    this.transitions = new Transition[n];
+    for (int i = 0; i < n; i++) {
+      transitions[i] = new Transition(observations, i * obsBytes, obsBytes);
+    }
+    this.rewards = new double[n];
+    this.terminated = new boolean[n];
+    this.truncated = new boolean[n];
+    this.autoresetPending = new boolean[n];
+  }
+
+  public int numEnvs() {
+    return envs.size();
+  }
+
+  public AutoresetMode mode() {
+    return mode;
+  }
+
+  public Space observationSpace() {
+    return observationSpace;
+  }
+
+  public Space actionSpace() {
+    return actionSpace;
+  }
+
+  public int observationBytes() {
+    return obsBytes;
+  }
+
+  /**
+   * Resets the envs whose {@code mask} entry is true (all when mask is null). {@code seeds[i]} is
+   * env i's seed or null to continue its RNG; {@code seeds} itself may be null (no seeds).
+   */
+  public void reset(Long[] seeds, Map<String, Value> options, boolean[] mask) {
+    for (int i = 0; i < envs.size(); i++) {
+      if (mask != null && !mask[i]) {
+        transitions[i].info().clear();
+        continue;
+      }
+      Transition t = transitions[i];
+      t.clear();
+      envs.get(i).reset(seeds == null ? null : seeds[i], options, t);
+      rewards[i] = 0.0;
+      terminated[i] = false;
+      truncated[i] = false;
+      autoresetPending[i] = false;
+    }
+    finals.clear();
+  }
+
+  /** Steps every env with its slice of {@code actions} (little-endian, one element per env). */
+  public void step(ByteBuffer actions) {
+    finals.clear();
+    ByteBuffer le = actions.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < envs.size(); i++) {
+      Env env = envs.get(i);
+      Transition t = transitions[i];
+      t.clear();
+      if (mode == AutoresetMode.NEXT_STEP && autoresetPending[i]) {
+        env.reset(null, Map.of(), t);
+      } else {
+        env.step(le.slice(i * actionBytes, actionBytes).order(ByteOrder.LITTLE_ENDIAN), t);
+      }
+      boolean ended = t.terminated() || t.truncated();
+      if (mode == AutoresetMode.SAME_STEP && ended) {
+        byte[] last = Arrays.copyOfRange(observations, i * obsBytes, (i + 1) * obsBytes);
+        finals.add(new FinalStep(i, last, new LinkedHashMap<>(t.info())));
+        double reward = t.reward();
+        boolean term = t.terminated();
+        boolean trunc = t.truncated();
+        t.clear();
+        env.reset(null, Map.of(), t);
+        t.setReward(reward);
+        t.setTerminated(term);
+        t.setTruncated(trunc);
+      }
+      rewards[i] = t.reward();
+      terminated[i] = t.terminated();
+      truncated[i] = t.truncated();
+      autoresetPending[i] = ended;
+    }
+  }
+
+  /** The batched observation buffer, [numEnvs * observationBytes], overwritten by each call. */
+  public byte[] observations() {
+    return observations;
+  }
+
+  public double[] rewards() {
+    return rewards;
+  }
+
+  public boolean[] terminated() {
+    return terminated;
+  }
+
+  public boolean[] truncated() {
+    return truncated;
+  }
+
+  /** Env i's info from the last reset or step (empty when it was not reset by a masked reset). */
+  public Map<String, Value> info(int i) {
+    return transitions[i].info();
+  }
+
+  /** SAME_STEP mode: the episodes that ended in the last step, by ascending env index. */
+  public List<FinalStep> finals() {
+    return finals;
+  }
+
+  /** Render every env; see {@link Env#render()}. */
+  public List<io.gymbridge.envs.RgbFrame> render() {
+    List<io.gymbridge.envs.RgbFrame> frames = new ArrayList<>(envs.size());
+    for (Env env : envs) {
+      frames.add(env.render());
+    }
+    return frames;
+  }
+
+  @Override
+  public void close() {
+    RuntimeException first = null;
+    for (Env env : envs) {
+      try {
+        env.close();
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = new IllegalStateException("closing an env failed", e);
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}
