@@ -2,6 +2,7 @@ package io.gymbridge.vector;
 
 import io.gymbridge.codec.Spaces;
 import io.gymbridge.envs.Env;
+import io.gymbridge.envs.ResetNeededException;
 import io.gymbridge.envs.Transition;
 import io.gymbridge.v1.Space;
 import io.gymbridge.v1.Value;
@@ -34,6 +35,8 @@ public final class VectorEnv implements AutoCloseable {
   private final boolean[] truncated;
   /** NEXT_STEP: env i ended on the previous step and resets on this one. */
   private final boolean[] autoresetPending;
+  /** Env i has been reset at least once (a vector step needs every env reset). */
+  private final boolean[] everReset;
   /** SAME_STEP: the final observation and info of envs that ended in the last step. */
   private final List<FinalStep> finals = new ArrayList<>();
 
@@ -60,6 +63,7 @@ public final class VectorEnv implements AutoCloseable {
     this.terminated = new boolean[n];
     this.truncated = new boolean[n];
     this.autoresetPending = new boolean[n];
+    this.everReset = new boolean[n];
   }
 
   public int numEnvs() {
@@ -99,12 +103,20 @@ public final class VectorEnv implements AutoCloseable {
       terminated[i] = false;
       truncated[i] = false;
       autoresetPending[i] = false;
+      everReset[i] = true;
     }
     finals.clear();
   }
 
   /** Steps every env with its slice of {@code actions} (little-endian, one element per env). */
   public void step(ByteBuffer actions) {
+    // Check before touching any env, so a refused step leaves every env as it was.
+    for (int i = 0; i < everReset.length; i++) {
+      if (!everReset[i]) {
+        throw new ResetNeededException(
+            "env " + i + " has never been reset: call Reset (without a reset_mask that skips it) before Step");
+      }
+    }
     finals.clear();
     ByteBuffer le = actions.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < envs.size(); i++) {

@@ -1,0 +1,115 @@
+package io.gymbridge.server;
+
+import io.gymbridge.envs.EnvRegistry;
+import io.gymbridge.v1.EnvServiceGrpc;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lifecycle only, as grpc-java's RouteGuideServer: wires the env service, health and reflection
+ * into a server built by the caller (a Netty port in production, in-process in tests), starts it,
+ * and stops it in order: health NOT_SERVING, drain calls for the grace period, cancel the rest,
+ * then close every session.
+ */
+public final class EnvServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EnvServer.class);
+
+  private final ServerConfig config;
+  private final Server server;
+  private final SessionRegistry sessions;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final ExecutorService executor;
+
+  public EnvServer(ServerBuilder<?> builder, EnvRegistry envs, ServerConfig config) {
+    this.config = config;
+    this.sessions = new SessionRegistry(envs, config);
+    this.executor = handlerExecutor(config.threads());
+    ServerServiceDefinition service =
+        ServerInterceptors.intercept(new EnvService(envs, sessions, config));
+    builder
+        .executor(executor)
+        .maxInboundMessageSize(config.maxMessageBytes())
+        .addService(service)
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance());
+    if (config.token() != null) {
+      builder.intercept(new BearerTokenInterceptor(config.token()));
+    }
+    this.server = builder.build();
+  }
+
+  /**
+   * Handler threads: a fixed, named pool. Streams hold no thread between messages, so long-lived
+   * streams cannot exhaust it; the queue is unbounded because gRPC must never have a callback
+   * rejected (it would drop a message), and its length is bounded by flow control in practice.
+   */
+  private static ExecutorService handlerExecutor(int threads) {
+    AtomicInteger n = new AtomicInteger();
+    return new ThreadPoolExecutor(
+        threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+        r -> {
+          Thread t = new Thread(r, "gymbridge-handler-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  public EnvServer start() throws IOException {
+    server.start();
+    health.setStatus("", ServingStatus.SERVING);
+    health.setStatus(EnvServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    log.info("gymbridge env-server listening on {} (max sessions {}, max envs/session {}, "
+            + "max message {} bytes, idle timeout {} s, {} handler threads{})",
+        server.getListenSockets(), config.maxSessions(), config.maxEnvsPerSession(),
+        config.maxMessageBytes(), config.idleTimeout().toSeconds(), config.threads(),
+        config.token() != null ? ", bearer token required" : "");
+    return this;
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    return server.getPort();
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /** Graceful stop; see the class doc for the order. Safe to call more than once. */
+  @Override
+  public void close() {
+    if (server.isTerminated()) {
+      return;
+    }
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      long graceMs = config.shutdownGrace().toMillis();
+      if (!server.awaitTermination(graceMs, TimeUnit.MILLISECONDS)) {
+        log.warn("calls still running after {} ms; cancelling them", graceMs);
+        server.shutdownNow();
+        server.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    } finally {
+      sessions.close();
+      executor.shutdownNow();
+      log.info("gymbridge env-server stopped");
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package io.gymbridge.server;
+
+import io.gymbridge.envs.EnvRegistration;
+import io.gymbridge.envs.EnvRegistry;
+import io.gymbridge.v1.CloseRequest;
+import io.gymbridge.v1.CloseResponse;
+import io.gymbridge.v1.EnvServiceGrpc;
+import io.gymbridge.v1.GetServerInfoRequest;
+import io.gymbridge.v1.GetServerInfoResponse;
+import io.gymbridge.v1.ListEnvsRequest;
+import io.gymbridge.v1.ListEnvsResponse;
+import io.gymbridge.v1.MakeRequest;
+import io.gymbridge.v1.MakeResponse;
+import io.gymbridge.v1.RenderRequest;
+import io.gymbridge.v1.RenderResponse;
+import io.gymbridge.v1.ResetRequest;
+import io.gymbridge.v1.ResetResponse;
+import io.gymbridge.v1.ServerLimits;
+import io.gymbridge.v1.StepRequest;
+import io.gymbridge.v1.StepResponse;
+import io.gymbridge.v1.StreamRequest;
+import io.gymbridge.v1.StreamResponse;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** The gymbridge.v1 EnvService: each RPC is a thin call into the session registry. */
+final class EnvService extends EnvServiceGrpc.EnvServiceImplBase {
+  static final String PROTOCOL = "gymbridge.v1";
+  static final int PROTOCOL_REVISION = 1;
+  static final String SERVER_NAME = "gymbridge-env-server";
+  static final List<String> CAPABILITIES =
+      List.of(
+          "stream",
+          "render:rgb_array",
+          "autoreset:next_step",
+          "autoreset:same_step",
+          "autoreset:disabled",
+          "reset_mask");
+
+  private final EnvRegistry envs;
+  private final SessionRegistry sessions;
+  private final ServerConfig config;
+  /** Specs under default kwargs, made once per id: making an env can be costly (ROM loads). */
+  private final java.util.concurrent.ConcurrentHashMap<String, io.gymbridge.v1.EnvSpec> defaultSpecs =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  EnvService(EnvRegistry envs, SessionRegistry sessions, ServerConfig config) {
+    this.envs = envs;
+    this.sessions = sessions;
+    this.config = config;
+  }
+
+  @Override
+  public void getServerInfo(
+      GetServerInfoRequest request, StreamObserver<GetServerInfoResponse> out) {
+    unary(out, "GetServerInfo", this::serverInfo);
+  }
+
+  @Override
+  public void listEnvs(ListEnvsRequest request, StreamObserver<ListEnvsResponse> out) {
+    unary(out, "ListEnvs", this::listEnvs);
+  }
+
+  @Override
+  public void make(MakeRequest request, StreamObserver<MakeResponse> out) {
+    unary(out, "Make", () -> sessions.make(request));
+  }
+
+  @Override
+  public void reset(ResetRequest request, StreamObserver<ResetResponse> out) {
+    unary(out, "Reset", () -> sessions.get(request.getSessionId()).reset(request));
+  }
+
+  @Override
+  public void step(StepRequest request, StreamObserver<StepResponse> out) {
+    unary(out, "Step", () -> sessions.get(request.getSessionId()).step(request));
+  }
+
+  @Override
+  public void render(RenderRequest request, StreamObserver<RenderResponse> out) {
+    unary(out, "Render", () -> sessions.get(request.getSessionId()).render());
+  }
+
+  @Override
+  public void close(CloseRequest request, StreamObserver<CloseResponse> out) {
+    unary(
+        out,
+        "Close",
+        () -> {
+          sessions.close(request.getSessionId(), "client asked");
+          return CloseResponse.getDefaultInstance();
+        });
+  }
+
+  @Override
+  public StreamObserver<StreamRequest> stream(StreamObserver<StreamResponse> out) {
+    return new SessionStream(sessions, out);
+  }
+
+  private GetServerInfoResponse serverInfo() {
+    String version = EnvService.class.getPackage().getImplementationVersion();
+    return GetServerInfoResponse.newBuilder()
+        .setProtocol(PROTOCOL)
+        .setProtocolRevision(PROTOCOL_REVISION)
+        .setServerName(SERVER_NAME)
+        .setServerVersion(version == null ? "dev" : version)
+        .addAllCapabilities(CAPABILITIES)
+        .setLimits(
+            ServerLimits.newBuilder()
+                .setMaxSessions(config.maxSessions())
+                .setMaxEnvsPerSession(config.maxEnvsPerSession())
+                .setMaxMessageBytes(config.maxMessageBytes())
+                .setIdleTimeoutSeconds(config.idleTimeout().toSeconds()))
+        .build();
+  }
+
+  private ListEnvsResponse listEnvs() {
+    ListEnvsResponse.Builder b = ListEnvsResponse.newBuilder();
+    for (EnvRegistration reg : envs.all()) {
+      b.addEnvs(defaultSpecs.computeIfAbsent(reg.id(), id -> defaultSpec(reg)));
+    }
+    return b.build();
+  }
+
+  private static io.gymbridge.v1.EnvSpec defaultSpec(EnvRegistration reg) {
+    try (var env = EnvRegistry.make(reg, java.util.Map.of(), null)) {
+      return EnvRegistry.spec(reg, env, java.util.Map.of(), null);
+    }
+  }
+
+  private static <T> void unary(StreamObserver<T> out, String rpc, Supplier<T> handler) {
+    T response;
+    try {
+      response = handler.get();
+    } catch (Throwable t) {
+      out.onError(StatusMapping.toStatus(t, rpc));
+      return;
+    }
+    out.onNext(response);
+    out.onCompleted();
+  }
+}

@@ -1,0 +1,247 @@
+package io.gymbridge.server;
+
+import com.google.protobuf.ByteString;
+import io.gymbridge.codec.SpaceMembership;
+import io.gymbridge.codec.Spaces;
+import io.gymbridge.codec.Tensors;
+import io.gymbridge.envs.RgbFrame;
+import io.gymbridge.v1.DType;
+import io.gymbridge.v1.EnvSpec;
+import io.gymbridge.v1.OptionalSeed;
+import io.gymbridge.v1.RenderResponse;
+import io.gymbridge.v1.ResetRequest;
+import io.gymbridge.v1.ResetResponse;
+import io.gymbridge.v1.StepRequest;
+import io.gymbridge.v1.StepResponse;
+import io.gymbridge.v1.Tensor;
+import io.gymbridge.v1.Value;
+import io.gymbridge.v1.ValueMap;
+import io.gymbridge.vector.VectorEnv;
+import io.grpc.Status;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One client's vector env behind a session id: decodes requests, runs them on the {@link
+ * VectorEnv} and encodes the batched results. Calls on one session are serialized by its lock;
+ * different sessions run in parallel.
+ */
+final class Session {
+  private final String id;
+  private final EnvSpec spec;
+  private final VectorEnv env;
+  private final String renderMode;
+  private final int maxMessageBytes;
+  private final long[] obsShape;
+  private final List<Long> obsShapeList;
+  private final DType obsDtype;
+  private volatile long lastUsedNanos = System.nanoTime();
+  private boolean closed;
+
+  Session(String id, EnvSpec spec, VectorEnv env, String renderMode, int maxMessageBytes) {
+    this.id = id;
+    this.spec = spec;
+    this.env = env;
+    this.renderMode = renderMode;
+    this.maxMessageBytes = maxMessageBytes;
+    long[] single = Spaces.shape(env.observationSpace());
+    this.obsShape = new long[single.length + 1];
+    obsShape[0] = env.numEnvs();
+    System.arraycopy(single, 0, obsShape, 1, single.length);
+    this.obsShapeList = java.util.Arrays.stream(obsShape).boxed().toList();
+    this.obsDtype = Spaces.dtype(env.observationSpace());
+  }
+
+  String id() {
+    return id;
+  }
+
+  EnvSpec spec() {
+    return spec;
+  }
+
+  int numEnvs() {
+    return env.numEnvs();
+  }
+
+  long lastUsedNanos() {
+    return lastUsedNanos;
+  }
+
+  synchronized ResetResponse reset(ResetRequest request) {
+    touch();
+    int n = env.numEnvs();
+    Long[] seeds = seeds(request, n);
+    boolean[] mask = null;
+    if (request.getResetMaskCount() > 0) {
+      if (request.getResetMaskCount() != n) {
+        throw Status.INVALID_ARGUMENT
+            .withDescription("reset_mask: expected " + n + " flags (one per env) or none, got "
+                + request.getResetMaskCount())
+            .asRuntimeException();
+      }
+      mask = new boolean[n];
+      for (int i = 0; i < n; i++) {
+        mask[i] = request.getResetMask(i);
+      }
+    }
+    env.reset(seeds, request.getOptionsMap(), mask);
+    ResetResponse.Builder b = ResetResponse.newBuilder().setObservation(observation());
+    addInfos(b::addInfos);
+    return b.build();
+  }
+
+  synchronized StepResponse step(StepRequest request) {
+    touch();
+    int n = env.numEnvs();
+    SpaceMembership.checkBatch(env.actionSpace(), request.getAction(), n, "action");
+    env.step(Tensors.buffer(request.getAction().getTensor()));
+
+    StepResponse.Builder b = StepResponse.newBuilder().setObservation(observation());
+    double[] rewards = env.rewards();
+    boolean[] terminated = env.terminated();
+    boolean[] truncated = env.truncated();
+    for (int i = 0; i < n; i++) {
+      b.addRewards(rewards[i]);
+      b.addTerminated(terminated[i]);
+      b.addTruncated(truncated[i]);
+    }
+    addInfos(b::addInfos);
+    List<VectorEnv.FinalStep> finals = env.finals();
+    if (!finals.isEmpty()) {
+      int obsBytes = env.observationBytes();
+      byte[] data = new byte[finals.size() * obsBytes];
+      boolean anyInfo = false;
+      for (int k = 0; k < finals.size(); k++) {
+        VectorEnv.FinalStep f = finals.get(k);
+        b.addFinalEnvIndices(f.env());
+        System.arraycopy(f.observation(), 0, data, k * obsBytes, obsBytes);
+        anyInfo |= !f.info().isEmpty();
+      }
+      long[] shape = obsShape.clone();
+      shape[0] = finals.size();
+      b.setFinalObservation(Value.newBuilder().setTensor(Tensors.wrap(obsDtype, shape, data)));
+      if (anyInfo) {
+        for (VectorEnv.FinalStep f : finals) {
+          b.addFinalInfos(ValueMap.newBuilder().putAllEntries(f.info()));
+        }
+      }
+    }
+    return b.build();
+  }
+
+  synchronized RenderResponse render() {
+    touch();
+    if (!"rgb_array".equals(renderMode)) {
+      throw Status.FAILED_PRECONDITION
+          .withDescription("session " + id + " was made with render_mode '" + renderMode
+              + "': make it with render_mode \"rgb_array\" to render")
+          .asRuntimeException();
+    }
+    List<RgbFrame> frames = env.render();
+    RgbFrame first = frames.get(0);
+    long bytes = (long) frames.size() * first.rgb().length;
+    if (bytes > maxMessageBytes - 1024) {
+      throw Status.RESOURCE_EXHAUSTED
+          .withDescription("render of " + frames.size() + " frames is " + bytes
+              + " bytes, over the server's max message size of " + maxMessageBytes
+              + " bytes: render a smaller session or raise --max-message-bytes")
+          .asRuntimeException();
+    }
+    byte[] data = new byte[Math.toIntExact(bytes)];
+    for (int i = 0; i < frames.size(); i++) {
+      System.arraycopy(frames.get(i).rgb(), 0, data, i * first.rgb().length, first.rgb().length);
+    }
+    Tensor t = Tensors.wrap(DType.DTYPE_UINT8,
+        new long[] {frames.size(), first.height(), first.width(), 3}, data);
+    return RenderResponse.newBuilder().setFrames(t).build();
+  }
+
+  /** Closes the envs; later calls answer NOT_FOUND through the registry. Idempotent. */
+  synchronized void close() {
+    if (!closed) {
+      closed = true;
+      env.close();
+    }
+  }
+
+  synchronized boolean isClosed() {
+    return closed;
+  }
+
+  private void touch() {
+    if (closed) {
+      throw Status.NOT_FOUND
+          .withDescription("session " + id + " is closed")
+          .asRuntimeException();
+    }
+    lastUsedNanos = System.nanoTime();
+  }
+
+  private Value observation() {
+    Tensor t =
+        Tensor.newBuilder()
+            .setDtype(obsDtype)
+            .addAllShape(obsShapeList)
+            .setData(ByteString.copyFrom(env.observations()))
+            .build();
+    return Value.newBuilder().setTensor(t).build();
+  }
+
+  private void addInfos(java.util.function.Consumer<ValueMap> sink) {
+    int n = env.numEnvs();
+    boolean any = false;
+    for (int i = 0; i < n && !any; i++) {
+      any = !env.info(i).isEmpty();
+    }
+    if (any) {
+      for (int i = 0; i < n; i++) {
+        Map<String, Value> info = env.info(i);
+        sink.accept(ValueMap.newBuilder().putAllEntries(info).build());
+      }
+    }
+  }
+
+  private static Long[] seeds(ResetRequest request, int n) {
+    switch (request.getSeedingCase()) {
+      case SEED -> {
+        long base = request.getSeed();
+        if (base < 0 || base > Long.MAX_VALUE - n) {
+          throw Status.INVALID_ARGUMENT
+              .withDescription("seed: expected an integer in [0, " + (Long.MAX_VALUE - n)
+                  + "] (env i gets seed + i), got " + base)
+              .asRuntimeException();
+        }
+        Long[] seeds = new Long[n];
+        for (int i = 0; i < n; i++) {
+          seeds[i] = base + i;
+        }
+        return seeds;
+      }
+      case SEEDS -> {
+        List<OptionalSeed> list = request.getSeeds().getSeedsList();
+        if (list.size() != n) {
+          throw Status.INVALID_ARGUMENT
+              .withDescription("seeds: expected " + n + " entries (one per env), got " + list.size())
+              .asRuntimeException();
+        }
+        Long[] seeds = new Long[n];
+        for (int i = 0; i < n; i++) {
+          if (list.get(i).hasSeed()) {
+            long s = list.get(i).getSeed();
+            if (s < 0) {
+              throw Status.INVALID_ARGUMENT
+                  .withDescription("seeds[" + i + "]: expected an integer >= 0, got " + s)
+                  .asRuntimeException();
+            }
+            seeds[i] = s;
+          }
+        }
+        return seeds;
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package io.gymbridge.server;
+
+import io.gymbridge.envs.Env;
+import io.gymbridge.envs.EnvRegistration;
+import io.gymbridge.envs.EnvRegistry;
+import io.gymbridge.v1.AutoresetMode;
+import io.gymbridge.v1.EnvSpec;
+import io.gymbridge.v1.MakeRequest;
+import io.gymbridge.v1.MakeResponse;
+import io.gymbridge.codec.Spaces;
+import io.gymbridge.vector.VectorEnv;
+import io.grpc.Status;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The open sessions of a server: creates them within the limits, finds them by id, and closes
+ * those whose client went quiet for longer than the idle timeout (a vanished client must not hold
+ * envs forever).
+ */
+final class SessionRegistry implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
+  private static final SecureRandom ID_RANDOM = new SecureRandom();
+
+  private final EnvRegistry envs;
+  private final ServerConfig config;
+  private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService reaper;
+  /** One permit per session that may still be opened (--max-sessions). */
+  private final Semaphore slots;
+
+  SessionRegistry(EnvRegistry envs, ServerConfig config) {
+    this.envs = envs;
+    this.config = config;
+    this.slots = new Semaphore(config.maxSessions());
+    this.reaper =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "gymbridge-session-reaper");
+              t.setDaemon(true);
+              return t;
+            });
+    long periodMs = Math.max(50, Math.min(config.idleTimeout().toMillis() / 4, 10_000));
+    reaper.scheduleWithFixedDelay(this::closeIdle, periodMs, periodMs, TimeUnit.MILLISECONDS);
+  }
+
+  MakeResponse make(MakeRequest request) {
+    EnvRegistration reg =
+        envs.find(request.getEnvId())
+            .orElseThrow(
+                () ->
+                    Status.NOT_FOUND
+                        .withDescription("env_id: unknown env '" + request.getEnvId()
+                            + "'; this server has " + envs.all().stream().map(EnvRegistration::id).toList())
+                        .asRuntimeException());
+    int numEnvs = request.getNumEnvs() == 0 ? 1 : request.getNumEnvs();
+    if (numEnvs < 0 || numEnvs > config.maxEnvsPerSession()) {
+      throw Status.RESOURCE_EXHAUSTED
+          .withDescription("num_envs: " + Integer.toUnsignedString(request.getNumEnvs())
+              + " is over this server's limit of " + config.maxEnvsPerSession()
+              + " envs per session (--max-envs-per-session)")
+          .asRuntimeException();
+    }
+    String renderMode = request.getRenderMode();
+    if (!renderMode.isEmpty() && !reg.renderModes().contains(renderMode)) {
+      throw Status.INVALID_ARGUMENT
+          .withDescription("render_mode: expected \"\" or one of " + reg.renderModes() + " for "
+              + reg.id() + ", got '" + renderMode + "'")
+          .asRuntimeException();
+    }
+    Integer maxSteps = request.hasMaxEpisodeSteps() ? request.getMaxEpisodeSteps() : null;
+    if (maxSteps != null && maxSteps <= 0) {
+      throw Status.INVALID_ARGUMENT
+          .withDescription("max_episode_steps: expected > 0, got " + maxSteps)
+          .asRuntimeException();
+    }
+    AutoresetMode wireMode =
+        request.getAutoresetMode() == AutoresetMode.AUTORESET_MODE_UNSPECIFIED
+            ? AutoresetMode.AUTORESET_MODE_NEXT_STEP
+            : request.getAutoresetMode();
+    io.gymbridge.vector.AutoresetMode mode =
+        switch (wireMode) {
+          case AUTORESET_MODE_NEXT_STEP -> io.gymbridge.vector.AutoresetMode.NEXT_STEP;
+          case AUTORESET_MODE_SAME_STEP -> io.gymbridge.vector.AutoresetMode.SAME_STEP;
+          case AUTORESET_MODE_DISABLED -> io.gymbridge.vector.AutoresetMode.DISABLED;
+          default ->
+              throw Status.INVALID_ARGUMENT
+                  .withDescription("autoreset_mode: expected NEXT_STEP, SAME_STEP or DISABLED, got "
+                      + request.getAutoresetModeValue())
+                  .asRuntimeException();
+        };
+
+    // Reserve a slot first and build the envs outside any lock: envs can be slow to load.
+    if (!slots.tryAcquire()) {
+      throw Status.RESOURCE_EXHAUSTED
+          .withDescription("this server already has " + sessions.size() + " of its "
+              + config.maxSessions() + " sessions open (--max-sessions); close sessions you no "
+              + "longer use, or retry later")
+          .asRuntimeException();
+    }
+    List<Env> made = new ArrayList<>(numEnvs);
+    try {
+      for (int i = 0; i < numEnvs; i++) {
+        made.add(EnvRegistry.make(reg, request.getKwargsMap(), maxSteps));
+      }
+      EnvSpec spec = EnvRegistry.spec(reg, made.get(0), request.getKwargsMap(), maxSteps);
+      long stepBytes = (long) numEnvs * Spaces.elementBytes(spec.getObservationSpace()) * 2;
+      if (stepBytes > config.maxMessageBytes() - 4096) {
+        throw Status.RESOURCE_EXHAUSTED
+            .withDescription(numEnvs + " envs of " + reg.id() + " need step responses of up to "
+                + stepBytes + " bytes, over the max message size of " + config.maxMessageBytes()
+                + " bytes (--max-message-bytes); use fewer envs per session")
+            .asRuntimeException();
+      }
+      VectorEnv vector = new VectorEnv(made, mode);
+      String id = newId();
+      sessions.put(id, new Session(id, spec, vector, renderMode, config.maxMessageBytes()));
+      log.info("session {} made: {} x{} autoreset={} kwargs={} (sessions open: {}/{})",
+          id, reg.id(), numEnvs, mode, request.getKwargsMap().keySet(), sessions.size(),
+          config.maxSessions());
+      return MakeResponse.newBuilder()
+          .setSessionId(id)
+          .setSpec(spec)
+          .setNumEnvs(numEnvs)
+          .setAutoresetMode(wireMode)
+          .build();
+    } catch (RuntimeException e) {
+      slots.release();
+      for (Env env : made) {
+        env.close();
+      }
+      throw e;
+    }
+  }
+
+  Session get(String id) {
+    Session s = sessions.get(id);
+    if (s == null) {
+      throw Status.NOT_FOUND
+          .withDescription("session_id: no open session '" + id
+              + "' (closed, timed out after " + config.idleTimeout().toSeconds()
+              + " s idle, or never made)")
+          .asRuntimeException();
+    }
+    return s;
+  }
+
+  void close(String id, String why) {
+    Session s = sessions.remove(id);
+    if (s == null) {
+      throw Status.NOT_FOUND
+          .withDescription("session_id: no open session '" + id + "'")
+          .asRuntimeException();
+    }
+    s.close();
+    slots.release();
+    log.info("session {} closed ({}); sessions open: {}", id, why, sessions.size());
+  }
+
+  /** Closes a session if it is still open; for stream teardown, where it may be gone already. */
+  void closeQuietly(String id, String why) {
+    Session s = sessions.remove(id);
+    if (s != null) {
+      s.close();
+      slots.release();
+      log.info("session {} closed ({}); sessions open: {}", id, why, sessions.size());
+    }
+  }
+
+  int size() {
+    return sessions.size();
+  }
+
+  private void closeIdle() {
+    long now = System.nanoTime();
+    long limit = config.idleTimeout().toNanos();
+    for (Session s : sessions.values()) {
+      if (now - s.lastUsedNanos() > limit) {
+        closeQuietly(s.id(), "idle for over " + format(config.idleTimeout()));
+      }
+    }
+  }
+
+  private static String format(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+
+  private static String newId() {
+    byte[] b = new byte[8];
+    ID_RANDOM.nextBytes(b);
+    return "s-" + HexFormat.of().formatHex(b);
+  }
+
+  /** Stops the reaper and closes every session (server shutdown). */
+  @Override
+  public void close() {
+    reaper.shutdownNow();
+    for (String id : List.copyOf(sessions.keySet())) {
+      closeQuietly(id, "server shutting down");
+    }
+  }
+}
