@@ -124,7 +124,7 @@ public final class EnvServerMain implements Callable<Integer> {
     return 0;
   }
 
-  static NettyServerBuilder nettyBuilder(ServerConfig config) throws IOException {
+  public static NettyServerBuilder nettyBuilder(ServerConfig config) throws IOException {
     ServerCredentials credentials =
         config.tlsCert() == null
             ? InsecureServerCredentials.create()
