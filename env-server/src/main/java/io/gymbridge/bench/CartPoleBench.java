@@ -1,8 +1,11 @@
 package io.gymbridge.bench;
 
 import com.google.protobuf.ByteString;
-import io.gymbridge.envs.EnvRegistry;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import io.gymbridge.envs.Env;
+import io.gymbridge.envs.EnvRegistry;
 import io.gymbridge.server.EnvServer;
 import io.gymbridge.server.EnvServerMain;
 import io.gymbridge.server.ServerConfig;
@@ -18,9 +21,6 @@ import io.gymbridge.v1.StreamResponse;
 import io.gymbridge.v1.Tensor;
 import io.gymbridge.v1.Value;
 import io.gymbridge.vector.VectorEnv;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.StreamObserver;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -37,19 +37,31 @@ import picocli.CommandLine.Option;
 
 /**
  * CartPole steps/s in-process and over gRPC loopback (unary and stream; 1, 64 and 256 envs),
- * printed as a table. The client is a plain blocking loop, as an agent would be: build the
- * action batch, send, wait for the observation.
+ * printed as a table. The client is a plain blocking loop, as an agent would be: build the action
+ * batch, send, wait for the observation.
  */
-@Command(name = "bench-cartpole", mixinStandardHelpOptions = true,
+@Command(
+    name = "bench-cartpole",
+    mixinStandardHelpOptions = true,
     description = "CartPole-v1 steps/s: in-process vs over gRPC loopback.")
 public final class CartPoleBench implements Callable<Integer> {
-  @Option(names = "--seconds", defaultValue = "3", description = "Measured seconds per case (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seconds",
+      defaultValue = "3",
+      description = "Measured seconds per case (default: ${DEFAULT-VALUE}).")
   double seconds;
 
-  @Option(names = "--warmup-seconds", defaultValue = "2", description = "Warm-up seconds per case (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup-seconds",
+      defaultValue = "2",
+      description = "Warm-up seconds per case (default: ${DEFAULT-VALUE}).")
   double warmupSeconds;
 
-  @Option(names = "--sizes", split = ",", defaultValue = "1,64,256", description = "num_envs values (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--sizes",
+      split = ",",
+      defaultValue = "1,64,256",
+      description = "num_envs values (default: ${DEFAULT-VALUE}).")
   List<Integer> sizes;
 
   public static void main(String[] args) {
@@ -59,11 +71,17 @@ public final class CartPoleBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ServerConfig config = ServerConfig.defaults();
-    try (EnvServer server = new EnvServer(EnvServerMain.nettyBuilder(config), EnvRegistry.builtin(), config).start()) {
-      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
-          .usePlaintext().directExecutor().build();
+    try (EnvServer server =
+        new EnvServer(EnvServerMain.nettyBuilder(config), EnvRegistry.builtin(), config).start()) {
+      ManagedChannel channel =
+          NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+              .usePlaintext()
+              .directExecutor()
+              .build();
       try {
-        System.out.printf("%-9s %-10s %14s %16s %12s%n", "num_envs", "path", "steps/s", "round trips/s", "us/step call");
+        System.out.printf(
+            "%-9s %-10s %14s %16s %12s%n",
+            "num_envs", "path", "steps/s", "round trips/s", "us/step call");
         for (int n : sizes) {
           report(n, "in-process", measure(new InProcess(n)), n);
           if (n == 1) {
@@ -79,7 +97,9 @@ public final class CartPoleBench implements Callable<Integer> {
   }
 
   private static void report(int n, String path, double roundTrips, int envs) {
-    System.out.printf("%-9d %-10s %,14.0f %,16.0f %12.2f%n", n, path, roundTrips * envs, roundTrips, 1e6 / roundTrips);
+    System.out.printf(
+        "%-9d %-10s %,14.0f %,16.0f %12.2f%n",
+        n, path, roundTrips * envs, roundTrips, 1e6 / roundTrips);
   }
 
   /** One batched step of n envs; returns nothing, the work is the point. */
@@ -131,8 +151,13 @@ public final class CartPoleBench implements Callable<Integer> {
 
     Value nextValue() {
       ByteBuffer b = nextBuffer();
-      return Value.newBuilder().setTensor(Tensor.newBuilder().setDtype(DType.DTYPE_INT64)
-          .addShape(n).setData(ByteString.copyFrom(b.array()))).build();
+      return Value.newBuilder()
+          .setTensor(
+              Tensor.newBuilder()
+                  .setDtype(DType.DTYPE_INT64)
+                  .addShape(n)
+                  .setData(ByteString.copyFrom(b.array())))
+          .build();
     }
   }
 
@@ -164,8 +189,13 @@ public final class CartPoleBench implements Callable<Integer> {
 
     Unary(ManagedChannel channel, int n) {
       stub = EnvServiceGrpc.newBlockingStub(channel);
-      MakeResponse made = stub.make(MakeRequest.newBuilder().setEnvId("CartPole-v1").setNumEnvs(n)
-          .setAutoresetMode(AutoresetMode.AUTORESET_MODE_NEXT_STEP).build());
+      MakeResponse made =
+          stub.make(
+              MakeRequest.newBuilder()
+                  .setEnvId("CartPole-v1")
+                  .setNumEnvs(n)
+                  .setAutoresetMode(AutoresetMode.AUTORESET_MODE_NEXT_STEP)
+                  .build());
       session = made.getSessionId();
       stub.reset(ResetRequest.newBuilder().setSessionId(session).setSeed(0).build());
       actions = new Actions(n);
@@ -174,7 +204,11 @@ public final class CartPoleBench implements Callable<Integer> {
     @Override
     public void step() {
       stub.withDeadlineAfter(10, TimeUnit.SECONDS)
-          .step(StepRequest.newBuilder().setSessionId(session).setAction(actions.nextValue()).build());
+          .step(
+              StepRequest.newBuilder()
+                  .setSessionId(session)
+                  .setAction(actions.nextValue())
+                  .build());
     }
 
     @Override
@@ -190,23 +224,36 @@ public final class CartPoleBench implements Callable<Integer> {
     private final Actions actions;
 
     Streamed(ManagedChannel channel, int n) throws InterruptedException {
-      requests = EnvServiceGrpc.newStub(channel).stream(new StreamObserver<>() {
-        @Override
-        public void onNext(StreamResponse value) {
-          responses.add(value);
-        }
+      requests =
+          EnvServiceGrpc.newStub(channel).stream(
+              new StreamObserver<>() {
+                @Override
+                public void onNext(StreamResponse value) {
+                  responses.add(value);
+                }
 
-        @Override
-        public void onError(Throwable t) {
-          t.printStackTrace();
-        }
+                @Override
+                public void onError(Throwable t) {
+                  t.printStackTrace();
+                }
 
-        @Override
-        public void onCompleted() {}
-      });
-      session = call(StreamRequest.newBuilder().setMake(MakeRequest.newBuilder().setEnvId("CartPole-v1")
-          .setNumEnvs(n).setAutoresetMode(AutoresetMode.AUTORESET_MODE_NEXT_STEP)).build()).getMake().getSessionId();
-      call(StreamRequest.newBuilder().setReset(ResetRequest.newBuilder().setSessionId(session).setSeed(0)).build());
+                @Override
+                public void onCompleted() {}
+              });
+      session =
+          call(StreamRequest.newBuilder()
+                  .setMake(
+                      MakeRequest.newBuilder()
+                          .setEnvId("CartPole-v1")
+                          .setNumEnvs(n)
+                          .setAutoresetMode(AutoresetMode.AUTORESET_MODE_NEXT_STEP))
+                  .build())
+              .getMake()
+              .getSessionId();
+      call(
+          StreamRequest.newBuilder()
+              .setReset(ResetRequest.newBuilder().setSessionId(session).setSeed(0))
+              .build());
       actions = new Actions(n);
     }
 
@@ -221,8 +268,11 @@ public final class CartPoleBench implements Callable<Integer> {
 
     @Override
     public void step() throws InterruptedException {
-      call(StreamRequest.newBuilder().setStep(StepRequest.newBuilder().setSessionId(session)
-          .setAction(actions.nextValue())).build());
+      call(
+          StreamRequest.newBuilder()
+              .setStep(
+                  StepRequest.newBuilder().setSessionId(session).setAction(actions.nextValue()))
+              .build());
     }
 
     @Override

@@ -7,8 +7,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads typed entries of a make-kwargs or reset-options map, with errors that name the map, the
- * key and the expected type. Unknown keys are rejected rather than ignored: a misspelt option that
+ * Reads typed entries of a make-kwargs or reset-options map, with errors that name the map, the key
+ * and the expected type. Unknown keys are rejected rather than ignored: a misspelt option that
  * silently does nothing costs a user far more than an error.
  */
 public final class Args {

@@ -27,12 +27,26 @@ public final class EnvRegistry {
         "Balance a pole on a cart by pushing it left or right; bit-for-bit Gymnasium 1.3.0 CartPole.";
     r.register(
         new EnvRegistration(
-            "CartPole-v1", cartPole, CartPoleEnv::fromKwargs, cartPoleKwargs, 500, 475.0, false,
-            List.of("rgb_array"), 50));
+            "CartPole-v1",
+            cartPole,
+            CartPoleEnv::fromKwargs,
+            cartPoleKwargs,
+            500,
+            475.0,
+            false,
+            List.of("rgb_array"),
+            50));
     r.register(
         new EnvRegistration(
-            "CartPole-v0", cartPole, CartPoleEnv::fromKwargs, cartPoleKwargs, 200, 195.0, false,
-            List.of("rgb_array"), 50));
+            "CartPole-v0",
+            cartPole,
+            CartPoleEnv::fromKwargs,
+            cartPoleKwargs,
+            200,
+            195.0,
+            false,
+            List.of("rgb_array"),
+            50));
     return r;
   }
 

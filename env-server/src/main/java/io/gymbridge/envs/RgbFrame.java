@@ -5,7 +5,14 @@ public record RgbFrame(int height, int width, byte[] rgb) {
   public RgbFrame {
     if (rgb.length != height * width * 3) {
       throw new IllegalArgumentException(
-          "frame " + height + "x" + width + " needs " + height * width * 3 + " bytes, got " + rgb.length);
+          "frame "
+              + height
+              + "x"
+              + width
+              + " needs "
+              + height * width * 3
+              + " bytes, got "
+              + rgb.length);
     }
   }
 }

@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * A small facade mirroring {@code numpy.random.Generator} over {@link Pcg64}: the scalar forms of
- * {@code random()}, {@code uniform(low, high)} and {@code integers(low, high)} with numpy's
- * default int64 dtype, following numpy/random/_generator.pyx, _bounded_integers.pyx.in and
+ * {@code random()}, {@code uniform(low, high)} and {@code integers(low, high)} with numpy's default
+ * int64 dtype, following numpy/random/_generator.pyx, _bounded_integers.pyx.in and
  * src/distributions/distributions.c.
  *
  * <p>{@link #fromSeed(long)} mirrors {@code gymnasium.utils.seeding.np_random(seed)}, so a Java
@@ -58,7 +58,9 @@ public final class NumpyGenerator {
     return new NumpyGenerator(SeedSequence.fromOsEntropy());
   }
 
-  /** The seed sequence's entropy: the {@code np_seed} that Gymnasium's {@code np_random} returns. */
+  /**
+   * The seed sequence's entropy: the {@code np_seed} that Gymnasium's {@code np_random} returns.
+   */
   public BigInteger seedEntropy() {
     return seedEntropy;
   }

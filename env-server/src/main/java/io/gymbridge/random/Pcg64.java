@@ -41,7 +41,9 @@ public final class Pcg64 {
     seed(val[0], val[1], val[2], val[3]);
   }
 
-  /** {@code PCG64(seed)} for a non-negative integer seed, i.e. {@code PCG64(SeedSequence(seed))}. */
+  /**
+   * {@code PCG64(seed)} for a non-negative integer seed, i.e. {@code PCG64(SeedSequence(seed))}.
+   */
   public Pcg64(long seed) {
     this(new SeedSequence(seed));
   }

@@ -5,9 +5,8 @@ import java.security.SecureRandom;
 import java.util.Objects;
 
 /**
- * Port of NumPy's {@code numpy.random.SeedSequence} (numpy/random/bit_generator.pyx), restricted
- * to a single non-negative integer entropy value, the default pool size of 4 and an empty spawn
- * key.
+ * Port of NumPy's {@code numpy.random.SeedSequence} (numpy/random/bit_generator.pyx), restricted to
+ * a single non-negative integer entropy value, the default pool size of 4 and an empty spawn key.
  *
  * <p>Gymnasium seeds every environment with {@code np.random.SeedSequence(seed)}; reproducing the
  * exact pool mixing and {@code generate_state} output here is what lets a Java environment draw the
@@ -27,6 +26,7 @@ public final class SeedSequence {
   private static final int MULT_B = 0x58f38ded;
   private static final int MIX_MULT_L = 0xca01f9dd;
   private static final int MIX_MULT_R = 0x4973f715;
+
   /** numpy: {@code XSHIFT = np.dtype(np.uint32).itemsize * 8 // 2}. */
   private static final int XSHIFT = 16;
 

@@ -31,8 +31,7 @@ final class BearerTokenInterceptor implements ServerInterceptor {
     }
     String given = headers.get(AUTHORIZATION);
     // Constant-time comparison: the token must not leak through response timing.
-    if (given == null
-        || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
+    if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
       call.close(
           Status.UNAUTHENTICATED.withDescription(
               given == null

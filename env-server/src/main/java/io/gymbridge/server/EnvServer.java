@@ -1,7 +1,5 @@
 package io.gymbridge.server;
 
-import io.gymbridge.envs.EnvRegistry;
-import io.gymbridge.v1.EnvServiceGrpc;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
@@ -9,6 +7,8 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.gymbridge.envs.EnvRegistry;
+import io.gymbridge.v1.EnvServiceGrpc;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -59,7 +59,11 @@ public final class EnvServer implements AutoCloseable {
   private static ExecutorService handlerExecutor(int threads) {
     AtomicInteger n = new AtomicInteger();
     return new ThreadPoolExecutor(
-        threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+        threads,
+        threads,
+        0,
+        TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(),
         r -> {
           Thread t = new Thread(r, "gymbridge-handler-" + n.incrementAndGet());
           t.setDaemon(true);
@@ -71,10 +75,15 @@ public final class EnvServer implements AutoCloseable {
     server.start();
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(EnvServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
-    log.info("gymbridge env-server listening on {} (max sessions {}, max envs/session {}, "
+    log.info(
+        "gymbridge env-server listening on {} (max sessions {}, max envs/session {}, "
             + "max message {} bytes, idle timeout {} s, {} handler threads{})",
-        server.getListenSockets(), config.maxSessions(), config.maxEnvsPerSession(),
-        config.maxMessageBytes(), config.idleTimeout().toSeconds(), config.threads(),
+        server.getListenSockets(),
+        config.maxSessions(),
+        config.maxEnvsPerSession(),
+        config.maxMessageBytes(),
+        config.idleTimeout().toSeconds(),
+        config.threads(),
         config.token() != null ? ", bearer token required" : "");
     return this;
   }

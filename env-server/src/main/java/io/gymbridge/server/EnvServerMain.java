@@ -1,10 +1,10 @@
 package io.gymbridge.server;
 
-import io.gymbridge.envs.EnvRegistry;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.gymbridge.envs.EnvRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -33,62 +33,94 @@ import picocli.CommandLine.Option;
 public final class EnvServerMain implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(EnvServerMain.class);
 
-  @Option(names = "--host", defaultValue = "${env:GYMBRIDGE_HOST:-127.0.0.1}",
-      description = "Address to bind [GYMBRIDGE_HOST] (default: ${DEFAULT-VALUE}; 0.0.0.0 for all "
-          + "interfaces, e.g. in a container).")
+  @Option(
+      names = "--host",
+      defaultValue = "${env:GYMBRIDGE_HOST:-127.0.0.1}",
+      description =
+          "Address to bind [GYMBRIDGE_HOST] (default: ${DEFAULT-VALUE}; 0.0.0.0 for all "
+              + "interfaces, e.g. in a container).")
   String host;
 
-  @Option(names = "--port", defaultValue = "${env:GYMBRIDGE_PORT:-50051}",
+  @Option(
+      names = "--port",
+      defaultValue = "${env:GYMBRIDGE_PORT:-50051}",
       description = "TCP port [GYMBRIDGE_PORT] (default: ${DEFAULT-VALUE}; 0 picks a free one).")
   int port;
 
-  @Option(names = "--max-sessions", defaultValue = "${env:GYMBRIDGE_MAX_SESSIONS:-256}",
-      description = "Sessions open at once, all clients together [GYMBRIDGE_MAX_SESSIONS] "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-sessions",
+      defaultValue = "${env:GYMBRIDGE_MAX_SESSIONS:-256}",
+      description =
+          "Sessions open at once, all clients together [GYMBRIDGE_MAX_SESSIONS] "
+              + "(default: ${DEFAULT-VALUE}).")
   int maxSessions;
 
-  @Option(names = "--max-envs-per-session",
+  @Option(
+      names = "--max-envs-per-session",
       defaultValue = "${env:GYMBRIDGE_MAX_ENVS_PER_SESSION:-1024}",
-      description = "Largest num_envs one Make may ask for [GYMBRIDGE_MAX_ENVS_PER_SESSION] "
-          + "(default: ${DEFAULT-VALUE}).")
+      description =
+          "Largest num_envs one Make may ask for [GYMBRIDGE_MAX_ENVS_PER_SESSION] "
+              + "(default: ${DEFAULT-VALUE}).")
   int maxEnvsPerSession;
 
-  @Option(names = "--max-message-bytes", defaultValue = "${env:GYMBRIDGE_MAX_MESSAGE_BYTES:-67108864}",
-      description = "Largest request or response message in bytes [GYMBRIDGE_MAX_MESSAGE_BYTES] "
-          + "(default: ${DEFAULT-VALUE} = 64 MiB; gRPC's own default is 4 MiB). Clients must allow "
-          + "as much on their side.")
+  @Option(
+      names = "--max-message-bytes",
+      defaultValue = "${env:GYMBRIDGE_MAX_MESSAGE_BYTES:-67108864}",
+      description =
+          "Largest request or response message in bytes [GYMBRIDGE_MAX_MESSAGE_BYTES] "
+              + "(default: ${DEFAULT-VALUE} = 64 MiB; gRPC's own default is 4 MiB). Clients must allow "
+              + "as much on their side.")
   int maxMessageBytes;
 
-  @Option(names = "--idle-timeout-seconds", defaultValue = "${env:GYMBRIDGE_IDLE_TIMEOUT_SECONDS:-300}",
-      description = "Close sessions untouched this many seconds [GYMBRIDGE_IDLE_TIMEOUT_SECONDS] "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--idle-timeout-seconds",
+      defaultValue = "${env:GYMBRIDGE_IDLE_TIMEOUT_SECONDS:-300}",
+      description =
+          "Close sessions untouched this many seconds [GYMBRIDGE_IDLE_TIMEOUT_SECONDS] "
+              + "(default: ${DEFAULT-VALUE}).")
   long idleTimeoutSeconds;
 
-  @Option(names = "--threads", defaultValue = "${env:GYMBRIDGE_THREADS:-0}",
-      description = "Handler threads that run env steps [GYMBRIDGE_THREADS] (default: 0 = the "
-          + "number of cores).")
+  @Option(
+      names = "--threads",
+      defaultValue = "${env:GYMBRIDGE_THREADS:-0}",
+      description =
+          "Handler threads that run env steps [GYMBRIDGE_THREADS] (default: 0 = the "
+              + "number of cores).")
   int threads;
 
-  @Option(names = "--keepalive-seconds", defaultValue = "${env:GYMBRIDGE_KEEPALIVE_SECONDS:-30}",
-      description = "Ping idle connections this often to detect dead peers "
-          + "[GYMBRIDGE_KEEPALIVE_SECONDS] (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--keepalive-seconds",
+      defaultValue = "${env:GYMBRIDGE_KEEPALIVE_SECONDS:-30}",
+      description =
+          "Ping idle connections this often to detect dead peers "
+              + "[GYMBRIDGE_KEEPALIVE_SECONDS] (default: ${DEFAULT-VALUE}).")
   long keepAliveSeconds;
 
-  @Option(names = "--shutdown-grace-seconds", defaultValue = "${env:GYMBRIDGE_SHUTDOWN_GRACE_SECONDS:-5}",
-      description = "On shutdown, wait this long for running calls before cancelling them "
-          + "[GYMBRIDGE_SHUTDOWN_GRACE_SECONDS] (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--shutdown-grace-seconds",
+      defaultValue = "${env:GYMBRIDGE_SHUTDOWN_GRACE_SECONDS:-5}",
+      description =
+          "On shutdown, wait this long for running calls before cancelling them "
+              + "[GYMBRIDGE_SHUTDOWN_GRACE_SECONDS] (default: ${DEFAULT-VALUE}).")
   long shutdownGraceSeconds;
 
-  @Option(names = "--token", defaultValue = "${env:GYMBRIDGE_TOKEN}",
-      description = "Require 'authorization: Bearer <token>' on every call but health checks "
-          + "[GYMBRIDGE_TOKEN] (default: none).")
+  @Option(
+      names = "--token",
+      defaultValue = "${env:GYMBRIDGE_TOKEN}",
+      description =
+          "Require 'authorization: Bearer <token>' on every call but health checks "
+              + "[GYMBRIDGE_TOKEN] (default: none).")
   String token;
 
-  @Option(names = "--tls-cert", defaultValue = "${env:GYMBRIDGE_TLS_CERT}",
+  @Option(
+      names = "--tls-cert",
+      defaultValue = "${env:GYMBRIDGE_TLS_CERT}",
       description = "PEM certificate chain; serves TLS with --tls-key [GYMBRIDGE_TLS_CERT].")
   Path tlsCert;
 
-  @Option(names = "--tls-key", defaultValue = "${env:GYMBRIDGE_TLS_KEY}",
+  @Option(
+      names = "--tls-key",
+      defaultValue = "${env:GYMBRIDGE_TLS_KEY}",
       description = "PEM private key for --tls-cert [GYMBRIDGE_TLS_KEY].")
   Path tlsKey;
 
@@ -98,11 +130,18 @@ public final class EnvServerMain implements Callable<Integer> {
 
   ServerConfig config() {
     return new ServerConfig(
-        host, port, maxSessions, maxEnvsPerSession, maxMessageBytes,
+        host,
+        port,
+        maxSessions,
+        maxEnvsPerSession,
+        maxMessageBytes,
         Duration.ofSeconds(idleTimeoutSeconds),
         threads == 0 ? Runtime.getRuntime().availableProcessors() : threads,
-        Duration.ofSeconds(keepAliveSeconds), Duration.ofSeconds(shutdownGraceSeconds),
-        token, tlsCert, tlsKey);
+        Duration.ofSeconds(keepAliveSeconds),
+        Duration.ofSeconds(shutdownGraceSeconds),
+        token,
+        tlsCert,
+        tlsKey);
   }
 
   @Override
@@ -115,8 +154,10 @@ public final class EnvServerMain implements Callable<Integer> {
     }
     EnvServer server = new EnvServer(nettyBuilder(config), EnvRegistry.builtin(), config);
     if (!InetAddress.getByName(config.host()).isLoopbackAddress() && config.token() == null) {
-      log.warn("listening on {} without a bearer token: anyone who can reach this port can run "
-          + "envs here (set --token, and --tls-cert/--tls-key, on shared networks)", config.host());
+      log.warn(
+          "listening on {} without a bearer token: anyone who can reach this port can run "
+              + "envs here (set --token, and --tls-cert/--tls-key, on shared networks)",
+          config.host());
     }
     server.start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "gymbridge-shutdown"));
@@ -129,7 +170,8 @@ public final class EnvServerMain implements Callable<Integer> {
         config.tlsCert() == null
             ? InsecureServerCredentials.create()
             : TlsServerCredentials.create(config.tlsCert().toFile(), config.tlsKey().toFile());
-    return NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()), credentials)
+    return NettyServerBuilder.forAddress(
+            new InetSocketAddress(config.host(), config.port()), credentials)
         .keepAliveTime(config.keepAlive().toSeconds(), TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
         // Let clients ping as often as every 5 s, so their keepalive finds a dead server quickly.
@@ -141,8 +183,14 @@ public final class EnvServerMain implements Callable<Integer> {
     @Override
     public String[] getVersion() {
       String v = EnvServerMain.class.getPackage().getImplementationVersion();
-      return new String[] {"gymbridge env-server " + (v == null ? "dev" : v) + ", protocol "
-          + EnvService.PROTOCOL + " revision " + EnvService.PROTOCOL_REVISION};
+      return new String[] {
+        "gymbridge env-server "
+            + (v == null ? "dev" : v)
+            + ", protocol "
+            + EnvService.PROTOCOL
+            + " revision "
+            + EnvService.PROTOCOL_REVISION
+      };
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.gymbridge.server;
 
+import io.grpc.stub.StreamObserver;
 import io.gymbridge.envs.EnvRegistration;
 import io.gymbridge.envs.EnvRegistry;
 import io.gymbridge.v1.CloseRequest;
@@ -20,7 +21,6 @@ import io.gymbridge.v1.StepRequest;
 import io.gymbridge.v1.StepResponse;
 import io.gymbridge.v1.StreamRequest;
 import io.gymbridge.v1.StreamResponse;
-import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -41,9 +41,10 @@ final class EnvService extends EnvServiceGrpc.EnvServiceImplBase {
   private final EnvRegistry envs;
   private final SessionRegistry sessions;
   private final ServerConfig config;
+
   /** Specs under default kwargs, made once per id: making an env can be costly (ROM loads). */
-  private final java.util.concurrent.ConcurrentHashMap<String, io.gymbridge.v1.EnvSpec> defaultSpecs =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, io.gymbridge.v1.EnvSpec>
+      defaultSpecs = new java.util.concurrent.ConcurrentHashMap<>();
 
   EnvService(EnvRegistry envs, SessionRegistry sessions, ServerConfig config) {
     this.envs = envs;

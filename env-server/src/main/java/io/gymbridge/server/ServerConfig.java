@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Every setting of the env-server, validated once at start and immutable after. Defaults and
- * units are documented on the command-line options ({@link EnvServerMain}).
+ * Every setting of the env-server, validated once at start and immutable after. Defaults and units
+ * are documented on the command-line options ({@link EnvServerMain}).
  *
  * @param host address to bind; loopback by default so an unauthenticated server is not exposed
  * @param port TCP port; 0 picks a free one (tests)
@@ -39,40 +39,98 @@ public record ServerConfig(
     require(maxSessions > 0, "max-sessions must be > 0, got " + maxSessions);
     require(maxEnvsPerSession > 0, "max-envs-per-session must be > 0, got " + maxEnvsPerSession);
     require(maxMessageBytes >= 1024, "max-message-bytes must be >= 1024, got " + maxMessageBytes);
-    require(!idleTimeout.isNegative() && !idleTimeout.isZero(), "idle-timeout must be > 0, got " + idleTimeout);
+    require(
+        !idleTimeout.isNegative() && !idleTimeout.isZero(),
+        "idle-timeout must be > 0, got " + idleTimeout);
     require(threads > 0, "threads must be > 0, got " + threads);
-    require(!keepAlive.isNegative() && !keepAlive.isZero(), "keepalive must be > 0, got " + keepAlive);
+    require(
+        !keepAlive.isNegative() && !keepAlive.isZero(), "keepalive must be > 0, got " + keepAlive);
     require(!shutdownGrace.isNegative(), "shutdown-grace must be >= 0, got " + shutdownGrace);
     require(token == null || !token.isBlank(), "token must not be blank");
-    require((tlsCert == null) == (tlsKey == null), "tls-cert and tls-key go together: give both or neither");
+    require(
+        (tlsCert == null) == (tlsKey == null),
+        "tls-cert and tls-key go together: give both or neither");
   }
 
   /** Defaults for tests: an ephemeral port on loopback. */
   public static ServerConfig defaults() {
     return new ServerConfig(
-        "127.0.0.1", 0, 256, 1024, 64 * 1024 * 1024, Duration.ofMinutes(5),
-        Math.max(2, Runtime.getRuntime().availableProcessors()), Duration.ofSeconds(30),
-        Duration.ofSeconds(5), null, null, null);
+        "127.0.0.1",
+        0,
+        256,
+        1024,
+        64 * 1024 * 1024,
+        Duration.ofMinutes(5),
+        Math.max(2, Runtime.getRuntime().availableProcessors()),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(5),
+        null,
+        null,
+        null);
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, maxSessions, maxEnvsPerSession, maxMessageBytes,
-        idleTimeout, threads, keepAlive, shutdownGrace, token, tlsCert, tlsKey);
+    return new ServerConfig(
+        host,
+        newPort,
+        maxSessions,
+        maxEnvsPerSession,
+        maxMessageBytes,
+        idleTimeout,
+        threads,
+        keepAlive,
+        shutdownGrace,
+        token,
+        tlsCert,
+        tlsKey);
   }
 
   public ServerConfig withLimits(int newMaxSessions, int newMaxEnvs, int newMaxMessageBytes) {
-    return new ServerConfig(host, port, newMaxSessions, newMaxEnvs, newMaxMessageBytes,
-        idleTimeout, threads, keepAlive, shutdownGrace, token, tlsCert, tlsKey);
+    return new ServerConfig(
+        host,
+        port,
+        newMaxSessions,
+        newMaxEnvs,
+        newMaxMessageBytes,
+        idleTimeout,
+        threads,
+        keepAlive,
+        shutdownGrace,
+        token,
+        tlsCert,
+        tlsKey);
   }
 
   public ServerConfig withIdleTimeout(Duration newIdleTimeout) {
-    return new ServerConfig(host, port, maxSessions, maxEnvsPerSession, maxMessageBytes,
-        newIdleTimeout, threads, keepAlive, shutdownGrace, token, tlsCert, tlsKey);
+    return new ServerConfig(
+        host,
+        port,
+        maxSessions,
+        maxEnvsPerSession,
+        maxMessageBytes,
+        newIdleTimeout,
+        threads,
+        keepAlive,
+        shutdownGrace,
+        token,
+        tlsCert,
+        tlsKey);
   }
 
   public ServerConfig withToken(String newToken) {
-    return new ServerConfig(host, port, maxSessions, maxEnvsPerSession, maxMessageBytes,
-        idleTimeout, threads, keepAlive, shutdownGrace, newToken, tlsCert, tlsKey);
+    return new ServerConfig(
+        host,
+        port,
+        maxSessions,
+        maxEnvsPerSession,
+        maxMessageBytes,
+        idleTimeout,
+        threads,
+        keepAlive,
+        shutdownGrace,
+        newToken,
+        tlsCert,
+        tlsKey);
   }
 
   private static void require(boolean ok, String message) {

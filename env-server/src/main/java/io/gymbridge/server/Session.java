@@ -1,6 +1,7 @@
 package io.gymbridge.server;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Status;
 import io.gymbridge.codec.SpaceMembership;
 import io.gymbridge.codec.Spaces;
 import io.gymbridge.codec.Tensors;
@@ -17,14 +18,13 @@ import io.gymbridge.v1.Tensor;
 import io.gymbridge.v1.Value;
 import io.gymbridge.v1.ValueMap;
 import io.gymbridge.vector.VectorEnv;
-import io.grpc.Status;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One client's vector env behind a session id: decodes requests, runs them on the {@link
- * VectorEnv} and encodes the batched results. Calls on one session are serialized by its lock;
- * different sessions run in parallel.
+ * One client's vector env behind a session id: decodes requests, runs them on the {@link VectorEnv}
+ * and encodes the batched results. Calls on one session are serialized by its lock; different
+ * sessions run in parallel.
  */
 final class Session {
   private final String id;
@@ -76,8 +76,11 @@ final class Session {
     if (request.getResetMaskCount() > 0) {
       if (request.getResetMaskCount() != n) {
         throw Status.INVALID_ARGUMENT
-            .withDescription("reset_mask: expected " + n + " flags (one per env) or none, got "
-                + request.getResetMaskCount())
+            .withDescription(
+                "reset_mask: expected "
+                    + n
+                    + " flags (one per env) or none, got "
+                    + request.getResetMaskCount())
             .asRuntimeException();
       }
       mask = new boolean[n];
@@ -134,8 +137,12 @@ final class Session {
     touch();
     if (!"rgb_array".equals(renderMode)) {
       throw Status.FAILED_PRECONDITION
-          .withDescription("session " + id + " was made with render_mode '" + renderMode
-              + "': make it with render_mode \"rgb_array\" to render")
+          .withDescription(
+              "session "
+                  + id
+                  + " was made with render_mode '"
+                  + renderMode
+                  + "': make it with render_mode \"rgb_array\" to render")
           .asRuntimeException();
     }
     List<RgbFrame> frames = env.render();
@@ -143,17 +150,23 @@ final class Session {
     long bytes = (long) frames.size() * first.rgb().length;
     if (bytes > maxMessageBytes - 1024) {
       throw Status.RESOURCE_EXHAUSTED
-          .withDescription("render of " + frames.size() + " frames is " + bytes
-              + " bytes, over the server's max message size of " + maxMessageBytes
-              + " bytes: render a smaller session or raise --max-message-bytes")
+          .withDescription(
+              "render of "
+                  + frames.size()
+                  + " frames is "
+                  + bytes
+                  + " bytes, over the server's max message size of "
+                  + maxMessageBytes
+                  + " bytes: render a smaller session or raise --max-message-bytes")
           .asRuntimeException();
     }
     byte[] data = new byte[Math.toIntExact(bytes)];
     for (int i = 0; i < frames.size(); i++) {
       System.arraycopy(frames.get(i).rgb(), 0, data, i * first.rgb().length, first.rgb().length);
     }
-    Tensor t = Tensors.wrap(DType.DTYPE_UINT8,
-        new long[] {frames.size(), first.height(), first.width(), 3}, data);
+    Tensor t =
+        Tensors.wrap(
+            DType.DTYPE_UINT8, new long[] {frames.size(), first.height(), first.width(), 3}, data);
     return RenderResponse.newBuilder().setFrames(t).build();
   }
 
@@ -171,9 +184,7 @@ final class Session {
 
   private void touch() {
     if (closed) {
-      throw Status.NOT_FOUND
-          .withDescription("session " + id + " is closed")
-          .asRuntimeException();
+      throw Status.NOT_FOUND.withDescription("session " + id + " is closed").asRuntimeException();
     }
     lastUsedNanos = System.nanoTime();
   }
@@ -208,8 +219,11 @@ final class Session {
         long base = request.getSeed();
         if (base < 0 || base > Long.MAX_VALUE - n) {
           throw Status.INVALID_ARGUMENT
-              .withDescription("seed: expected an integer in [0, " + (Long.MAX_VALUE - n)
-                  + "] (env i gets seed + i), got " + base)
+              .withDescription(
+                  "seed: expected an integer in [0, "
+                      + (Long.MAX_VALUE - n)
+                      + "] (env i gets seed + i), got "
+                      + base)
               .asRuntimeException();
         }
         Long[] seeds = new Long[n];
@@ -222,7 +236,8 @@ final class Session {
         List<OptionalSeed> list = request.getSeeds().getSeedsList();
         if (list.size() != n) {
           throw Status.INVALID_ARGUMENT
-              .withDescription("seeds: expected " + n + " entries (one per env), got " + list.size())
+              .withDescription(
+                  "seeds: expected " + n + " entries (one per env), got " + list.size())
               .asRuntimeException();
         }
         Long[] seeds = new Long[n];

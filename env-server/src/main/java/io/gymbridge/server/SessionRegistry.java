@@ -1,5 +1,7 @@
 package io.gymbridge.server;
 
+import io.grpc.Status;
+import io.gymbridge.codec.Spaces;
 import io.gymbridge.envs.Env;
 import io.gymbridge.envs.EnvRegistration;
 import io.gymbridge.envs.EnvRegistry;
@@ -7,9 +9,7 @@ import io.gymbridge.v1.AutoresetMode;
 import io.gymbridge.v1.EnvSpec;
 import io.gymbridge.v1.MakeRequest;
 import io.gymbridge.v1.MakeResponse;
-import io.gymbridge.codec.Spaces;
 import io.gymbridge.vector.VectorEnv;
-import io.grpc.Status;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,9 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The open sessions of a server: creates them within the limits, finds them by id, and closes
- * those whose client went quiet for longer than the idle timeout (a vanished client must not hold
- * envs forever).
+ * The open sessions of a server: creates them within the limits, finds them by id, and closes those
+ * whose client went quiet for longer than the idle timeout (a vanished client must not hold envs
+ * forever).
  */
 final class SessionRegistry implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
@@ -36,6 +36,7 @@ final class SessionRegistry implements AutoCloseable {
   private final ServerConfig config;
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
   private final ScheduledExecutorService reaper;
+
   /** One permit per session that may still be opened (--max-sessions). */
   private final Semaphore slots;
 
@@ -60,22 +61,34 @@ final class SessionRegistry implements AutoCloseable {
             .orElseThrow(
                 () ->
                     Status.NOT_FOUND
-                        .withDescription("env_id: unknown env '" + request.getEnvId()
-                            + "'; this server has " + envs.all().stream().map(EnvRegistration::id).toList())
+                        .withDescription(
+                            "env_id: unknown env '"
+                                + request.getEnvId()
+                                + "'; this server has "
+                                + envs.all().stream().map(EnvRegistration::id).toList())
                         .asRuntimeException());
     int numEnvs = request.getNumEnvs() == 0 ? 1 : request.getNumEnvs();
     if (numEnvs < 0 || numEnvs > config.maxEnvsPerSession()) {
       throw Status.RESOURCE_EXHAUSTED
-          .withDescription("num_envs: " + Integer.toUnsignedString(request.getNumEnvs())
-              + " is over this server's limit of " + config.maxEnvsPerSession()
-              + " envs per session (--max-envs-per-session)")
+          .withDescription(
+              "num_envs: "
+                  + Integer.toUnsignedString(request.getNumEnvs())
+                  + " is over this server's limit of "
+                  + config.maxEnvsPerSession()
+                  + " envs per session (--max-envs-per-session)")
           .asRuntimeException();
     }
     String renderMode = request.getRenderMode();
     if (!renderMode.isEmpty() && !reg.renderModes().contains(renderMode)) {
       throw Status.INVALID_ARGUMENT
-          .withDescription("render_mode: expected \"\" or one of " + reg.renderModes() + " for "
-              + reg.id() + ", got '" + renderMode + "'")
+          .withDescription(
+              "render_mode: expected \"\" or one of "
+                  + reg.renderModes()
+                  + " for "
+                  + reg.id()
+                  + ", got '"
+                  + renderMode
+                  + "'")
           .asRuntimeException();
     }
     Integer maxSteps = request.hasMaxEpisodeSteps() ? request.getMaxEpisodeSteps() : null;
@@ -95,17 +108,22 @@ final class SessionRegistry implements AutoCloseable {
           case AUTORESET_MODE_DISABLED -> io.gymbridge.vector.AutoresetMode.DISABLED;
           default ->
               throw Status.INVALID_ARGUMENT
-                  .withDescription("autoreset_mode: expected NEXT_STEP, SAME_STEP or DISABLED, got "
-                      + request.getAutoresetModeValue())
+                  .withDescription(
+                      "autoreset_mode: expected NEXT_STEP, SAME_STEP or DISABLED, got "
+                          + request.getAutoresetModeValue())
                   .asRuntimeException();
         };
 
     // Reserve a slot first and build the envs outside any lock: envs can be slow to load.
     if (!slots.tryAcquire()) {
       throw Status.RESOURCE_EXHAUSTED
-          .withDescription("this server already has " + sessions.size() + " of its "
-              + config.maxSessions() + " sessions open (--max-sessions); close sessions you no "
-              + "longer use, or retry later")
+          .withDescription(
+              "this server already has "
+                  + sessions.size()
+                  + " of its "
+                  + config.maxSessions()
+                  + " sessions open (--max-sessions); close sessions you no "
+                  + "longer use, or retry later")
           .asRuntimeException();
     }
     List<Env> made = new ArrayList<>(numEnvs);
@@ -117,16 +135,28 @@ final class SessionRegistry implements AutoCloseable {
       long stepBytes = (long) numEnvs * Spaces.elementBytes(spec.getObservationSpace()) * 2;
       if (stepBytes > config.maxMessageBytes() - 4096) {
         throw Status.RESOURCE_EXHAUSTED
-            .withDescription(numEnvs + " envs of " + reg.id() + " need step responses of up to "
-                + stepBytes + " bytes, over the max message size of " + config.maxMessageBytes()
-                + " bytes (--max-message-bytes); use fewer envs per session")
+            .withDescription(
+                numEnvs
+                    + " envs of "
+                    + reg.id()
+                    + " need step responses of up to "
+                    + stepBytes
+                    + " bytes, over the max message size of "
+                    + config.maxMessageBytes()
+                    + " bytes (--max-message-bytes); use fewer envs per session")
             .asRuntimeException();
       }
       VectorEnv vector = new VectorEnv(made, mode);
       String id = newId();
       sessions.put(id, new Session(id, spec, vector, renderMode, config.maxMessageBytes()));
-      log.info("session {} made: {} x{} autoreset={} kwargs={} (sessions open: {}/{})",
-          id, reg.id(), numEnvs, mode, request.getKwargsMap().keySet(), sessions.size(),
+      log.info(
+          "session {} made: {} x{} autoreset={} kwargs={} (sessions open: {}/{})",
+          id,
+          reg.id(),
+          numEnvs,
+          mode,
+          request.getKwargsMap().keySet(),
+          sessions.size(),
           config.maxSessions());
       return MakeResponse.newBuilder()
           .setSessionId(id)
@@ -147,9 +177,12 @@ final class SessionRegistry implements AutoCloseable {
     Session s = sessions.get(id);
     if (s == null) {
       throw Status.NOT_FOUND
-          .withDescription("session_id: no open session '" + id
-              + "' (closed, timed out after " + config.idleTimeout().toSeconds()
-              + " s idle, or never made)")
+          .withDescription(
+              "session_id: no open session '"
+                  + id
+                  + "' (closed, timed out after "
+                  + config.idleTimeout().toSeconds()
+                  + " s idle, or never made)")
           .asRuntimeException();
     }
     return s;

@@ -1,12 +1,12 @@
 package io.gymbridge.server;
 
-import io.gymbridge.v1.CloseResponse;
-import io.gymbridge.v1.StreamRequest;
-import io.gymbridge.v1.StreamResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.gymbridge.v1.CloseResponse;
+import io.gymbridge.v1.StreamRequest;
+import io.gymbridge.v1.StreamResponse;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -20,8 +20,10 @@ import java.util.Set;
 final class SessionStream implements StreamObserver<StreamRequest> {
   private final SessionRegistry sessions;
   private final ServerCallStreamObserver<StreamResponse> out;
+
   /** Sessions made on this stream; grpc serializes the callbacks that touch it. */
   private final Set<String> owned = new LinkedHashSet<>();
+
   private boolean wantNext;
 
   SessionStream(SessionRegistry sessions, StreamObserver<StreamResponse> out) {
@@ -58,8 +60,10 @@ final class SessionStream implements StreamObserver<StreamRequest> {
           owned.add(made.getSessionId());
           b.setMake(made);
         }
-        case RESET -> b.setReset(sessions.get(request.getReset().getSessionId()).reset(request.getReset()));
-        case STEP -> b.setStep(sessions.get(request.getStep().getSessionId()).step(request.getStep()));
+        case RESET ->
+            b.setReset(sessions.get(request.getReset().getSessionId()).reset(request.getReset()));
+        case STEP ->
+            b.setStep(sessions.get(request.getStep().getSessionId()).step(request.getStep()));
         case RENDER -> b.setRender(sessions.get(request.getRender().getSessionId()).render());
         case CLOSE -> {
           String id = request.getClose().getSessionId();

@@ -1,9 +1,9 @@
 package io.gymbridge.server;
 
-import io.gymbridge.codec.InvalidValueException;
-import io.gymbridge.envs.ResetNeededException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.gymbridge.codec.InvalidValueException;
+import io.gymbridge.envs.ResetNeededException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +31,8 @@ final class StatusMapping {
     }
     log.error("{} failed inside the server", rpc, t);
     return Status.INTERNAL
-        .withDescription(rpc + " failed inside the server (" + t + "); this is a bug, please report it")
+        .withDescription(
+            rpc + " failed inside the server (" + t + "); this is a bug, please report it")
         .withCause(t)
         .asRuntimeException();
   }

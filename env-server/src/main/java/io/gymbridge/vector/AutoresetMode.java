@@ -1,6 +1,8 @@
 package io.gymbridge.vector;
 
-/** Gymnasium 1.x's AutoresetMode; see the contract's AutoresetMode for the exact meaning of each. */
+/**
+ * Gymnasium 1.x's AutoresetMode; see the contract's AutoresetMode for the exact meaning of each.
+ */
 public enum AutoresetMode {
   NEXT_STEP,
   SAME_STEP,

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * N envs stepped as one, with Gymnasium 1.x's SyncVectorEnv semantics: batched observations in
- * one buffer, per-env seeds, and the autoreset mode chosen at construction.
+ * N envs stepped as one, with Gymnasium 1.x's SyncVectorEnv semantics: batched observations in one
+ * buffer, per-env seeds, and the autoreset mode chosen at construction.
  *
  * <p>Observations of env i live at bytes [i * obsBytes, (i + 1) * obsBytes) of {@link
  * #observations()}, which every reset and step overwrites in place. Not thread-safe.
@@ -33,10 +33,13 @@ public final class VectorEnv implements AutoCloseable {
   private final double[] rewards;
   private final boolean[] terminated;
   private final boolean[] truncated;
+
   /** NEXT_STEP: env i ended on the previous step and resets on this one. */
   private final boolean[] autoresetPending;
+
   /** Env i has been reset at least once (a vector step needs every env reset). */
   private final boolean[] everReset;
+
   /** SAME_STEP: the final observation and info of envs that ended in the last step. */
   private final List<FinalStep> finals = new ArrayList<>();
 
@@ -114,7 +117,9 @@ public final class VectorEnv implements AutoCloseable {
     for (int i = 0; i < everReset.length; i++) {
       if (!everReset[i]) {
         throw new ResetNeededException(
-            "env " + i + " has never been reset: call Reset (without a reset_mask that skips it) before Step");
+            "env "
+                + i
+                + " has never been reset: call Reset (without a reset_mask that skips it) before Step");
       }
     }
     finals.clear();

@@ -44,9 +44,7 @@ class NumpyGeneratorPropertyTest {
 
   @Property(tries = 500)
   boolean integersStayInHalfOpenRange(
-      @ForAll @IntRange(min = 0, max = 1000) int seed,
-      @ForAll long low,
-      @ForAll long high) {
+      @ForAll @IntRange(min = 0, max = 1000) int seed, @ForAll long low, @ForAll long high) {
     Assume.that(low < high);
     NumpyGenerator g = NumpyGenerator.fromSeed(seed);
     for (int i = 0; i < 20; i++) {

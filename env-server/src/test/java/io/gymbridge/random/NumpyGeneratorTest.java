@@ -18,7 +18,10 @@ class NumpyGeneratorTest {
   @Test
   void randomMatchesNumpyBitForBit() {
     double[] expected = {
-      0x1.400c8353e3ca9p-1, 0x1.cb5f9b795e4cdp-1, 0x1.8d26acbf2815fp-1, 0x1.cd396d5eab510p-3,
+      0x1.400c8353e3ca9p-1,
+      0x1.cb5f9b795e4cdp-1,
+      0x1.8d26acbf2815fp-1,
+      0x1.cd396d5eab510p-3,
       0x1.335eca6438dd4p-2,
     };
     NumpyGenerator g = NumpyGenerator.fromSeed(7);

@@ -10,9 +10,12 @@ import org.junit.jupiter.api.Test;
 
 class SeedSequenceTest {
 
-  private static final BigInteger TWO_POW_32_PLUS_5 = BigInteger.ONE.shiftLeft(32).add(BigInteger.valueOf(5));
-  private static final BigInteger TWO_POW_64_PLUS_3 = BigInteger.ONE.shiftLeft(64).add(BigInteger.valueOf(3));
-  private static final BigInteger TWO_POW_128_PLUS_7 = BigInteger.ONE.shiftLeft(128).add(BigInteger.valueOf(7));
+  private static final BigInteger TWO_POW_32_PLUS_5 =
+      BigInteger.ONE.shiftLeft(32).add(BigInteger.valueOf(5));
+  private static final BigInteger TWO_POW_64_PLUS_3 =
+      BigInteger.ONE.shiftLeft(64).add(BigInteger.valueOf(3));
+  private static final BigInteger TWO_POW_128_PLUS_7 =
+      BigInteger.ONE.shiftLeft(128).add(BigInteger.valueOf(7));
 
   /*
    * Regenerate with numpy 2.x:
@@ -24,24 +27,48 @@ class SeedSequenceTest {
    *       print(s, ", ".join("0x%016xL" % int(x) for x in ss.generate_state(4, np.uint64)))
    */
   private static final Object[][] GOLDEN = {
-    {BigInteger.valueOf(0),
+    {
+      BigInteger.valueOf(0),
       new int[] {0xb0f478be, 0xdb2cd7e7, 0x2c71ba49, 0xabf4641a},
-      new long[] {0xdb2cd7e7b0f478beL, 0xabf4641a2c71ba49L, 0x20c6ed6d9d7b8d41L, 0x2c4099de223c39d4L}},
-    {BigInteger.valueOf(1),
+      new long[] {
+        0xdb2cd7e7b0f478beL, 0xabf4641a2c71ba49L, 0x20c6ed6d9d7b8d41L, 0x2c4099de223c39d4L
+      }
+    },
+    {
+      BigInteger.valueOf(1),
       new int[] {0x6d6791ff, 0x672d8ee5, 0x4eb1072c, 0x8ae19ca1},
-      new long[] {0x672d8ee56d6791ffL, 0x8ae19ca14eb1072cL, 0x4915796d1322fc4aL, 0xd0cc2bdcaba049bdL}},
-    {BigInteger.valueOf(12345),
+      new long[] {
+        0x672d8ee56d6791ffL, 0x8ae19ca14eb1072cL, 0x4915796d1322fc4aL, 0xd0cc2bdcaba049bdL
+      }
+    },
+    {
+      BigInteger.valueOf(12345),
       new int[] {0xa03d837c, 0xb5ae6482, 0xfa1f7a2f, 0xbbe2996f},
-      new long[] {0xb5ae6482a03d837cL, 0xbbe2996ffa1f7a2fL, 0x64e39a9f37158f94L, 0x3ebb0f96a013fd73L}},
-    {TWO_POW_32_PLUS_5,
+      new long[] {
+        0xb5ae6482a03d837cL, 0xbbe2996ffa1f7a2fL, 0x64e39a9f37158f94L, 0x3ebb0f96a013fd73L
+      }
+    },
+    {
+      TWO_POW_32_PLUS_5,
       new int[] {0xe249d9ac, 0xf9c15bd6, 0x36320ed7, 0xb2021b40},
-      new long[] {0xf9c15bd6e249d9acL, 0xb2021b4036320ed7L, 0x9388b47fe6dcf739L, 0x5eeba8d9ad6439e1L}},
-    {TWO_POW_64_PLUS_3,
+      new long[] {
+        0xf9c15bd6e249d9acL, 0xb2021b4036320ed7L, 0x9388b47fe6dcf739L, 0x5eeba8d9ad6439e1L
+      }
+    },
+    {
+      TWO_POW_64_PLUS_3,
       new int[] {0xd55232de, 0x86bba298, 0x6a49aef2, 0xa38c2f46},
-      new long[] {0x86bba298d55232deL, 0xa38c2f466a49aef2L, 0xdb3e92bd8a291c55L, 0x2887141d330d5416L}},
-    {TWO_POW_128_PLUS_7,
+      new long[] {
+        0x86bba298d55232deL, 0xa38c2f466a49aef2L, 0xdb3e92bd8a291c55L, 0x2887141d330d5416L
+      }
+    },
+    {
+      TWO_POW_128_PLUS_7,
       new int[] {0xd7b54d03, 0x3819da2e, 0x10e1c57c, 0xfaed8d38},
-      new long[] {0x3819da2ed7b54d03L, 0xfaed8d3810e1c57cL, 0x0ade8f094f719bb7L, 0x9cab805ecce4c2f9L}},
+      new long[] {
+        0x3819da2ed7b54d03L, 0xfaed8d3810e1c57cL, 0x0ade8f094f719bb7L, 0x9cab805ecce4c2f9L
+      }
+    },
   };
 
   @Test

@@ -17,7 +17,9 @@ public final class DTypes {
     };
   }
 
-  /** The numpy name ("float32", "uint8", "bool"...), as error messages and Python clients use it. */
+  /**
+   * The numpy name ("float32", "uint8", "bool"...), as error messages and Python clients use it.
+   */
   public static String numpyName(DType dtype) {
     return switch (dtype) {
       case DTYPE_BOOL -> "bool";

@@ -13,13 +13,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks that values belong to a space, as {@code space.contains(x)} does in Gymnasium, but
- * throws an {@link InvalidValueException} that names the offending env and element instead of
- * answering false, so a client learns what to fix.
+ * Checks that values belong to a space, as {@code space.contains(x)} does in Gymnasium, but throws
+ * an {@link InvalidValueException} that names the offending env and element instead of answering
+ * false, so a client learns what to fix.
  *
  * <p>Batched checks follow Gymnasium's batch_space: a batch of n elements of an array space is one
- * tensor of shape [n, *shape]; a Tuple batch is a list of batches; a Dict batch a map of batches;
- * a Text batch a list of n strings.
+ * tensor of shape [n, *shape]; a Tuple batch is a list of batches; a Dict batch a map of batches; a
+ * Text batch a list of n strings.
  */
 public final class SpaceMembership {
   private SpaceMembership() {}
@@ -103,8 +103,7 @@ public final class SpaceMembership {
           field, "a list for " + Spaces.describe(space) + ", got " + kindOf(v));
     }
     if (v.getList().getItemsCount() != size) {
-      throw new InvalidValueException(
-          field, size + " items, got " + v.getList().getItemsCount());
+      throw new InvalidValueException(field, size + " items, got " + v.getList().getItemsCount());
     }
     return v.getList().getItemsList();
   }
@@ -162,17 +161,25 @@ public final class SpaceMembership {
         long v = data.getLong(i * 8);
         long start = space.getDiscrete().getStart();
         if (v < start || v - start >= space.getDiscrete().getN()) {
-          return v + " is outside " + Spaces.describe(space) + " (valid: " + start + ".." + (start + space.getDiscrete().getN() - 1) + ")";
+          return v
+              + " is outside "
+              + Spaces.describe(space)
+              + " (valid: "
+              + start
+              + ".."
+              + (start + space.getDiscrete().getN() - 1)
+              + ")";
         }
         return null;
       }
       case MULTI_DISCRETE -> {
         long v = Tensors.getLong(data, dtype, i);
         ByteBuffer nvec = Tensors.buffer(space.getMultiDiscrete().getNvec());
-        long start = space.getMultiDiscrete().hasStart()
-            && space.getMultiDiscrete().getStart().getData().size() > 0
-            ? Tensors.getLong(Tensors.buffer(space.getMultiDiscrete().getStart()), dtype, j)
-            : 0;
+        long start =
+            space.getMultiDiscrete().hasStart()
+                    && space.getMultiDiscrete().getStart().getData().size() > 0
+                ? Tensors.getLong(Tensors.buffer(space.getMultiDiscrete().getStart()), dtype, j)
+                : 0;
         long nj = Tensors.getLong(nvec, dtype, j);
         if (v < start || v - start >= nj) {
           return "element " + j + " = " + v + " is outside " + start + ".." + (start + nj - 1);
@@ -192,15 +199,18 @@ public final class SpaceMembership {
           double l = Tensors.getDouble(lo, dtype, j);
           double h = Tensors.getDouble(hi, dtype, j);
           // Written so that NaN fails, as numpy's (x >= low) & (x <= high) does.
-          return v >= l && v <= h ? null : "element " + j + " = " + v + " is outside [" + l + ", " + h + "]";
+          return v >= l && v <= h
+              ? null
+              : "element " + j + " = " + v + " is outside [" + l + ", " + h + "]";
         }
         long v = Tensors.getLong(data, dtype, i);
         long l = Tensors.getLong(lo, dtype, j);
         long h = Tensors.getLong(hi, dtype, j);
         boolean unsigned64 = dtype == DType.DTYPE_UINT64;
-        boolean inside = unsigned64
-            ? Long.compareUnsigned(v, l) >= 0 && Long.compareUnsigned(v, h) <= 0
-            : v >= l && v <= h;
+        boolean inside =
+            unsigned64
+                ? Long.compareUnsigned(v, l) >= 0 && Long.compareUnsigned(v, h) <= 0
+                : v >= l && v <= h;
         return inside ? null : "element " + j + " = " + v + " is outside [" + l + ", " + h + "]";
       }
       default -> throw new IllegalStateException("not an array space: " + space.getKindCase());
@@ -215,7 +225,8 @@ public final class SpaceMembership {
     int len = s.codePointCount(0, s.length());
     if (len < text.getMinLength() || len > text.getMaxLength()) {
       throw new InvalidValueException(
-          field, "a length in [" + text.getMinLength() + ", " + text.getMaxLength() + "], got " + len);
+          field,
+          "a length in [" + text.getMinLength() + ", " + text.getMaxLength() + "], got " + len);
     }
     s.codePoints()
         .filter(c -> text.getCharset().indexOf(c) < 0)
@@ -223,7 +234,8 @@ public final class SpaceMembership {
         .ifPresent(
             c -> {
               throw new InvalidValueException(
-                  field, "characters from the space's charset, got '" + Character.toString(c) + "'");
+                  field,
+                  "characters from the space's charset, got '" + Character.toString(c) + "'");
             });
   }
 }

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds {@link Space} messages the way gymnasium.spaces constructs them, and answers the
- * questions servers and clients ask of a space: its element dtype and shape, and its printable
- * form for error messages.
+ * Builds {@link Space} messages the way gymnasium.spaces constructs them, and answers the questions
+ * servers and clients ask of a space: its element dtype and shape, and its printable form for error
+ * messages.
  */
 public final class Spaces {
   private Spaces() {}
@@ -148,7 +148,11 @@ public final class Spaces {
       case DISCRETE ->
           s.getDiscrete().getStart() == 0
               ? "Discrete(" + s.getDiscrete().getN() + ")"
-              : "Discrete(" + s.getDiscrete().getN() + ", start=" + s.getDiscrete().getStart() + ")";
+              : "Discrete("
+                  + s.getDiscrete().getN()
+                  + ", start="
+                  + s.getDiscrete().getStart()
+                  + ")";
       case MULTI_DISCRETE ->
           "MultiDiscrete(" + Arrays.toString(Tensors.toLongs(s.getMultiDiscrete().getNvec())) + ")";
       case MULTI_BINARY -> "MultiBinary(" + s.getMultiBinary().getShapeList() + ")";

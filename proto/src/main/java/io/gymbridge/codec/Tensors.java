@@ -71,7 +71,8 @@ public final class Tensors {
       for (int i = 0; i < d.size(); i++) {
         byte b = d.byteAt(i);
         if (b != 0 && b != 1) {
-          throw new InvalidValueException(field + ".data[" + i + "]", "a bool byte 0 or 1, got " + b);
+          throw new InvalidValueException(
+              field + ".data[" + i + "]", "a bool byte 0 or 1, got " + b);
         }
       }
     }

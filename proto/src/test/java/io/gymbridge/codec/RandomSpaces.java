@@ -17,8 +17,13 @@ import java.util.Random;
 /** Random spaces of every kind, samples inside them, and Gymnasium-style batching, for tests. */
 final class RandomSpaces {
   private static final DType[] BOX_DTYPES = {
-    DType.DTYPE_FLOAT32, DType.DTYPE_FLOAT64, DType.DTYPE_UINT8, DType.DTYPE_INT8,
-    DType.DTYPE_INT16, DType.DTYPE_INT32, DType.DTYPE_INT64
+    DType.DTYPE_FLOAT32,
+    DType.DTYPE_FLOAT64,
+    DType.DTYPE_UINT8,
+    DType.DTYPE_INT8,
+    DType.DTYPE_INT16,
+    DType.DTYPE_INT32,
+    DType.DTYPE_INT64
   };
 
   private RandomSpaces() {}
@@ -59,7 +64,10 @@ final class RandomSpaces {
 
   private static Space box(Random r) {
     DType dtype = BOX_DTYPES[r.nextInt(BOX_DTYPES.length)];
-    long[] shape = r.nextBoolean() ? new long[] {1 + r.nextInt(4)} : new long[] {1 + r.nextInt(3), 1 + r.nextInt(3)};
+    long[] shape =
+        r.nextBoolean()
+            ? new long[] {1 + r.nextInt(4)}
+            : new long[] {1 + r.nextInt(3), 1 + r.nextInt(3)};
     int n = (int) Tensors.elementCount(shape);
     ByteBuffer lo = le(n * DTypes.size(dtype));
     ByteBuffer hi = le(n * DTypes.size(dtype));
@@ -92,7 +100,9 @@ final class RandomSpaces {
       }
       case DICT -> {
         ValueMap.Builder m = ValueMap.newBuilder();
-        s.getDict().getEntriesList().forEach(e -> m.putEntries(e.getKey(), sample(e.getSpace(), r)));
+        s.getDict()
+            .getEntriesList()
+            .forEach(e -> m.putEntries(e.getKey(), sample(e.getSpace(), r)));
         return Value.newBuilder().setMap(m).build();
       }
       case TEXT -> {
@@ -112,7 +122,9 @@ final class RandomSpaces {
       case BOX -> {
         double lo = Tensors.getDouble(Tensors.buffer(s.getBox().getLow()), dtype, i);
         double hi = Tensors.getDouble(Tensors.buffer(s.getBox().getHigh()), dtype, i);
-        yield DTypes.isFloat(dtype) ? lo + (hi - lo) * r.nextDouble() : lo + r.nextInt((int) (hi - lo) + 1);
+        yield DTypes.isFloat(dtype)
+            ? lo + (hi - lo) * r.nextDouble()
+            : lo + r.nextInt((int) (hi - lo) + 1);
       }
       case DISCRETE -> s.getDiscrete().getStart() + r.nextInt((int) s.getDiscrete().getN());
       case MULTI_DISCRETE -> {
@@ -129,8 +141,11 @@ final class RandomSpaces {
     switch (s.getKindCase()) {
       case BOX, DISCRETE, MULTI_DISCRETE, MULTI_BINARY -> {
         Tensor first = items.get(0).getTensor();
-        Tensor.Builder b = Tensor.newBuilder().setDtype(first.getDtype()).addShape(items.size())
-            .addAllShape(first.getShapeList());
+        Tensor.Builder b =
+            Tensor.newBuilder()
+                .setDtype(first.getDtype())
+                .addShape(items.size())
+                .addAllShape(first.getShapeList());
         com.google.protobuf.ByteString data = com.google.protobuf.ByteString.EMPTY;
         for (Value v : items) {
           data = data.concat(v.getTensor().getData());
@@ -141,14 +156,26 @@ final class RandomSpaces {
         ValueList.Builder l = ValueList.newBuilder();
         for (int k = 0; k < s.getTuple().getSpacesCount(); k++) {
           int kk = k;
-          l.addItems(batch(s.getTuple().getSpaces(k), items.stream().map(v -> v.getList().getItems(kk)).toList()));
+          l.addItems(
+              batch(
+                  s.getTuple().getSpaces(k),
+                  items.stream().map(v -> v.getList().getItems(kk)).toList()));
         }
         return Value.newBuilder().setList(l).build();
       }
       case DICT -> {
         ValueMap.Builder m = ValueMap.newBuilder();
-        s.getDict().getEntriesList().forEach(e -> m.putEntries(e.getKey(),
-            batch(e.getSpace(), items.stream().map(v -> v.getMap().getEntriesOrThrow(e.getKey())).toList())));
+        s.getDict()
+            .getEntriesList()
+            .forEach(
+                e ->
+                    m.putEntries(
+                        e.getKey(),
+                        batch(
+                            e.getSpace(),
+                            items.stream()
+                                .map(v -> v.getMap().getEntriesOrThrow(e.getKey()))
+                                .toList())));
         return Value.newBuilder().setMap(m).build();
       }
       case TEXT -> {

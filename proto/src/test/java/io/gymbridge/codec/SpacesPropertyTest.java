@@ -49,8 +49,9 @@ class SpacesPropertyTest {
     if (inside) {
       assertDoesNotThrow(() -> SpaceMembership.checkBatch(s, value, 2, "action"));
     } else {
-      InvalidValueException e = assertThrows(InvalidValueException.class,
-          () -> SpaceMembership.checkBatch(s, value, 2, "action"));
+      InvalidValueException e =
+          assertThrows(
+              InvalidValueException.class, () -> SpaceMembership.checkBatch(s, value, 2, "action"));
       assertTrue(e.getMessage().startsWith("action[env "), e.getMessage());
     }
   }
@@ -58,36 +59,67 @@ class SpacesPropertyTest {
   @Test
   void boxRefusesNanAndOutOfBoundsNamingTheElement() {
     Space box = Spaces.boxFloat32(new float[] {-1, -1}, new float[] {1, 1}, 2);
-    Value nan = Value.newBuilder().setTensor(Tensors.ofFloat32(new float[] {0, Float.NaN}, 2)).build();
+    Value nan =
+        Value.newBuilder().setTensor(Tensors.ofFloat32(new float[] {0, Float.NaN}, 2)).build();
     Value big = Value.newBuilder().setTensor(Tensors.ofFloat32(new float[] {2, 0}, 2)).build();
-    assertTrue(assertThrows(InvalidValueException.class, () -> SpaceMembership.check(box, nan, "a"))
-        .getMessage().contains("element 1"));
-    assertTrue(assertThrows(InvalidValueException.class, () -> SpaceMembership.check(box, big, "a"))
-        .getMessage().contains("element 0 = 2.0 is outside [-1.0, 1.0]"));
+    assertTrue(
+        assertThrows(InvalidValueException.class, () -> SpaceMembership.check(box, nan, "a"))
+            .getMessage()
+            .contains("element 1"));
+    assertTrue(
+        assertThrows(InvalidValueException.class, () -> SpaceMembership.check(box, big, "a"))
+            .getMessage()
+            .contains("element 0 = 2.0 is outside [-1.0, 1.0]"));
   }
 
   @Test
   void wrongDtypeAndShapeNameExpectedAndActual() {
     Space d = Spaces.discrete(2);
-    Value int32 = Value.newBuilder().setTensor(Tensors.ofInts(io.gymbridge.v1.DType.DTYPE_INT32, new int[] {1}, 1)).build();
-    assertEquals("action.dtype: expected int64 for Discrete(2), got int32",
-        assertThrows(InvalidValueException.class, () -> SpaceMembership.checkBatch(d, int32, 1, "action")).getMessage());
+    Value int32 =
+        Value.newBuilder()
+            .setTensor(Tensors.ofInts(io.gymbridge.v1.DType.DTYPE_INT32, new int[] {1}, 1))
+            .build();
+    assertEquals(
+        "action.dtype: expected int64 for Discrete(2), got int32",
+        assertThrows(
+                InvalidValueException.class,
+                () -> SpaceMembership.checkBatch(d, int32, 1, "action"))
+            .getMessage());
     Value wrongShape = Value.newBuilder().setTensor(Tensors.ofInt64(new long[] {1, 0}, 2)).build();
-    assertEquals("action.shape: expected [1] for Discrete(2), got [2]",
-        assertThrows(InvalidValueException.class, () -> SpaceMembership.checkBatch(d, wrongShape, 1, "action")).getMessage());
+    assertEquals(
+        "action.shape: expected [1] for Discrete(2), got [2]",
+        assertThrows(
+                InvalidValueException.class,
+                () -> SpaceMembership.checkBatch(d, wrongShape, 1, "action"))
+            .getMessage());
   }
 
   @Test
   void dictNeedsExactlyItsKeysAndTupleItsArity() {
-    Space dict = Spaces.dict(new java.util.LinkedHashMap<>(java.util.Map.of("a", Spaces.discrete(3))));
-    Value wrongKey = Value.newBuilder().setMap(io.gymbridge.v1.ValueMap.newBuilder()
-        .putEntries("b", Value.newBuilder().setTensor(Tensors.ofInt64(new long[] {1})).build())).build();
-    assertTrue(assertThrows(InvalidValueException.class, () -> SpaceMembership.check(dict, wrongKey, "obs"))
-        .getMessage().contains("the keys [a]"));
+    Space dict =
+        Spaces.dict(new java.util.LinkedHashMap<>(java.util.Map.of("a", Spaces.discrete(3))));
+    Value wrongKey =
+        Value.newBuilder()
+            .setMap(
+                io.gymbridge.v1.ValueMap.newBuilder()
+                    .putEntries(
+                        "b", Value.newBuilder().setTensor(Tensors.ofInt64(new long[] {1})).build()))
+            .build();
+    assertTrue(
+        assertThrows(
+                InvalidValueException.class, () -> SpaceMembership.check(dict, wrongKey, "obs"))
+            .getMessage()
+            .contains("the keys [a]"));
     Space tuple = Spaces.tuple(List.of(Spaces.discrete(2), Spaces.discrete(2)));
-    Value one = Value.newBuilder().setList(io.gymbridge.v1.ValueList.newBuilder()
-        .addItems(Value.newBuilder().setTensor(Tensors.ofInt64(new long[] {1})))).build();
-    assertTrue(assertThrows(InvalidValueException.class, () -> SpaceMembership.check(tuple, one, "obs"))
-        .getMessage().contains("2 items, got 1"));
+    Value one =
+        Value.newBuilder()
+            .setList(
+                io.gymbridge.v1.ValueList.newBuilder()
+                    .addItems(Value.newBuilder().setTensor(Tensors.ofInt64(new long[] {1}))))
+            .build();
+    assertTrue(
+        assertThrows(InvalidValueException.class, () -> SpaceMembership.check(tuple, one, "obs"))
+            .getMessage()
+            .contains("2 items, got 1"));
   }
 }

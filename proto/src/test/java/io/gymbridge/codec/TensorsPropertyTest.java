@@ -64,7 +64,8 @@ class TensorsPropertyTest {
   }
 
   @Property
-  void twoByteTypesRoundTrip(@ForAll @Size(max = 64) short[] values, @ForAll @IntRange(max = 2) int kind)
+  void twoByteTypesRoundTrip(
+      @ForAll @Size(max = 64) short[] values, @ForAll @IntRange(max = 2) int kind)
       throws Exception {
     DType dtype = new DType[] {DType.DTYPE_INT16, DType.DTYPE_UINT16, DType.DTYPE_FLOAT16}[kind];
     Tensor t = reparse(Tensors.ofShorts(dtype, values, values.length));
@@ -114,15 +115,20 @@ class TensorsPropertyTest {
     Tensor good = Tensors.ofFloat64(new double[n], n);
     ByteString cut = good.getData().substring(0, good.getData().size() - missing);
     Tensor bad = good.toBuilder().setData(cut).build();
-    InvalidValueException e = assertThrows(InvalidValueException.class, () -> Tensors.validate(bad, "obs"));
+    InvalidValueException e =
+        assertThrows(InvalidValueException.class, () -> Tensors.validate(bad, "obs"));
     assertTrue(e.getMessage().contains("expected " + n * 8 + " bytes"), e.getMessage());
     assertTrue(e.getMessage().contains("got " + (n * 8 - missing)), e.getMessage());
   }
 
   @Property
   void boolBytesOtherThanZeroOrOneAreRejected(@ForAll @IntRange(min = 2, max = 255) int b) {
-    Tensor bad = Tensor.newBuilder().setDtype(DType.DTYPE_BOOL).addShape(1)
-        .setData(ByteString.copyFrom(new byte[] {(byte) b})).build();
+    Tensor bad =
+        Tensor.newBuilder()
+            .setDtype(DType.DTYPE_BOOL)
+            .addShape(1)
+            .setData(ByteString.copyFrom(new byte[] {(byte) b}))
+            .build();
     assertThrows(InvalidValueException.class, () -> Tensors.validate(bad, "mask"));
   }
 
@@ -133,7 +139,8 @@ class TensorsPropertyTest {
     int h = bits & 0xFFFF;
     int exp = (h >>> 10) & 0x1F;
     if (exp != 0 && exp != 0x1F) {
-      double expected = Math.pow(2, exp - 15) * (1 + (h & 0x3FF) / 1024.0) * ((h & 0x8000) != 0 ? -1 : 1);
+      double expected =
+          Math.pow(2, exp - 15) * (1 + (h & 0x3FF) / 1024.0) * ((h & 0x8000) != 0 ? -1 : 1);
       assertEquals(expected, f, 0.0);
     } else if (exp == 0) {
       double expected = Math.pow(2, -14) * ((h & 0x3FF) / 1024.0) * ((h & 0x8000) != 0 ? -1 : 1);

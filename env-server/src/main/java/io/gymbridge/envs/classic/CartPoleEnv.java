@@ -19,14 +19,18 @@ import java.util.Set;
  * The cart-pole of Barto, Sutton and Anderson (1983), bit for bit as Gymnasium 1.3.0's CartPoleEnv.
  *
  * <h2>Description</h2>
+ *
  * A pole is attached by an un-actuated joint to a cart that moves along a frictionless track. The
  * pole starts upright; the goal is to keep it upright by pushing the cart left or right.
  *
  * <h2>Action space</h2>
+ *
  * {@code Discrete(2)}: 0 pushes the cart to the left, 1 to the right, with a force of 10 N.
  *
  * <h2>Observation space</h2>
+ *
  * {@code Box(float32, [4])}:
+ *
  * <pre>
  * | Num | Observation           | Min                  | Max                |
  * |-----|-----------------------|----------------------|--------------------|
@@ -35,25 +39,31 @@ import java.util.Set;
  * | 2   | Pole angle            | ~ -0.418 rad (-24°)  | ~ 0.418 rad (24°)  |
  * | 3   | Pole angular velocity | -inf                 | inf                |
  * </pre>
+ *
  * The state is kept in float64 and rounded to float32 only for the observation.
  *
  * <h2>Rewards</h2>
+ *
  * +1 for every step, including the terminating one. With {@code sutton_barto_reward=True}: 0 per
  * non-terminating step and -1 for the terminating one.
  *
  * <h2>Starting state</h2>
+ *
  * Four uniforms in [-0.05, 0.05) drawn from the env's PCG64 generator (the same numbers Gymnasium
  * draws for the same seed). Reset options {@code low} and {@code high} change the bounds.
  *
  * <h2>Episode end</h2>
+ *
  * Terminated when |pole angle| > 12° or |cart position| > 2.4 (strict). Truncation at 500 steps
- * (200 for v0) is the TimeLimit wrapper's job, never this class's. Stepping after termination
- * keeps integrating and pays 0 (-1 with sutton_barto_reward), as Gymnasium does.
+ * (200 for v0) is the TimeLimit wrapper's job, never this class's. Stepping after termination keeps
+ * integrating and pays 0 (-1 with sutton_barto_reward), as Gymnasium does.
  *
  * <h2>Arguments</h2>
+ *
  * {@code sutton_barto_reward} (bool, default false); render_mode "rgb_array" (600x400 frames).
  *
  * <h2>Version history</h2>
+ *
  * v1: time limit 500, reward threshold 475. v0: time limit 200, reward threshold 195.
  */
 public final class CartPoleEnv implements Env {
@@ -72,7 +82,8 @@ public final class CartPoleEnv implements Env {
   static final double THETA_THRESHOLD_RADIANS = 12 * 2 * Math.PI / 360;
   static final double X_THRESHOLD = 2.4;
 
-  private static final Space OBSERVATION_SPACE = observationSpace(X_THRESHOLD, THETA_THRESHOLD_RADIANS);
+  private static final Space OBSERVATION_SPACE =
+      observationSpace(X_THRESHOLD, THETA_THRESHOLD_RADIANS);
   private static final Space ACTION_SPACE = Spaces.discrete(2);
 
   private final boolean suttonBartoReward;
@@ -85,6 +96,7 @@ public final class CartPoleEnv implements Env {
   private double theta;
   private double thetaDot;
   private boolean hasState;
+
   /** Gymnasium's steps_beyond_terminated: -1 stands for None. */
   private int stepsBeyondTerminated = -1;
 
@@ -99,7 +111,10 @@ public final class CartPoleEnv implements Env {
 
   private static Space observationSpace(double xThreshold, double thetaThreshold) {
     float[] high = {
-      (float) (xThreshold * 2), Float.POSITIVE_INFINITY, (float) (thetaThreshold * 2), Float.POSITIVE_INFINITY
+      (float) (xThreshold * 2),
+      Float.POSITIVE_INFINITY,
+      (float) (thetaThreshold * 2),
+      Float.POSITIVE_INFINITY
     };
     float[] low = new float[4];
     for (int i = 0; i < 4; i++) {

@@ -8,7 +8,9 @@ import io.gymbridge.v1.Value;
 import java.nio.ByteBuffer;
 import java.util.Map;
 
-/** Forwards everything to the wrapped env; subclasses override what they change (gymnasium.Wrapper). */
+/**
+ * Forwards everything to the wrapped env; subclasses override what they change (gymnasium.Wrapper).
+ */
 public abstract class EnvWrapper implements Env {
   protected final Env env;
 

@@ -25,7 +25,8 @@ public final class OrderEnforcing extends EnvWrapper {
   @Override
   public void step(ByteBuffer action, Transition out) {
     if (!hasReset) {
-      throw new ResetNeededException("Cannot call step before reset: call Reset on this session first.");
+      throw new ResetNeededException(
+          "Cannot call step before reset: call Reset on this session first.");
     }
     env.step(action, out);
   }
@@ -33,7 +34,8 @@ public final class OrderEnforcing extends EnvWrapper {
   @Override
   public RgbFrame render() {
     if (!hasReset) {
-      throw new ResetNeededException("Cannot call render before reset: call Reset on this session first.");
+      throw new ResetNeededException(
+          "Cannot call render before reset: call Reset on this session first.");
     }
     return env.render();
   }
