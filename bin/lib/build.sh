@@ -1,0 +1,12 @@
+# Sourced by the bin/ launchers: ensure_env_server_jar builds env-server/target/gymbridge-env-server.jar
+# through the Maven Wrapper when it is missing or older than any source it is built from.
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+ensure_env_server_jar() {
+  jar="$root/env-server/target/gymbridge-env-server.jar"
+  if [ ! -f "$jar" ] || [ -n "$(find "$root/pom.xml" "$root/proto" "$root/env-server/pom.xml" \
+      "$root/env-server/src/main" -newer "$jar" -not -path '*/target/*' -print -quit)" ]; then
+    echo "building the env-server (first run, or the sources changed)..." >&2
+    "$root/mvnw" -q -B -pl env-server -am package -DskipTests >&2
+  fi
+}
