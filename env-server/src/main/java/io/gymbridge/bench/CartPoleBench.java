@@ -219,6 +219,8 @@ public final class CartPoleBench implements Callable<Integer> {
 
   private static final class Streamed implements Stepper {
     private final BlockingQueue<StreamResponse> responses = new ArrayBlockingQueue<>(4);
+    private final java.util.concurrent.CountDownLatch done =
+        new java.util.concurrent.CountDownLatch(1);
     private final StreamObserver<StreamRequest> requests;
     private final String session;
     private final Actions actions;
@@ -234,11 +236,14 @@ public final class CartPoleBench implements Callable<Integer> {
 
                 @Override
                 public void onError(Throwable t) {
-                  t.printStackTrace();
+                  System.err.println("stream failed: " + t);
+                  done.countDown();
                 }
 
                 @Override
-                public void onCompleted() {}
+                public void onCompleted() {
+                  done.countDown();
+                }
               });
       session =
           call(StreamRequest.newBuilder()
@@ -276,8 +281,9 @@ public final class CartPoleBench implements Callable<Integer> {
     }
 
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
       requests.onCompleted();
+      done.await(5, TimeUnit.SECONDS);
     }
   }
 }

@@ -39,8 +39,12 @@ public final class EnvServer implements AutoCloseable {
     this.executor = handlerExecutor(config.threads());
     ServerServiceDefinition service =
         ServerInterceptors.intercept(new EnvService(envs, sessions, config));
+    if (Boolean.getBoolean("gymbridge.direct")) {
+      builder.directExecutor();
+    } else {
+      builder.executor(executor);
+    }
     builder
-        .executor(executor)
         .maxInboundMessageSize(config.maxMessageBytes())
         .addService(service)
         .addService(health.getHealthService())
