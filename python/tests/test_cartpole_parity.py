@@ -211,6 +211,35 @@ def test_unseeded_resets_continue_the_rng(env_id, options, client, session):
                                   truncated)
 
 
+# Known divergence, kept visible: Java's Math.cos/Math.sin are not always correctly rounded, while
+# numpy's float64 np.cos/np.sin (glibc's libm on this CPU) are. With the "greedy" policy below
+# (action = theta + theta_dot > 0, no randomness) on CartPole-v1, the float64 state of seed 35
+# first differs at step 14 (cos(0x1.445eb74bcf959p-5): Java 0x1.ff994376fefdap-1, glibc
+# 0x1.ff994376fefd9p-1, the exact value being 0.49978 ulp from glibc's) and the float32 observation
+# at step 163. Over seeds 0-1999 of such episodes, 14 reach a differing float64 state and 11 a
+# differing observation within 500 steps (checked with the env class directly, no gRPC). strict:
+# once CartPoleEnv uses correctly rounded sin/cos this test passes and pytest says to un-xfail it.
+@pytest.mark.xfail(strict=True, raises=pytest.fail.Exception,
+                   reason="CartPoleEnv uses Math.cos/Math.sin, which are not correctly rounded")
+@pytest.mark.parametrize("seed", [
+    pytest.param(seed, id=f"seed{seed}-obs-differs-at-step{step}")
+    for seed, step in [(35, 163), (45, 486), (361, 233)]
+])
+def test_long_greedy_episode_matches_gymnasium(seed, client, session):
+    sid = session("CartPole-v1").session_id
+    env = gym.make("CartPole-v1")
+    check = Mismatch("CartPole-v1-greedy", seed=seed)
+    gym_obs, _ = env.reset(seed=seed)
+    check.obs(wire.observation(client.reset(sid, seed=seed).observation), gym_obs[None])
+    terminated = truncated = False
+    while not (terminated or truncated):
+        action = int(gym_obs[2] + gym_obs[3] > 0)
+        check.step = len(check.actions) + 1
+        check.actions.append(action)
+        gym_obs, reward, terminated, truncated, _ = env.step(action)
+        check.step_result(client.step(sid, [action]), gym_obs[None], reward, terminated, truncated)
+
+
 # ---------------------------------------------------------------------------------------------
 # Vector sessions vs SyncVectorEnv (each env has its own RNG, as ours do; gym.make_vec would pick
 # CartPoleVectorEnv, which shares one RNG across envs)
