@@ -148,8 +148,8 @@ final class SessionRegistry implements AutoCloseable {
     if (s == null) {
       throw Status.NOT_FOUND
           .withDescription("session_id: no open session '" + id
-              + "' (closed, timed out after " + config.idleTimeout().toSeconds()
-              + " s idle, or never made)")
+              + "' (closed, timed out after " + format(config.idleTimeout())
+              + " idle, or never made)")
           .asRuntimeException();
     }
     return s;
