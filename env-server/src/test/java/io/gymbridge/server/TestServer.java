@@ -30,12 +30,15 @@ final class TestServer implements AutoCloseable {
 
   private final EnvServer server;
   private final ServerConfig config;
+  /** Kept: the server cannot tell its port once it has terminated. */
+  private final int port;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final ManagedChannel channel;
 
   private TestServer(EnvServer server, ServerConfig config) {
     this.server = server;
     this.config = config;
+    this.port = server.port();
     this.channel = newChannel();
   }
 
@@ -69,7 +72,7 @@ final class TestServer implements AutoCloseable {
   }
 
   int port() {
-    return server.port();
+    return port;
   }
 
   ManagedChannel channel() {
@@ -79,7 +82,7 @@ final class TestServer implements AutoCloseable {
   /** Another client connection (its own TCP connection), closed with this server. */
   ManagedChannel newChannel() {
     ManagedChannel c =
-        Grpc.newChannelBuilder("127.0.0.1:" + server.port(), InsecureChannelCredentials.create())
+        Grpc.newChannelBuilder("127.0.0.1:" + port, InsecureChannelCredentials.create())
             .maxInboundMessageSize(config.maxMessageBytes())
             .build();
     channels.add(c);
