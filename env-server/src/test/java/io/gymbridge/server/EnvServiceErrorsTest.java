@@ -178,6 +178,28 @@ class EnvServiceErrorsTest {
   }
 
   @Test
+  void numEnvsIsReadAsUnsigned() {
+    // uint32 on the wire: -1 in Java is 4294967295 envs, far over the limit, not "negative".
+    assertStatus(
+        Code.RESOURCE_EXHAUSTED,
+        () -> server.env().make(make("CartPole-v1", -1)),
+        "num_envs", "4294967295", "--max-envs-per-session");
+  }
+
+  @Test
+  void unknownAutoresetModeIsInvalidArgument() {
+    MakeRequest r = make("CartPole-v1", 1).toBuilder().setAutoresetModeValue(7).build();
+    assertStatus(Code.INVALID_ARGUMENT, () -> server.env().make(r), "autoreset_mode", "7");
+  }
+
+  @Test
+  void renderBeforeResetIsFailedPrecondition() {
+    MakeRequest r = make("CartPole-v1", 1).toBuilder().setRenderMode("rgb_array").build();
+    String id = server.env().make(r).getSessionId();
+    assertStatus(Code.FAILED_PRECONDITION, () -> server.env().render(render(id)), "reset");
+  }
+
+  @Test
   void sessionsOverTheLimitAreResourceExhaustedUntilOneCloses() {
     List<String> ids = new java.util.ArrayList<>();
     for (int i = 0; i < MAX_SESSIONS; i++) {
