@@ -36,7 +36,9 @@ class EnvRegistryTest {
 
   @Test
   void builtinIdsAreSortedAndCartPoleLimitsAreGymnasiums() {
-    assertEquals(List.of("CartPole-v0", "CartPole-v1"), registry.all().stream().map(EnvRegistration::id).toList());
+    assertEquals(
+        List.of("CartPole-v0", "CartPole-v1"),
+        registry.all().stream().map(EnvRegistration::id).toList());
     assertEquals(200, registry.find("CartPole-v0").orElseThrow().maxEpisodeSteps());
     assertEquals(500, registry.find("CartPole-v1").orElseThrow().maxEpisodeSteps());
   }
@@ -45,7 +47,10 @@ class EnvRegistryTest {
   void makeAppliesTheOverriddenTimeLimit() {
     EnvRegistration reg = registry.find("CartPole-v1").orElseThrow();
     assertEquals(7, stepsUntilTruncated(EnvRegistry.make(reg, Map.of(), 7)));
-    assertEquals(7, EnvRegistry.spec(reg, EnvRegistry.make(reg, Map.of(), 7), Map.of(), 7).getMaxEpisodeSteps());
+    assertEquals(
+        7,
+        EnvRegistry.spec(reg, EnvRegistry.make(reg, Map.of(), 7), Map.of(), 7)
+            .getMaxEpisodeSteps());
   }
 
   @Test
@@ -60,8 +65,11 @@ class EnvRegistryTest {
     InvalidValueException e =
         assertThrows(
             InvalidValueException.class,
-            () -> EnvRegistry.make(reg, Map.of("gravity", Value.newBuilder().setFloatValue(1).build()), null));
-    assertTrue(e.getMessage().contains("gravity") && e.getMessage().contains("sutton_barto_reward"),
+            () ->
+                EnvRegistry.make(
+                    reg, Map.of("gravity", Value.newBuilder().setFloatValue(1).build()), null));
+    assertTrue(
+        e.getMessage().contains("gravity") && e.getMessage().contains("sutton_barto_reward"),
         e.getMessage());
   }
 

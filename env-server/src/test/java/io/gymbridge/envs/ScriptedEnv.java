@@ -7,12 +7,13 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * A test env whose every output tells where it is: the observation is float32 {@code [episode,
- * t, seed or -1]} (episode counts resets from 1, t counts steps since the last reset), the
- * reward is t, and it terminates when t reaches {@code terminateAt} (never when 0). Stepping
- * on after termination keeps counting, as Gymnasium envs may. It records every action.
+ * A test env whose every output tells where it is: the observation is float32 {@code [episode, t,
+ * seed or -1]} (episode counts resets from 1, t counts steps since the last reset), the reward is
+ * t, and it terminates when t reaches {@code terminateAt} (never when 0). Stepping on after
+ * termination keeps counting, as Gymnasium envs may. It records every action.
  */
 public final class ScriptedEnv implements Env {
   private static final Space OBSERVATION =
@@ -45,7 +46,7 @@ public final class ScriptedEnv implements Env {
 
   @Override
   public void reset(Long seed, Map<String, Value> options, Transition out) {
-    new Args("options of ScriptedEnv", options, java.util.Set.of());
+    new Args("options of ScriptedEnv", options, Set.of());
     if (seed != null) {
       this.seed = seed;
     }

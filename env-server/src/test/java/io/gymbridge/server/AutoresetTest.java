@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import io.gymbridge.v1.AutoresetMode;
 import io.gymbridge.v1.ResetRequest;
 import io.gymbridge.v1.StepResponse;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -117,8 +118,14 @@ class AutoresetTest {
       server.env().step(step(id, 1, 0, 1));
       server.env().step(step(id, 0, 1, 0));
       // Env 1 restarts its episode, so only envs 0 and 2 reach the limit on step 5.
-      server.env().reset(
-          reset(id).toBuilder().addResetMask(false).addResetMask(true).addResetMask(false).build());
+      server
+          .env()
+          .reset(
+              reset(id).toBuilder()
+                  .addResetMask(false)
+                  .addResetMask(true)
+                  .addResetMask(false)
+                  .build());
       server.env().step(step(id, 1, 1, 1));
       server.env().step(step(id, 0, 0, 0));
     }
@@ -138,7 +145,7 @@ class AutoresetTest {
 
     // Env 1 went on; envs 0 and 2 show their fresh reset (seeded 3 and 5, second draw).
     assertEquals(obsBytes(t.getObservation(), 1), obsBytes(r.getObservation(), 1));
-    float[] env0 = java.util.Arrays.copyOfRange(obs(r.getObservation()), 0, 4);
+    float[] env0 = Arrays.copyOfRange(obs(r.getObservation()), 0, 4);
     assertArrayEquals(SEED_3_SECOND_RESET, env0);
     assertNotEquals(obsBytes(t.getObservation(), 2), obsBytes(r.getObservation(), 2));
 
@@ -185,7 +192,7 @@ class AutoresetTest {
     assertEquals(List.of(true), beyond.getTruncatedList());
     assertEquals(List.of(1.0), beyond.getRewardsList(), "the pole is still up");
     assertNotEquals(obsBytes(r.getObservation(), 0), obsBytes(beyond.getObservation(), 0));
-    assertFalse(java.util.Arrays.equals(SEED_3_SECOND_RESET, obs(beyond.getObservation())), "not reset");
+    assertFalse(Arrays.equals(SEED_3_SECOND_RESET, obs(beyond.getObservation())), "not reset");
 
     // Only a reset restarts it.
     server.env().reset(reset(id).toBuilder().addResetMask(true).build());

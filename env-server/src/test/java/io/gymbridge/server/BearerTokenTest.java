@@ -8,14 +8,14 @@ import static io.gymbridge.server.Wire.streamed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.gymbridge.v1.EnvServiceGrpc;
-import io.gymbridge.v1.GetServerInfoRequest;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.Status.Code;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.stub.MetadataUtils;
+import io.gymbridge.v1.EnvServiceGrpc;
+import io.gymbridge.v1.GetServerInfoRequest;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,7 +54,8 @@ class BearerTokenTest {
 
   @Test
   void callWithAWrongTokenIsUnauthenticated() {
-    for (String wrong : new String[] {"Bearer nope", "Bearer " + TOKEN + "x", TOKEN, "bearer " + TOKEN}) {
+    for (String wrong :
+        new String[] {"Bearer nope", "Bearer " + TOKEN + "x", TOKEN, "bearer " + TOKEN}) {
       assertStatus(
           Code.UNAUTHENTICATED,
           () -> withAuthorization(wrong).getServerInfo(GetServerInfoRequest.getDefaultInstance()),
@@ -65,7 +66,8 @@ class BearerTokenTest {
   @Test
   void callWithTheRightTokenWorks() {
     var env = withAuthorization("Bearer " + TOKEN);
-    assertEquals("gymbridge.v1", env.getServerInfo(GetServerInfoRequest.getDefaultInstance()).getProtocol());
+    assertEquals(
+        "gymbridge.v1", env.getServerInfo(GetServerInfoRequest.getDefaultInstance()).getProtocol());
     String id = withAuthorization("Bearer " + TOKEN).make(make("CartPole-v1", 1)).getSessionId();
     withAuthorization("Bearer " + TOKEN).reset(reset(id, 0));
     assertEquals(1, withAuthorization("Bearer " + TOKEN).step(step(id, 1)).getRewardsCount());
@@ -84,8 +86,10 @@ class BearerTokenTest {
     ExecutionException e =
         assertThrows(
             ExecutionException.class,
-            () -> ReflectionTest.ask(
-                server.channel(), ServerReflectionRequest.newBuilder().setListServices("").build()));
+            () ->
+                ReflectionTest.ask(
+                    server.channel(),
+                    ServerReflectionRequest.newBuilder().setListServices("").build()));
     assertEquals(Code.UNAUTHENTICATED, Status.fromThrowable(e.getCause()).getCode());
   }
 
@@ -93,6 +97,7 @@ class BearerTokenTest {
   void healthChecksNeedNoToken() {
     assertEquals(ServingStatus.SERVING, HealthTest.check(server.channel(), "").getStatus());
     assertEquals(
-        ServingStatus.SERVING, HealthTest.check(server.channel(), "gymbridge.v1.EnvService").getStatus());
+        ServingStatus.SERVING,
+        HealthTest.check(server.channel(), "gymbridge.v1.EnvService").getStatus());
   }
 }

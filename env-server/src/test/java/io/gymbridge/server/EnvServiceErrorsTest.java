@@ -9,9 +9,10 @@ import static io.gymbridge.server.Wire.reset;
 import static io.gymbridge.server.Wire.step;
 import static io.gymbridge.server.Wire.streamed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Status.Code;
 import io.gymbridge.codec.Tensors;
 import io.gymbridge.envs.Env;
 import io.gymbridge.envs.EnvRegistry;
@@ -25,11 +26,9 @@ import io.gymbridge.v1.StepRequest;
 import io.gymbridge.v1.StepResponse;
 import io.gymbridge.v1.StreamRequest;
 import io.gymbridge.v1.Tensor;
-import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.Status.Code;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -65,14 +64,20 @@ class EnvServiceErrorsTest {
     assertStatus(
         Code.NOT_FOUND,
         () -> server.env().make(make("Pendulum-v1", 1)),
-        "env_id", "Pendulum-v1", "CartPole-v0", "CartPole-v1");
+        "env_id",
+        "Pendulum-v1",
+        "CartPole-v0",
+        "CartPole-v1");
   }
 
   @Test
   void unknownSessionIsNotFoundOnEveryRpc() {
-    assertStatus(Code.NOT_FOUND, () -> server.env().reset(reset("s-nope", 0)), "session_id", "s-nope");
-    assertStatus(Code.NOT_FOUND, () -> server.env().step(step("s-nope", 0)), "session_id", "s-nope");
-    assertStatus(Code.NOT_FOUND, () -> server.env().render(render("s-nope")), "session_id", "s-nope");
+    assertStatus(
+        Code.NOT_FOUND, () -> server.env().reset(reset("s-nope", 0)), "session_id", "s-nope");
+    assertStatus(
+        Code.NOT_FOUND, () -> server.env().step(step("s-nope", 0)), "session_id", "s-nope");
+    assertStatus(
+        Code.NOT_FOUND, () -> server.env().render(render("s-nope")), "session_id", "s-nope");
     assertStatus(Code.NOT_FOUND, () -> server.env().close(close("s-nope")), "session_id", "s-nope");
   }
 
@@ -81,15 +86,22 @@ class EnvServiceErrorsTest {
     String id = resetSession(2);
     Tensor int32 = Tensors.ofInts(DType.DTYPE_INT32, new int[] {0, 1}, 2);
     assertStatus(
-        Code.INVALID_ARGUMENT, () -> server.env().step(step(id, int32)),
-        "action.dtype", "int64", "int32");
+        Code.INVALID_ARGUMENT,
+        () -> server.env().step(step(id, int32)),
+        "action.dtype",
+        "int64",
+        "int32");
   }
 
   @Test
   void actionOfWrongShapeIsInvalidArgument() {
     String id = resetSession(2);
     assertStatus(
-        Code.INVALID_ARGUMENT, () -> server.env().step(step(id, 0, 1, 0)), "action.shape", "[2]", "[3]");
+        Code.INVALID_ARGUMENT,
+        () -> server.env().step(step(id, 0, 1, 0)),
+        "action.shape",
+        "[2]",
+        "[3]");
     Tensor scalar = Tensors.ofInt64(new long[] {0});
     assertStatus(Code.INVALID_ARGUMENT, () -> server.env().step(step(id, scalar)), "action.shape");
     assertStatus(
@@ -102,7 +114,11 @@ class EnvServiceErrorsTest {
   void actionOutsideTheActionSpaceIsInvalidArgument() {
     String id = resetSession(2);
     assertStatus(
-        Code.INVALID_ARGUMENT, () -> server.env().step(step(id, 0, 2)), "action[env 1]", "2", "Discrete(2)");
+        Code.INVALID_ARGUMENT,
+        () -> server.env().step(step(id, 0, 2)),
+        "action[env 1]",
+        "2",
+        "Discrete(2)");
     assertStatus(
         Code.INVALID_ARGUMENT, () -> server.env().step(step(id, -1, 0)), "action[env 0]", "-1");
   }
@@ -115,15 +131,22 @@ class EnvServiceErrorsTest {
 
   @Test
   void unknownKwargIsInvalidArgument() {
-    MakeRequest r = make("CartPole-v1", 1).toBuilder().putKwargs("gravity", Wire.floatValue(1.6)).build();
+    MakeRequest r =
+        make("CartPole-v1", 1).toBuilder().putKwargs("gravity", Wire.floatValue(1.6)).build();
     assertStatus(
-        Code.INVALID_ARGUMENT, () -> server.env().make(r), "kwargs", "gravity", "sutton_barto_reward");
+        Code.INVALID_ARGUMENT,
+        () -> server.env().make(r),
+        "kwargs",
+        "gravity",
+        "sutton_barto_reward");
   }
 
   @Test
   void kwargOfWrongTypeIsInvalidArgument() {
     MakeRequest r =
-        make("CartPole-v1", 1).toBuilder().putKwargs("sutton_barto_reward", Wire.intValue(1)).build();
+        make("CartPole-v1", 1).toBuilder()
+            .putKwargs("sutton_barto_reward", Wire.intValue(1))
+            .build();
     assertStatus(
         Code.INVALID_ARGUMENT, () -> server.env().make(r), "sutton_barto_reward", "a bool", "int");
   }
@@ -132,7 +155,8 @@ class EnvServiceErrorsTest {
   void unknownResetOptionIsInvalidArgument() {
     String id = server.env().make(make("CartPole-v1", 1)).getSessionId();
     ResetRequest r = reset(id, 0).toBuilder().putOptions("lo", Wire.floatValue(-0.1)).build();
-    assertStatus(Code.INVALID_ARGUMENT, () -> server.env().reset(r), "options", "lo", "high", "low");
+    assertStatus(
+        Code.INVALID_ARGUMENT, () -> server.env().reset(r), "options", "lo", "high", "low");
   }
 
   @Test
@@ -173,7 +197,10 @@ class EnvServiceErrorsTest {
     assertStatus(
         Code.RESOURCE_EXHAUSTED,
         () -> server.env().make(make("CartPole-v1", MAX_ENVS + 1)),
-        "num_envs", "9", "8", "--max-envs-per-session");
+        "num_envs",
+        "9",
+        "8",
+        "--max-envs-per-session");
     assertEquals(MAX_ENVS, server.env().make(make("CartPole-v1", MAX_ENVS)).getNumEnvs());
   }
 
@@ -183,7 +210,9 @@ class EnvServiceErrorsTest {
     assertStatus(
         Code.RESOURCE_EXHAUSTED,
         () -> server.env().make(make("CartPole-v1", -1)),
-        "num_envs", "4294967295", "--max-envs-per-session");
+        "num_envs",
+        "4294967295",
+        "--max-envs-per-session");
   }
 
   @Test
@@ -201,20 +230,22 @@ class EnvServiceErrorsTest {
 
   @Test
   void sessionsOverTheLimitAreResourceExhaustedUntilOneCloses() {
-    List<String> ids = new java.util.ArrayList<>();
+    List<String> ids = new ArrayList<>();
     for (int i = 0; i < MAX_SESSIONS; i++) {
       ids.add(server.env().make(make("CartPole-v1", 1)).getSessionId());
     }
     assertStatus(
         Code.RESOURCE_EXHAUSTED,
         () -> server.env().make(make("CartPole-v1", 1)),
-        "3 of its 3 sessions", "--max-sessions");
+        "3 of its 3 sessions",
+        "--max-sessions");
 
     server.env().close(close(ids.get(1)));
 
     String again = server.env().make(make("CartPole-v1", 1)).getSessionId();
     server.env().reset(reset(again, 0));
-    assertStatus(Code.RESOURCE_EXHAUSTED, () -> server.env().make(make("CartPole-v1", 1)), "--max-sessions");
+    assertStatus(
+        Code.RESOURCE_EXHAUSTED, () -> server.env().make(make("CartPole-v1", 1)), "--max-sessions");
   }
 
   @Test
@@ -225,7 +256,9 @@ class EnvServiceErrorsTest {
       assertStatus(Code.INVALID_ARGUMENT, () -> server.env().make(badKwarg), "nope");
       assertStatus(Code.NOT_FOUND, () -> server.env().make(make("Nope-v0", 1)), "env_id");
       assertStatus(
-          Code.RESOURCE_EXHAUSTED, () -> server.env().make(make("CartPole-v1", MAX_ENVS + 1)), "num_envs");
+          Code.RESOURCE_EXHAUSTED,
+          () -> server.env().make(make("CartPole-v1", MAX_ENVS + 1)),
+          "num_envs");
     }
     for (int i = 0; i < MAX_SESSIONS; i++) {
       server.env().make(make("CartPole-v1", 1));
@@ -237,14 +270,19 @@ class EnvServiceErrorsTest {
     for (int steps : new int[] {0, -5}) {
       MakeRequest r = make("CartPole-v1", 1).toBuilder().setMaxEpisodeSteps(steps).build();
       assertStatus(
-          Code.INVALID_ARGUMENT, () -> server.env().make(r), "max_episode_steps", "> 0", String.valueOf(steps));
+          Code.INVALID_ARGUMENT,
+          () -> server.env().make(r),
+          "max_episode_steps",
+          "> 0",
+          String.valueOf(steps));
     }
   }
 
   @Test
   void renderModeTheEnvLacksIsInvalidArgument() {
     MakeRequest r = make("CartPole-v1", 1).toBuilder().setRenderMode("human").build();
-    assertStatus(Code.INVALID_ARGUMENT, () -> server.env().make(r), "render_mode", "human", "rgb_array");
+    assertStatus(
+        Code.INVALID_ARGUMENT, () -> server.env().make(r), "render_mode", "human", "rgb_array");
   }
 
   /** A request that must fail with {@code code} and a message containing {@code fragment}. */
@@ -255,7 +293,9 @@ class EnvServiceErrorsTest {
     // The good client steps one seeded session; the reference is the same envs run in-process.
     String good = server.env().make(make("CartPole-v1", 2)).getSessionId();
     Reference ref = new Reference(2, 11);
-    assertEquals(ref.observations(), server.env().reset(reset(good, 11)).getObservation().getTensor().getData());
+    assertEquals(
+        ref.observations(),
+        server.env().reset(reset(good, 11)).getObservation().getTensor().getData());
 
     ManagedChannel other = server.newChannel();
     String badSession = server.env(other).make(make("CartPole-v1", 1)).getSessionId();
@@ -263,33 +303,75 @@ class EnvServiceErrorsTest {
     List<Bad> bad =
         List.of(
             new Bad(Code.NOT_FOUND, "env_id", () -> server.env(other).make(make("Nope-v0", 1))),
-            new Bad(Code.RESOURCE_EXHAUSTED, "num_envs",
+            new Bad(
+                Code.RESOURCE_EXHAUSTED,
+                "num_envs",
                 () -> server.env(other).make(make("CartPole-v1", MAX_ENVS + 1))),
-            new Bad(Code.INVALID_ARGUMENT, "kwargs", () -> server.env(other).make(
-                make("CartPole-v1", 1).toBuilder().putKwargs("x", Wire.intValue(1)).build())),
-            new Bad(Code.FAILED_PRECONDITION, "Reset", () -> server.env(other).step(step(badSession, 0))),
-            new Bad(Code.INVALID_ARGUMENT, "seed", () -> server.env(other).reset(reset(badSession, -7))),
-            new Bad(Code.INVALID_ARGUMENT, "seeds", () -> server.env(other).reset(
-                reset(badSession).toBuilder().setSeeds(seeds(1L, 2L)).build())),
-            new Bad(Code.FAILED_PRECONDITION, "render_mode",
+            new Bad(
+                Code.INVALID_ARGUMENT,
+                "kwargs",
+                () ->
+                    server
+                        .env(other)
+                        .make(
+                            make("CartPole-v1", 1).toBuilder()
+                                .putKwargs("x", Wire.intValue(1))
+                                .build())),
+            new Bad(
+                Code.FAILED_PRECONDITION,
+                "Reset",
+                () -> server.env(other).step(step(badSession, 0))),
+            new Bad(
+                Code.INVALID_ARGUMENT,
+                "seed",
+                () -> server.env(other).reset(reset(badSession, -7))),
+            new Bad(
+                Code.INVALID_ARGUMENT,
+                "seeds",
+                () ->
+                    server
+                        .env(other)
+                        .reset(reset(badSession).toBuilder().setSeeds(seeds(1L, 2L)).build())),
+            new Bad(
+                Code.FAILED_PRECONDITION,
+                "render_mode",
                 () -> server.env(other).render(render(badSession))),
             new Bad(Code.NOT_FOUND, "session_id", () -> server.env(other).close(close("s-0000"))),
             // The good session itself, from the other client and malformed: refused as a whole.
-            new Bad(Code.INVALID_ARGUMENT, "action[env 1]", () -> server.env(other).step(step(good, 1, 2))),
-            new Bad(Code.INVALID_ARGUMENT, "action.dtype", () -> server.env(other).step(step(good, int32))),
-            new Bad(Code.INVALID_ARGUMENT, "reset_mask", () -> server.env(other).reset(
-                reset(good, 1).toBuilder().addResetMask(true).build())),
-            new Bad(Code.INVALID_ARGUMENT, "options", () -> server.env(other).reset(
-                reset(good, 1).toBuilder().putOptions("low", Wire.floatValue(1)).build())));
+            new Bad(
+                Code.INVALID_ARGUMENT,
+                "action[env 1]",
+                () -> server.env(other).step(step(good, 1, 2))),
+            new Bad(
+                Code.INVALID_ARGUMENT,
+                "action.dtype",
+                () -> server.env(other).step(step(good, int32))),
+            new Bad(
+                Code.INVALID_ARGUMENT,
+                "reset_mask",
+                () ->
+                    server.env(other).reset(reset(good, 1).toBuilder().addResetMask(true).build())),
+            new Bad(
+                Code.INVALID_ARGUMENT,
+                "options",
+                () ->
+                    server
+                        .env(other)
+                        .reset(
+                            reset(good, 1).toBuilder()
+                                .putOptions("low", Wire.floatValue(1))
+                                .build())));
 
     long action = 0;
     try (TestServer.StreamClient stream = new TestServer.StreamClient(other)) {
       for (Bad b : bad) {
         assertStatus(b.code(), b.call(), b.fragment());
         // Mistakes in-band on a stream of the other client, too.
-        assertStreamError(stream.call(streamed(step(good, 0, 3))), Code.INVALID_ARGUMENT, "action[env 1]");
+        assertStreamError(
+            stream.call(streamed(step(good, 0, 3))), Code.INVALID_ARGUMENT, "action[env 1]");
         assertStreamError(stream.call(streamed(make("Nope-v0", 1))), Code.NOT_FOUND, "env_id");
-        assertStreamError(stream.call(StreamRequest.getDefaultInstance()), Code.INVALID_ARGUMENT, "request");
+        assertStreamError(
+            stream.call(StreamRequest.getDefaultInstance()), Code.INVALID_ARGUMENT, "request");
 
         action = 1 - action;
         StepResponse r = server.env().step(step(good, action, 1 - action));
@@ -304,7 +386,10 @@ class EnvServiceErrorsTest {
   private static SeedList seeds(Long... seeds) {
     SeedList.Builder b = SeedList.newBuilder();
     for (Long s : seeds) {
-      b.addSeeds(s == null ? OptionalSeed.getDefaultInstance() : OptionalSeed.newBuilder().setSeed(s).build());
+      b.addSeeds(
+          s == null
+              ? OptionalSeed.getDefaultInstance()
+              : OptionalSeed.newBuilder().setSeed(s).build());
     }
     return b.build();
   }

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Status;
 import io.gymbridge.codec.Tensors;
 import io.gymbridge.v1.AutoresetMode;
 import io.gymbridge.v1.BoxSpace;
@@ -31,8 +32,8 @@ import io.gymbridge.v1.SeedList;
 import io.gymbridge.v1.StepResponse;
 import io.gymbridge.v1.Tensor;
 import io.gymbridge.v1.Value;
-import io.grpc.Status;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -94,8 +95,13 @@ class EnvServiceRpcTest {
       assertTrue(
           info.getCapabilitiesList()
               .containsAll(
-                  List.of("stream", "render:rgb_array", "autoreset:next_step",
-                      "autoreset:same_step", "autoreset:disabled", "reset_mask")),
+                  List.of(
+                      "stream",
+                      "render:rgb_array",
+                      "autoreset:next_step",
+                      "autoreset:same_step",
+                      "autoreset:disabled",
+                      "reset_mask")),
           info.getCapabilitiesList()::toString);
       assertEquals(7, info.getLimits().getMaxSessions());
       assertEquals(33, info.getLimits().getMaxEnvsPerSession());
@@ -142,7 +148,9 @@ class EnvServiceRpcTest {
     assertTrue(unspecified.getSessionId().length() > 0);
 
     for (AutoresetMode mode :
-        List.of(AutoresetMode.AUTORESET_MODE_NEXT_STEP, AutoresetMode.AUTORESET_MODE_SAME_STEP,
+        List.of(
+            AutoresetMode.AUTORESET_MODE_NEXT_STEP,
+            AutoresetMode.AUTORESET_MODE_SAME_STEP,
             AutoresetMode.AUTORESET_MODE_DISABLED)) {
       MakeResponse made = server.env().make(make("CartPole-v0", 3, mode, 9));
       assertEquals(3, made.getNumEnvs());
@@ -155,10 +163,12 @@ class EnvServiceRpcTest {
   @Test
   void makeAppliesKwargsToTheSpec() {
     MakeResponse made =
-        server.env().make(
-            make("CartPole-v1", 1).toBuilder()
-                .putKwargs("sutton_barto_reward", Wire.boolValue(true))
-                .build());
+        server
+            .env()
+            .make(
+                make("CartPole-v1", 1).toBuilder()
+                    .putKwargs("sutton_barto_reward", Wire.boolValue(true))
+                    .build());
     assertEquals(Wire.boolValue(true), made.getSpec().getKwargsMap().get("sutton_barto_reward"));
     assertEquals(500, made.getSpec().getMaxEpisodeSteps());
 
@@ -221,8 +231,8 @@ class EnvServiceRpcTest {
             .build();
     float[] got = obs(server.env().reset(partlySeeded).getObservation());
 
-    assertArrayEquals(SEED_3_SECOND_RESET, java.util.Arrays.copyOfRange(got, 0, 4));
-    assertArrayEquals(SEED_4, java.util.Arrays.copyOfRange(got, 4, 8));
+    assertArrayEquals(SEED_3_SECOND_RESET, Arrays.copyOfRange(got, 0, 4));
+    assertArrayEquals(SEED_4, Arrays.copyOfRange(got, 4, 8));
   }
 
   @Test
@@ -232,7 +242,11 @@ class EnvServiceRpcTest {
     Value stepped = server.env().step(step(id, 1, 0, 1)).getObservation();
 
     ResetRequest masked =
-        reset(id, 20).toBuilder().addResetMask(false).addResetMask(true).addResetMask(false).build();
+        reset(id, 20).toBuilder()
+            .addResetMask(false)
+            .addResetMask(true)
+            .addResetMask(false)
+            .build();
     ResetResponse r = server.env().reset(masked);
 
     Value after = r.getObservation();
@@ -261,7 +275,7 @@ class EnvServiceRpcTest {
     assertEquals(DType.DTYPE_FLOAT32, t.getDtype());
     assertEquals(List.of(4L, 4L), t.getShapeList());
     assertEquals(4 * 4 * 4, t.getData().size());
-    assertArrayEquals(SEED_7_AFTER_8_STEPS, java.util.Arrays.copyOfRange(obs(r.getObservation()), 0, 4));
+    assertArrayEquals(SEED_7_AFTER_8_STEPS, Arrays.copyOfRange(obs(r.getObservation()), 0, 4));
     assertEquals(List.of(1.0, 1.0, 1.0, 1.0), r.getRewardsList());
     assertEquals(List.of(false, false, false, false), r.getTerminatedList());
     assertEquals(List.of(false, false, false, false), r.getTruncatedList());
@@ -273,7 +287,9 @@ class EnvServiceRpcTest {
   @Test
   void renderReturnsOneUint8RgbFramePerEnvWithAPicture() {
     String id =
-        server.env().make(make("CartPole-v1", 2).toBuilder().setRenderMode("rgb_array").build())
+        server
+            .env()
+            .make(make("CartPole-v1", 2).toBuilder().setRenderMode("rgb_array").build())
             .getSessionId();
     server.env().reset(reset(id, 1));
 

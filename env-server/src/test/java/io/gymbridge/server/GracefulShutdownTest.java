@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.ManagedChannel;
+import io.grpc.Status.Code;
 import io.gymbridge.envs.Env;
 import io.gymbridge.envs.EnvRegistration;
 import io.gymbridge.envs.EnvRegistry;
@@ -15,8 +17,7 @@ import io.gymbridge.envs.classic.CartPoleEnv;
 import io.gymbridge.envs.wrappers.EnvWrapper;
 import io.gymbridge.v1.GetServerInfoRequest;
 import io.gymbridge.v1.Value;
-import io.grpc.ManagedChannel;
-import io.grpc.Status.Code;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,9 +33,15 @@ class GracefulShutdownTest {
     EnvRegistry r = new EnvRegistry();
     r.register(
         new EnvRegistration(
-            "Counted-v0", "CartPole that counts closes", args -> counted(CartPoleEnv.fromKwargs(args)),
+            "Counted-v0",
+            "CartPole that counts closes",
+            args -> counted(CartPoleEnv.fromKwargs(args)),
             Map.of("sutton_barto_reward", Value.newBuilder().setBoolValue(false).build()),
-            500, null, false, List.of("rgb_array"), 50));
+            500,
+            null,
+            false,
+            List.of("rgb_array"),
+            50));
     return r;
   }
 
@@ -80,9 +87,19 @@ class GracefulShutdownTest {
   void closingAServerWithNoCallInFlightDoesNotWaitOutTheGrace() throws Exception {
     ServerConfig c = TestServer.config();
     ServerConfig longGrace =
-        new ServerConfig(c.host(), c.port(), c.maxSessions(), c.maxEnvsPerSession(),
-            c.maxMessageBytes(), c.idleTimeout(), c.threads(), c.keepAlive(),
-            java.time.Duration.ofSeconds(10), null, null, null);
+        new ServerConfig(
+            c.host(),
+            c.port(),
+            c.maxSessions(),
+            c.maxEnvsPerSession(),
+            c.maxMessageBytes(),
+            c.idleTimeout(),
+            c.threads(),
+            c.keepAlive(),
+            Duration.ofSeconds(10),
+            null,
+            null,
+            null);
     TestServer server = TestServer.start(longGrace, countingRegistry());
     server.env().reset(reset(server.env().make(make("Counted-v0", 1)).getSessionId(), 0));
 

@@ -37,7 +37,8 @@ class HealthTest {
   @Test
   void serverAndEnvServiceAreServing() {
     assertEquals(ServingStatus.SERVING, check(server.channel(), "").getStatus());
-    assertEquals(ServingStatus.SERVING, check(server.channel(), "gymbridge.v1.EnvService").getStatus());
+    assertEquals(
+        ServingStatus.SERVING, check(server.channel(), "gymbridge.v1.EnvService").getStatus());
   }
 
   @Test

@@ -6,8 +6,8 @@ import static io.gymbridge.server.Wire.reset;
 import static io.gymbridge.server.Wire.step;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.gymbridge.v1.GetServerInfoRequest;
 import io.grpc.Status.Code;
+import io.gymbridge.v1.GetServerInfoRequest;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +37,8 @@ class IdleTimeoutTest {
     // Any call on the session would touch it, so look only once, well after the timeout.
     Thread.sleep(IDLE.toMillis() * 4);
 
-    assertStatus(Code.NOT_FOUND, () -> server.env().step(step(id, 0, 1)), "session_id", id, "300 ms idle");
+    assertStatus(
+        Code.NOT_FOUND, () -> server.env().step(step(id, 0, 1)), "session_id", id, "300 ms idle");
   }
 
   @Test
@@ -61,7 +62,10 @@ class IdleTimeoutTest {
     ServerConfig oneSession = TestServer.config().withIdleTimeout(IDLE).withLimits(1, 4, 1 << 20);
     try (TestServer small = TestServer.start(oneSession)) {
       small.env().make(make("CartPole-v1", 1));
-      assertStatus(Code.RESOURCE_EXHAUSTED, () -> small.env().make(make("CartPole-v1", 1)), "--max-sessions");
+      assertStatus(
+          Code.RESOURCE_EXHAUSTED,
+          () -> small.env().make(make("CartPole-v1", 1)),
+          "--max-sessions");
 
       Thread.sleep(IDLE.toMillis() * 4);
 
@@ -73,8 +77,11 @@ class IdleTimeoutTest {
   void serverInfoDoesNotReportASubSecondIdleTimeoutAsNoLimit() {
     // ServerLimits: 0 means "no limit"; a 300 ms timeout is a limit, so it must not read as 0.
     long reported =
-        server.env().getServerInfo(GetServerInfoRequest.getDefaultInstance())
-            .getLimits().getIdleTimeoutSeconds();
+        server
+            .env()
+            .getServerInfo(GetServerInfoRequest.getDefaultInstance())
+            .getLimits()
+            .getIdleTimeoutSeconds();
     assertEquals(1, reported);
   }
 }

@@ -9,12 +9,12 @@ import static io.gymbridge.server.Wire.step;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.Status.Code;
+import io.grpc.StatusRuntimeException;
 import io.gymbridge.v1.AutoresetMode;
 import io.gymbridge.v1.MakeRequest;
 import io.gymbridge.v1.ResetResponse;
 import io.gymbridge.v1.StepResponse;
-import io.grpc.Status.Code;
-import io.grpc.StatusRuntimeException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -33,8 +33,11 @@ class MaxMessageSizeTest {
 
       String two = rgbSession(server, 2);
       assertStatus(
-          Code.RESOURCE_EXHAUSTED, () -> server.env().render(render(two)),
-          String.valueOf(2 * FRAME_BYTES), "1000000", "--max-message-bytes");
+          Code.RESOURCE_EXHAUSTED,
+          () -> server.env().render(render(two)),
+          String.valueOf(2 * FRAME_BYTES),
+          "1000000",
+          "--max-message-bytes");
       // The session is still usable.
       assertEquals(2, server.env().step(step(two, 0, 1)).getRewardsCount());
     }
@@ -42,10 +45,13 @@ class MaxMessageSizeTest {
 
   @Test
   void makeOfMoreEnvsThanStepResponsesCanCarryIsResourceExhausted() throws Exception {
-    try (TestServer server = TestServer.start(TestServer.config().withLimits(8, 100_000, 64 << 10))) {
+    try (TestServer server =
+        TestServer.start(TestServer.config().withLimits(8, 100_000, 64 << 10))) {
       assertStatus(
-          Code.RESOURCE_EXHAUSTED, () -> server.env().make(make("CartPole-v1", 5000)),
-          "5000", "--max-message-bytes");
+          Code.RESOURCE_EXHAUSTED,
+          () -> server.env().make(make("CartPole-v1", 5000)),
+          "5000",
+          "--max-message-bytes");
       // The refused Make did not take a session slot or leak envs: small ones still work.
       for (int i = 0; i < 8; i++) {
         server.env().make(make("CartPole-v1", 1));
@@ -62,7 +68,9 @@ class MaxMessageSizeTest {
 
       // SAME_STEP with a one-step time limit: every env ends at once, the largest step response.
       String id =
-          server.env().make(make("CartPole-v1", n, AutoresetMode.AUTORESET_MODE_SAME_STEP, 1))
+          server
+              .env()
+              .make(make("CartPole-v1", n, AutoresetMode.AUTORESET_MODE_SAME_STEP, 1))
               .getSessionId();
       ResetResponse reset = server.env().reset(reset(id, 0));
       long[] actions = new long[n];

@@ -66,7 +66,9 @@ class ReflectionTest {
         ask(server.channel(), ServerReflectionRequest.newBuilder().setListServices("").build());
 
     List<String> names =
-        r.getListServicesResponse().getServiceList().stream().map(ServiceResponse::getName).toList();
+        r.getListServicesResponse().getServiceList().stream()
+            .map(ServiceResponse::getName)
+            .toList();
     assertTrue(names.contains("gymbridge.v1.EnvService"), names::toString);
     assertTrue(names.contains("grpc.health.v1.Health"), names::toString);
     assertTrue(names.contains("grpc.reflection.v1.ServerReflection"), names::toString);
@@ -75,8 +77,11 @@ class ReflectionTest {
   @Test
   void envServiceSymbolResolvesToTheContractFile() throws Exception {
     ServerReflectionResponse r =
-        ask(server.channel(),
-            ServerReflectionRequest.newBuilder().setFileContainingSymbol("gymbridge.v1.EnvService").build());
+        ask(
+            server.channel(),
+            ServerReflectionRequest.newBuilder()
+                .setFileContainingSymbol("gymbridge.v1.EnvService")
+                .build());
 
     FileDescriptorProto file =
         FileDescriptorProto.parseFrom(r.getFileDescriptorResponse().getFileDescriptorProto(0));

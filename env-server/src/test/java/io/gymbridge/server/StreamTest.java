@@ -12,11 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.grpc.Status.Code;
+import io.grpc.StatusRuntimeException;
 import io.gymbridge.v1.StreamRequest;
 import io.gymbridge.v1.StreamResponse;
 import io.gymbridge.v1.StreamResponse.ResponseCase;
-import io.grpc.Status.Code;
-import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,7 +41,8 @@ class StreamTest {
   void makeResetStepRenderCloseOnOneStreamAnswerInRequestOrder() throws Exception {
     try (TestServer.StreamClient stream = server.stream()) {
       StreamResponse made =
-          stream.call(streamed(make("CartPole-v1", 2).toBuilder().setRenderMode("rgb_array").build()));
+          stream.call(
+              streamed(make("CartPole-v1", 2).toBuilder().setRenderMode("rgb_array").build()));
       assertEquals(2, made.getMake().getNumEnvs());
       String id = made.getMake().getSessionId();
 
@@ -55,14 +57,20 @@ class StreamTest {
               streamed(close(id)),
               streamed(step(id, 0, 0)));
       requests.forEach(stream::send);
-      List<ResponseCase> cases = new java.util.ArrayList<>();
+      List<ResponseCase> cases = new ArrayList<>();
       for (int i = 0; i < requests.size(); i++) {
         cases.add(stream.next().getResponseCase());
       }
 
       assertEquals(
-          List.of(ResponseCase.RESET, ResponseCase.STEP, ResponseCase.ERROR, ResponseCase.STEP,
-              ResponseCase.RENDER, ResponseCase.CLOSE, ResponseCase.ERROR),
+          List.of(
+              ResponseCase.RESET,
+              ResponseCase.STEP,
+              ResponseCase.ERROR,
+              ResponseCase.STEP,
+              ResponseCase.RENDER,
+              ResponseCase.CLOSE,
+              ResponseCase.ERROR),
           cases);
       assertNull(stream.complete(), "the server completes the stream normally");
       assertTrue(stream.unread().isEmpty());
@@ -91,21 +99,20 @@ class StreamTest {
     try (TestServer.StreamClient stream = server.stream()) {
       String id = stream.call(streamed(make("CartPole-v1", 1))).getMake().getSessionId();
 
-      assertStreamError(
-          stream.call(streamed(step(id, 0))), Code.FAILED_PRECONDITION, "Reset");
+      assertStreamError(stream.call(streamed(step(id, 0))), Code.FAILED_PRECONDITION, "Reset");
       assertTrue(stream.call(streamed(reset(id, 1))).hasReset());
       assertStreamError(
-          stream.call(streamed(step(id, 2))), Code.INVALID_ARGUMENT, "action[env 0]", "Discrete(2)");
+          stream.call(streamed(step(id, 2))),
+          Code.INVALID_ARGUMENT,
+          "action[env 0]",
+          "Discrete(2)");
       assertStreamError(
           stream.call(streamed(make("CartPole-v9", 1))), Code.NOT_FOUND, "env_id", "CartPole-v1");
-      assertStreamError(
-          stream.call(streamed(step("s-unknown", 0))), Code.NOT_FOUND, "session_id");
-      assertStreamError(
-          stream.call(streamed(render(id))), Code.FAILED_PRECONDITION, "render_mode");
+      assertStreamError(stream.call(streamed(step("s-unknown", 0))), Code.NOT_FOUND, "session_id");
+      assertStreamError(stream.call(streamed(render(id))), Code.FAILED_PRECONDITION, "render_mode");
       assertStreamError(
           stream.call(StreamRequest.getDefaultInstance()), Code.INVALID_ARGUMENT, "request");
-      assertStreamError(
-          stream.call(streamed(reset(id, -2))), Code.INVALID_ARGUMENT, "seed");
+      assertStreamError(stream.call(streamed(reset(id, -2))), Code.INVALID_ARGUMENT, "seed");
 
       StreamResponse ok = stream.call(streamed(step(id, 1)));
       assertEquals(List.of(1.0), ok.getStep().getRewardsList());

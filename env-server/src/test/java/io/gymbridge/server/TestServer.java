@@ -2,15 +2,15 @@ package io.gymbridge.server;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.gymbridge.envs.EnvRegistry;
-import io.gymbridge.v1.EnvServiceGrpc;
-import io.gymbridge.v1.StreamRequest;
-import io.gymbridge.v1.StreamResponse;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.gymbridge.envs.EnvRegistry;
+import io.gymbridge.v1.EnvServiceGrpc;
+import io.gymbridge.v1.StreamRequest;
+import io.gymbridge.v1.StreamResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,8 +30,10 @@ final class TestServer implements AutoCloseable {
 
   private final EnvServer server;
   private final ServerConfig config;
+
   /** Kept: the server cannot tell its port once it has terminated. */
   private final int port;
+
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final ManagedChannel channel;
 
@@ -46,8 +48,18 @@ final class TestServer implements AutoCloseable {
   static ServerConfig config() {
     ServerConfig d = ServerConfig.defaults();
     return new ServerConfig(
-        "127.0.0.1", 0, d.maxSessions(), d.maxEnvsPerSession(), d.maxMessageBytes(),
-        d.idleTimeout(), 4, d.keepAlive(), Duration.ofMillis(500), null, null, null);
+        "127.0.0.1",
+        0,
+        d.maxSessions(),
+        d.maxEnvsPerSession(),
+        d.maxMessageBytes(),
+        d.idleTimeout(),
+        4,
+        d.keepAlive(),
+        Duration.ofMillis(500),
+        null,
+        null,
+        null);
   }
 
   static TestServer start() throws IOException {
@@ -152,8 +164,11 @@ final class TestServer implements AutoCloseable {
     StreamResponse next() throws InterruptedException {
       StreamResponse r = responses.poll(DEADLINE_SECONDS, TimeUnit.SECONDS);
       if (r == null) {
-        fail("no stream response within " + DEADLINE_SECONDS + " s; stream ended with "
-            + ended.getNow(null));
+        fail(
+            "no stream response within "
+                + DEADLINE_SECONDS
+                + " s; stream ended with "
+                + ended.getNow(null));
       }
       return r;
     }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.gymbridge.codec.Tensors;
 import io.gymbridge.v1.AutoresetMode;
 import io.gymbridge.v1.CloseRequest;
@@ -17,8 +19,6 @@ import io.gymbridge.v1.StreamRequest;
 import io.gymbridge.v1.StreamResponse;
 import io.gymbridge.v1.Tensor;
 import io.gymbridge.v1.Value;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.util.function.Supplier;
 
 /** Request builders and status assertions shared by the server tests. */

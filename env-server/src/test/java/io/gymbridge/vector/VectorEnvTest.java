@@ -39,7 +39,8 @@ class VectorEnvTest {
 
   private static float[] obs(VectorEnv v, int env) {
     return ScriptedEnv.read(
-        ByteBuffer.wrap(v.observations()).order(ByteOrder.LITTLE_ENDIAN), env * ScriptedEnv.observationBytes());
+        ByteBuffer.wrap(v.observations()).order(ByteOrder.LITTLE_ENDIAN),
+        env * ScriptedEnv.observationBytes());
   }
 
   private static void assertObs(VectorEnv v, int env, int episode, int t) {
@@ -90,7 +91,8 @@ class VectorEnvTest {
     assertEquals(0.0, v.rewards()[0]);
     assertFalse(v.terminated()[0]);
     assertFalse(v.truncated()[0]);
-    assertEquals(List.of(1L, 0L), ends.actions(), "the autoreset step's action never reached env 0");
+    assertEquals(
+        List.of(1L, 0L), ends.actions(), "the autoreset step's action never reached env 0");
     assertEquals(Value.newBuilder().setIntValue(2).build(), v.info(0).get("episode"), "reset info");
     assertObs(v, 1, 1, 3);
     assertEquals(3.0, v.rewards()[1]);
@@ -147,7 +149,8 @@ class VectorEnvTest {
     VectorEnv.FinalStep f = v.finals().get(0);
     assertEquals(0, f.env());
     assertArrayEquals(
-        new float[] {1, 2, -1}, ScriptedEnv.read(ByteBuffer.wrap(f.observation()).order(ByteOrder.LITTLE_ENDIAN), 0));
+        new float[] {1, 2, -1},
+        ScriptedEnv.read(ByteBuffer.wrap(f.observation()).order(ByteOrder.LITTLE_ENDIAN), 0));
     assertFalse(f.info().containsKey("episode"), "the ended step's info, not the reset's");
     assertObs(v, 1, 1, 2);
 

@@ -175,8 +175,11 @@ class CartPoleEnvTest {
   @Test
   void resetOptionsBoundTheStartingState() {
     Map<String, Value> options =
-        Map.of("low", Value.newBuilder().setFloatValue(0.2).build(),
-            "high", Value.newBuilder().setIntValue(1).build());
+        Map.of(
+            "low",
+            Value.newBuilder().setFloatValue(0.2).build(),
+            "high",
+            Value.newBuilder().setIntValue(1).build());
     for (long seed = 0; seed < 20; seed++) {
       env.reset(seed, options, out);
       for (double v : env.state()) {
@@ -191,9 +194,13 @@ class CartPoleEnvTest {
     double[] before = env.state();
     Value f = Value.newBuilder().setFloatValue(0.1).build();
     assertThrows(InvalidValueException.class, () -> env.reset(1L, Map.of("lo", f), out));
-    assertThrows(InvalidValueException.class,
-        () -> env.reset(1L, Map.of("low", f, "high", Value.newBuilder().setFloatValue(-0.1).build()), out));
-    assertThrows(InvalidValueException.class,
+    assertThrows(
+        InvalidValueException.class,
+        () ->
+            env.reset(
+                1L, Map.of("low", f, "high", Value.newBuilder().setFloatValue(-0.1).build()), out));
+    assertThrows(
+        InvalidValueException.class,
         () -> env.reset(1L, Map.of("low", Value.newBuilder().setStringValue("0").build()), out));
     assertThrows(InvalidValueException.class, () -> env.reset(-1L, Map.of(), out));
     assertArrayEquals(before, env.state());
