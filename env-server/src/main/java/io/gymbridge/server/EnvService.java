@@ -112,8 +112,16 @@ final class EnvService extends EnvServiceGrpc.EnvServiceImplBase {
                 .setMaxSessions(config.maxSessions())
                 .setMaxEnvsPerSession(config.maxEnvsPerSession())
                 .setMaxMessageBytes(config.maxMessageBytes())
-                .setIdleTimeoutSeconds(config.idleTimeout().toSeconds()))
+                .setIdleTimeoutSeconds(ceilSeconds(config.idleTimeout())))
         .build();
+  }
+
+  /**
+   * Whole seconds, rounded up: ServerLimits reads 0 as "no limit", so a sub-second idle timeout
+   * (possible through ServerConfig) must not be reported as 0.
+   */
+  private static long ceilSeconds(java.time.Duration d) {
+    return d.getNano() > 0 ? d.getSeconds() + 1 : d.getSeconds();
   }
 
   private ListEnvsResponse listEnvs() {

@@ -132,7 +132,11 @@ final class SessionRegistry implements AutoCloseable {
         made.add(EnvRegistry.make(reg, request.getKwargsMap(), maxSteps));
       }
       EnvSpec spec = EnvRegistry.spec(reg, made.get(0), request.getKwargsMap(), maxSteps);
-      long stepBytes = (long) numEnvs * Spaces.elementBytes(spec.getObservationSpace()) * 2;
+      // A step response's upper bound per env: its observation, a SAME_STEP final observation
+      // and final_env_indices entry (a varint, at most 5 bytes), its reward (a packed double, 8)
+      // and its two flags (packed bools, 1 each). Infos and field tags fit the 4 KiB of slack.
+      long perEnv = 2L * Spaces.elementBytes(spec.getObservationSpace()) + 5 + 8 + 2;
+      long stepBytes = numEnvs * perEnv;
       if (stepBytes > config.maxMessageBytes() - 4096) {
         throw Status.RESOURCE_EXHAUSTED
             .withDescription(
@@ -177,12 +181,9 @@ final class SessionRegistry implements AutoCloseable {
     Session s = sessions.get(id);
     if (s == null) {
       throw Status.NOT_FOUND
-          .withDescription(
-              "session_id: no open session '"
-                  + id
-                  + "' (closed, timed out after "
-                  + config.idleTimeout().toSeconds()
-                  + " s idle, or never made)")
+          .withDescription("session_id: no open session '" + id
+              + "' (closed, timed out after " + format(config.idleTimeout())
+              + " idle, or never made)")
           .asRuntimeException();
     }
     return s;
