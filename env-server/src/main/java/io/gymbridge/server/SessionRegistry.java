@@ -181,9 +181,12 @@ final class SessionRegistry implements AutoCloseable {
     Session s = sessions.get(id);
     if (s == null) {
       throw Status.NOT_FOUND
-          .withDescription("session_id: no open session '" + id
-              + "' (closed, timed out after " + format(config.idleTimeout())
-              + " idle, or never made)")
+          .withDescription(
+              "session_id: no open session '"
+                  + id
+                  + "' (closed, timed out after "
+                  + format(config.idleTimeout())
+                  + " idle, or never made)")
           .asRuntimeException();
     }
     return s;

@@ -158,8 +158,8 @@ public final class CartPoleEnv implements Env {
       throw new ResetNeededException("Call reset before using step method.");
     }
     double force = action.getLong(0) == 1 ? FORCE_MAG : -FORCE_MAG;
-    double costheta = Math.cos(theta);
-    double sintheta = Math.sin(theta);
+    double costheta = NumpyMath.cos(theta);
+    double sintheta = NumpyMath.sin(theta);
 
     // Same operation order as Gymnasium: (a * b * c) groups left to right, as numpy evaluates it.
     double temp = (force + POLE_MASS_LENGTH * (thetaDot * thetaDot) * sintheta) / TOTAL_MASS;

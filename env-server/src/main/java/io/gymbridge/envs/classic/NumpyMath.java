@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
  * within a few hundred steps. Calling the same libm numpy calls makes them equal bit for bit on the
  * same platform (checked on 2M angles: 0 differences; Math.cos: 1574, Math.sin: 6082).
  *
- * <p>If the C library cannot be loaded, this falls back to {@link StrictMath} and says so once:
- * the env still works, but long trajectories may differ from Gymnasium's in the last bits.
+ * <p>If the C library cannot be loaded, this falls back to {@link StrictMath} and says so once: the
+ * env still works, but long trajectories may differ from Gymnasium's in the last bits.
  */
 final class NumpyMath {
   private static final boolean NATIVE = register();
@@ -21,12 +21,15 @@ final class NumpyMath {
 
   private static boolean register() {
     try {
-      Native.register(LibmBinding.class, Platform.isLinux() ? "libm.so.6" : Platform.MATH_LIBRARY_NAME);
+      Native.register(
+          LibmBinding.class, Platform.isLinux() ? "libm.so.6" : Platform.MATH_LIBRARY_NAME);
       return true;
     } catch (UnsatisfiedLinkError | RuntimeException e) {
       LoggerFactory.getLogger(NumpyMath.class)
-          .warn("cannot load the C math library ({}); CartPole uses StrictMath sin/cos, whose last "
-              + "bits can differ from numpy's", e.toString());
+          .warn(
+              "cannot load the C math library ({}); CartPole uses StrictMath sin/cos, whose last "
+                  + "bits can differ from numpy's",
+              e.toString());
       return false;
     }
   }
