@@ -47,13 +47,13 @@ import picocli.CommandLine.Option;
 public final class CartPoleBench implements Callable<Integer> {
   @Option(
       names = "--seconds",
-      defaultValue = "3",
+      defaultValue = "5",
       description = "Measured seconds per case (default: ${DEFAULT-VALUE}).")
   double seconds;
 
   @Option(
       names = "--warmup-seconds",
-      defaultValue = "2",
+      defaultValue = "8",
       description = "Warm-up seconds per case (default: ${DEFAULT-VALUE}).")
   double warmupSeconds;
 
@@ -80,15 +80,30 @@ public final class CartPoleBench implements Callable<Integer> {
               .build();
       try {
         System.out.printf(
-            "%-9s %-10s %14s %16s %12s%n",
-            "num_envs", "path", "steps/s", "round trips/s", "us/step call");
+            "%-9s %-22s %14s %16s %12s%n",
+            "num_envs", "path", "steps/s", "round trips/s", "us/round trip");
         for (int n : sizes) {
           report(n, "in-process", measure(new InProcess(n)), n);
           if (n == 1) {
             report(n, "unary", measure(new Unary(channel, n)), n);
           }
           report(n, "stream", measure(new Streamed(channel, n)), n);
+          report(
+              n,
+              "stream, callback client",
+              new CallbackClient(channel, n, 1, warmupSeconds, seconds).run(),
+              n);
+          if (n > 1) {
+            report(
+                n,
+                "stream, 2 halves piped",
+                new CallbackClient(channel, n / 2, 2, warmupSeconds, seconds).run(),
+                n);
+          }
         }
+        System.out.printf(
+            "%nfloor: a raw TCP ping-pong on loopback between two threads takes %.1f us%n",
+            TcpFloor.roundTripMicros());
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
@@ -98,7 +113,7 @@ public final class CartPoleBench implements Callable<Integer> {
 
   private static void report(int n, String path, double roundTrips, int envs) {
     System.out.printf(
-        "%-9d %-10s %,14.0f %,16.0f %12.2f%n",
+        "%-9d %-22s %,14.0f %,16.0f %12.2f%n",
         n, path, roundTrips * envs, roundTrips, 1e6 / roundTrips);
   }
 

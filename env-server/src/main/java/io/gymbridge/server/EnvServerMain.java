@@ -81,14 +81,6 @@ public final class EnvServerMain implements Callable<Integer> {
   long idleTimeoutSeconds;
 
   @Option(
-      names = "--threads",
-      defaultValue = "${env:GYMBRIDGE_THREADS:-0}",
-      description =
-          "Handler threads that run env steps [GYMBRIDGE_THREADS] (default: 0 = the "
-              + "number of cores).")
-  int threads;
-
-  @Option(
       names = "--keepalive-seconds",
       defaultValue = "${env:GYMBRIDGE_KEEPALIVE_SECONDS:-30}",
       description =
@@ -136,7 +128,6 @@ public final class EnvServerMain implements Callable<Integer> {
         maxEnvsPerSession,
         maxMessageBytes,
         Duration.ofSeconds(idleTimeoutSeconds),
-        threads == 0 ? Runtime.getRuntime().availableProcessors() : threads,
         Duration.ofSeconds(keepAliveSeconds),
         Duration.ofSeconds(shutdownGraceSeconds),
         token,

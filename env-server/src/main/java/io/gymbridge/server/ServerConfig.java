@@ -13,7 +13,6 @@ import java.time.Duration;
  * @param maxEnvsPerSession num_envs a single Make may ask for
  * @param maxMessageBytes largest request or response message
  * @param idleTimeout a session untouched this long is closed
- * @param threads threads that run RPC handlers (env steps run on them)
  * @param keepAlive interval of server keepalive pings that detect dead peers
  * @param shutdownGrace how long shutdown waits for running calls before cancelling them
  * @param token bearer token every call must carry, or null for none
@@ -27,7 +26,6 @@ public record ServerConfig(
     int maxEnvsPerSession,
     int maxMessageBytes,
     Duration idleTimeout,
-    int threads,
     Duration keepAlive,
     Duration shutdownGrace,
     String token,
@@ -42,7 +40,6 @@ public record ServerConfig(
     require(
         !idleTimeout.isNegative() && !idleTimeout.isZero(),
         "idle-timeout must be > 0, got " + idleTimeout);
-    require(threads > 0, "threads must be > 0, got " + threads);
     require(
         !keepAlive.isNegative() && !keepAlive.isZero(), "keepalive must be > 0, got " + keepAlive);
     require(!shutdownGrace.isNegative(), "shutdown-grace must be >= 0, got " + shutdownGrace);
@@ -61,7 +58,6 @@ public record ServerConfig(
         1024,
         64 * 1024 * 1024,
         Duration.ofMinutes(5),
-        Math.max(2, Runtime.getRuntime().availableProcessors()),
         Duration.ofSeconds(30),
         Duration.ofSeconds(5),
         null,
@@ -77,7 +73,6 @@ public record ServerConfig(
         maxEnvsPerSession,
         maxMessageBytes,
         idleTimeout,
-        threads,
         keepAlive,
         shutdownGrace,
         token,
@@ -93,7 +88,6 @@ public record ServerConfig(
         newMaxEnvs,
         newMaxMessageBytes,
         idleTimeout,
-        threads,
         keepAlive,
         shutdownGrace,
         token,
@@ -109,7 +103,6 @@ public record ServerConfig(
         maxEnvsPerSession,
         maxMessageBytes,
         newIdleTimeout,
-        threads,
         keepAlive,
         shutdownGrace,
         token,
@@ -125,7 +118,6 @@ public record ServerConfig(
         maxEnvsPerSession,
         maxMessageBytes,
         idleTimeout,
-        threads,
         keepAlive,
         shutdownGrace,
         newToken,

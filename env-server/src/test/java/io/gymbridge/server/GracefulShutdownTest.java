@@ -94,7 +94,6 @@ class GracefulShutdownTest {
             c.maxEnvsPerSession(),
             c.maxMessageBytes(),
             c.idleTimeout(),
-            c.threads(),
             c.keepAlive(),
             Duration.ofSeconds(10),
             null,

@@ -44,7 +44,7 @@ final class TestServer implements AutoCloseable {
     this.channel = newChannel();
   }
 
-  /** Test defaults: few threads and a short shutdown grace, so closing never stalls a test. */
+  /** Test defaults: a short shutdown grace, so closing never stalls a test. */
   static ServerConfig config() {
     ServerConfig d = ServerConfig.defaults();
     return new ServerConfig(
@@ -54,7 +54,6 @@ final class TestServer implements AutoCloseable {
         d.maxEnvsPerSession(),
         d.maxMessageBytes(),
         d.idleTimeout(),
-        4,
         d.keepAlive(),
         Duration.ofMillis(500),
         null,
