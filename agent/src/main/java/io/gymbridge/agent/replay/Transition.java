@@ -1,0 +1,13 @@
+package io.gymbridge.agent.replay;
+
+/**
+ * One (possibly n-step) transition as replay stores it.
+ *
+ * @param obs the observation the action was taken in (flattened float32)
+ * @param action the action taken
+ * @param reward the discounted sum of the next n rewards (n = 1: the reward)
+ * @param nextObs the observation n steps later (the final observation if the episode ended)
+ * @param discount gamma^n to bootstrap from nextObs, or 0 when the episode terminated in between (a
+ *     truncated episode still bootstraps: the state was not terminal)
+ */
+public record Transition(float[] obs, int action, float reward, float[] nextObs, float discount) {}
