@@ -1,5 +1,9 @@
 package io.gymbridge.agent.replay;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /** Experience replay: uniform or prioritized. Not thread-safe. */
 public interface Replay {
   void add(Transition t);
@@ -13,4 +17,20 @@ public interface Replay {
   int size();
 
   int capacity();
+
+  /**
+   * Writes the full state (contents, write cursor, priorities, sampling RNG) so that {@link
+   * #readFrom} gives a replay whose later samples are identical to this one's. Wrap streams in a
+   * buffered stream: the body is written in 64 KiB chunks but the header field by field.
+   */
+  void writeTo(DataOutput out) throws IOException;
+
+  /** Reads whichever kind of replay {@link #writeTo} wrote. */
+  static Replay readFrom(DataInput in) throws IOException {
+    byte kind = Checkpoints.readHeader(in);
+    return switch (kind) {
+      case Checkpoints.KIND_UNIFORM -> UniformReplay.readBody(in);
+      default -> throw new IOException("unknown replay kind " + kind + " in checkpoint");
+    };
+  }
 }
