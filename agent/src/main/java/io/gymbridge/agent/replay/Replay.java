@@ -30,6 +30,7 @@ public interface Replay {
     byte kind = Checkpoints.readHeader(in);
     return switch (kind) {
       case Checkpoints.KIND_UNIFORM -> UniformReplay.readBody(in);
+      case Checkpoints.KIND_PRIORITIZED -> PrioritizedReplay.readBody(in);
       default -> throw new IOException("unknown replay kind " + kind + " in checkpoint");
     };
   }
