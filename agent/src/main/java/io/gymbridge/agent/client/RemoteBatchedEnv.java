@@ -23,11 +23,11 @@ import org.slf4j.LoggerFactory;
  * stream broke, a deadline passed, the server forgot the session), that session alone is replaced
  * by a fresh one on the same address, retried with exponential backoff within {@link
  * ClientConfig#reconnectBudget()}, and reset with a seed derived from its last reset seed and its
- * reconnect count ({@link #reconnectSeed}). Its envs come back with {@link StepBatch#restarted()}
- * set; the other sessions' envs step normally. Each reconnect logs one line. When the budget runs
- * out the call throws a {@link RemoteEnvException} naming the server, what failed, and how long
- * reconnecting was tried. Servers that cannot be reached when connecting fail at once: there is no
- * session to lose yet, and a wrong address should not take a minute to report.
+ * reconnect count (a SplitMix64 hash, below 2^30). Its envs come back with {@link
+ * StepBatch#restarted()} set; the other sessions' envs step normally. Each reconnect logs one line.
+ * When the budget runs out the call throws a {@link RemoteEnvException} naming the server, what
+ * failed, and how long reconnecting was tried. Servers that cannot be reached when connecting fail
+ * at once: there is no session to lose yet, and a wrong address should not take a minute to report.
  *
  * <p>Not thread-safe: one caller drives it.
  */
