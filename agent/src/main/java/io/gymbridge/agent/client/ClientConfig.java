@@ -1,0 +1,161 @@
+package io.gymbridge.agent.client;
+
+import java.time.Duration;
+
+/**
+ * Every setting of the env client, validated at construction and immutable. {@link #defaults()}
+ * documents each default; change one with the {@code with*} methods.
+ *
+ * @param makeDeadline how long a Make may take, connection set-up included (default 30 s)
+ * @param resetDeadline how long a Reset may take (default 30 s)
+ * @param stepDeadline how long a Step may take; a server that stays silent longer counts as lost
+ *     (default 10 s)
+ * @param closeTimeout how long closing a session and its channel may take in all before they are
+ *     cut off (default 5 s)
+ * @param keepAliveTime interval of HTTP/2 keepalive pings on each channel, so a dead server is
+ *     noticed even between steps; at least 10 s, gRPC Java's floor (default 20 s)
+ * @param keepAliveTimeout how long a ping may go unanswered before the connection counts as dead
+ *     (default 10 s)
+ * @param reconnectInitialBackoff pause after the first failed reconnect attempt (default 200 ms)
+ * @param reconnectMaxBackoff the pause doubles after each failed attempt up to this (default 5 s)
+ * @param reconnectBudget how long to keep trying to replace a lost session before giving up with an
+ *     exception; zero disables reconnecting (default 60 s)
+ * @param maxInboundMessageBytes largest response the client accepts, in bytes (default 64 MiB;
+ *     gRPC's own default of 4 MiB is too small for batches of Atari frames)
+ */
+public record ClientConfig(
+    Duration makeDeadline,
+    Duration resetDeadline,
+    Duration stepDeadline,
+    Duration closeTimeout,
+    Duration keepAliveTime,
+    Duration keepAliveTimeout,
+    Duration reconnectInitialBackoff,
+    Duration reconnectMaxBackoff,
+    Duration reconnectBudget,
+    int maxInboundMessageBytes) {
+
+  /** gRPC Java raises any smaller keepalive time to this, silently; we refuse it instead. */
+  static final Duration MIN_KEEPALIVE_TIME = Duration.ofSeconds(10);
+
+  public ClientConfig {
+    requirePositive(makeDeadline, "makeDeadline");
+    requirePositive(resetDeadline, "resetDeadline");
+    requirePositive(stepDeadline, "stepDeadline");
+    requirePositive(closeTimeout, "closeTimeout");
+    requirePositive(keepAliveTime, "keepAliveTime");
+    require(
+        keepAliveTime.compareTo(MIN_KEEPALIVE_TIME) >= 0,
+        "keepAliveTime must be >= " + MIN_KEEPALIVE_TIME.toSeconds() + " s, got " + keepAliveTime);
+    requirePositive(keepAliveTimeout, "keepAliveTimeout");
+    requirePositive(reconnectInitialBackoff, "reconnectInitialBackoff");
+    requirePositive(reconnectMaxBackoff, "reconnectMaxBackoff");
+    require(
+        reconnectMaxBackoff.compareTo(reconnectInitialBackoff) >= 0,
+        "reconnectMaxBackoff ("
+            + reconnectMaxBackoff
+            + ") must be >= reconnectInitialBackoff ("
+            + reconnectInitialBackoff
+            + ")");
+    require(
+        reconnectBudget != null && !reconnectBudget.isNegative(),
+        "reconnectBudget must be >= 0, got " + reconnectBudget);
+    require(
+        maxInboundMessageBytes >= 1024,
+        "maxInboundMessageBytes must be >= 1024, got " + maxInboundMessageBytes);
+  }
+
+  public static ClientConfig defaults() {
+    return new ClientConfig(
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(20),
+        Duration.ofSeconds(10),
+        Duration.ofMillis(200),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(60),
+        64 * 1024 * 1024);
+  }
+
+  public ClientConfig withDeadlines(Duration make, Duration reset, Duration step) {
+    return new ClientConfig(
+        make,
+        reset,
+        step,
+        closeTimeout,
+        keepAliveTime,
+        keepAliveTimeout,
+        reconnectInitialBackoff,
+        reconnectMaxBackoff,
+        reconnectBudget,
+        maxInboundMessageBytes);
+  }
+
+  public ClientConfig withReconnect(Duration initialBackoff, Duration maxBackoff, Duration budget) {
+    return new ClientConfig(
+        makeDeadline,
+        resetDeadline,
+        stepDeadline,
+        closeTimeout,
+        keepAliveTime,
+        keepAliveTimeout,
+        initialBackoff,
+        maxBackoff,
+        budget,
+        maxInboundMessageBytes);
+  }
+
+  public ClientConfig withCloseTimeout(Duration timeout) {
+    return new ClientConfig(
+        makeDeadline,
+        resetDeadline,
+        stepDeadline,
+        timeout,
+        keepAliveTime,
+        keepAliveTimeout,
+        reconnectInitialBackoff,
+        reconnectMaxBackoff,
+        reconnectBudget,
+        maxInboundMessageBytes);
+  }
+
+  public ClientConfig withKeepAlive(Duration time, Duration timeout) {
+    return new ClientConfig(
+        makeDeadline,
+        resetDeadline,
+        stepDeadline,
+        closeTimeout,
+        time,
+        timeout,
+        reconnectInitialBackoff,
+        reconnectMaxBackoff,
+        reconnectBudget,
+        maxInboundMessageBytes);
+  }
+
+  public ClientConfig withMaxInboundMessageBytes(int bytes) {
+    return new ClientConfig(
+        makeDeadline,
+        resetDeadline,
+        stepDeadline,
+        closeTimeout,
+        keepAliveTime,
+        keepAliveTimeout,
+        reconnectInitialBackoff,
+        reconnectMaxBackoff,
+        reconnectBudget,
+        bytes);
+  }
+
+  private static void requirePositive(Duration d, String name) {
+    require(d != null && !d.isNegative() && !d.isZero(), name + " must be > 0, got " + d);
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

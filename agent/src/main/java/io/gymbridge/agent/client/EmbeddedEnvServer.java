@@ -1,0 +1,99 @@
+package io.gymbridge.agent.client;
+
+import io.gymbridge.envs.EnvRegistry;
+import io.gymbridge.server.EnvServer;
+import io.gymbridge.server.EnvServerMain;
+import io.gymbridge.server.ServerConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+
+/**
+ * The Java env-server running inside this JVM on a loopback port, for when no server address is
+ * given. The agent still talks to it through real gRPC over a real socket, exactly as to a remote
+ * server, so nothing bypasses the contract.
+ *
+ * <pre>{@code
+ * try (EmbeddedEnvServer server = EmbeddedEnvServer.start();
+ *     BatchedEnv envs = RemoteBatchedEnv.connect(List.of(server.address()), "CartPole-v1", 8)) {
+ *   StepBatch first = envs.reset(42);
+ * }
+ * }</pre>
+ */
+public final class EmbeddedEnvServer implements AutoCloseable {
+  private final EnvServer server;
+  private final String host;
+  private final int port;
+
+  private EmbeddedEnvServer(EnvServer server, String host) {
+    this.server = server;
+    this.host = host;
+    this.port = server.port();
+  }
+
+  /**
+   * The server's defaults ({@link ServerConfig#defaults()}: 127.0.0.1, an ephemeral port, 64 MiB
+   * messages) with a 1 s shutdown grace instead of 5 s: an embedded server stops with its agent,
+   * whose sessions are closed by then.
+   */
+  public static ServerConfig defaultConfig() {
+    ServerConfig d = ServerConfig.defaults();
+    return new ServerConfig(
+        d.host(),
+        d.port(),
+        d.maxSessions(),
+        d.maxEnvsPerSession(),
+        d.maxMessageBytes(),
+        d.idleTimeout(),
+        d.keepAlive(),
+        Duration.ofSeconds(1),
+        d.token(),
+        d.tlsCert(),
+        d.tlsKey());
+  }
+
+  /** Starts a server with {@link #defaultConfig()} and the built-in envs. */
+  public static EmbeddedEnvServer start() throws IOException {
+    return start(defaultConfig(), EnvRegistry.builtin());
+  }
+
+  /** Starts a server with the built-in envs; {@code config.host()} must be a loopback address. */
+  public static EmbeddedEnvServer start(ServerConfig config) throws IOException {
+    return start(config, EnvRegistry.builtin());
+  }
+
+  /**
+   * Starts a server offering {@code envs}.
+   *
+   * @throws IllegalArgumentException the config binds to a non-loopback host, or asks for TLS or a
+   *     bearer token (the env client speaks plaintext without a token)
+   * @throws IOException the port could not be bound
+   */
+  public static EmbeddedEnvServer start(ServerConfig config, EnvRegistry envs) throws IOException {
+    if (!InetAddress.getByName(config.host()).isLoopbackAddress()) {
+      throw new IllegalArgumentException(
+          "an embedded env-server binds to loopback only, got host " + config.host());
+    }
+    if (config.token() != null || config.tlsCert() != null) {
+      throw new IllegalArgumentException(
+          "an embedded env-server runs plaintext without a bearer token: clear token and TLS");
+    }
+    EnvServer server = new EnvServer(EnvServerMain.nettyBuilder(config), envs, config).start();
+    return new EmbeddedEnvServer(server, config.host());
+  }
+
+  /** host:port to give {@link RemoteBatchedEnv#connect} or {@link RemoteSession#open}. */
+  public String address() {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** Stops the server: running calls get the shutdown grace, then are cancelled. Idempotent. */
+  @Override
+  public void close() {
+    server.close();
+  }
+}

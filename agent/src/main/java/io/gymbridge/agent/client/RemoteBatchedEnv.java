@@ -1,0 +1,430 @@
+package io.gymbridge.agent.client;
+
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code numEnvs} envs of one env id spread over one or more servers: one {@link RemoteSession} per
+ * server, each on its own channel, the envs split as evenly as possible (the first {@code numEnvs %
+ * servers} servers get one more; servers left with none get no session). Env indices run server
+ * after server in the order the addresses were given.
+ *
+ * <p>A reset or step sends every session's request before waiting for any answer, so the servers
+ * work in parallel. Seeding is independent of the spread: {@code reset(seed)} gives env i the seed
+ * {@code seed + i} whichever server holds it.
+ *
+ * <p>Reconnecting: when a session is lost ({@link SessionLostException}: the server went away, the
+ * stream broke, a deadline passed, the server forgot the session), that session alone is replaced
+ * by a fresh one on the same address, retried with exponential backoff within {@link
+ * ClientConfig#reconnectBudget()}, and reset with a seed derived from its last reset seed and its
+ * reconnect count (a SplitMix64 hash, below 2^30). Its envs come back with {@link
+ * StepBatch#restarted()} set; the other sessions' envs step normally. Each reconnect logs one line.
+ * When the budget runs out the call throws a {@link RemoteEnvException} naming the server, what
+ * failed, and how long reconnecting was tried. Servers that cannot be reached when connecting fail
+ * at once: there is no session to lose yet, and a wrong address should not take a minute to report.
+ *
+ * <p>Not thread-safe: one caller drives it.
+ */
+public final class RemoteBatchedEnv implements BatchedEnv {
+  private static final Logger log = LoggerFactory.getLogger(RemoteBatchedEnv.class);
+
+  /** One server's share of the envs. */
+  private static final class Slot {
+    final String address;
+    final int offset;
+    final int count;
+    RemoteSession session;
+    long baseSeed;
+    int reconnects;
+
+    Slot(String address, int offset, int count) {
+      this.address = address;
+      this.offset = offset;
+      this.count = count;
+    }
+  }
+
+  private final String envId;
+  private final ClientConfig config;
+  private final int numEnvs;
+  private final int obsSize;
+  private final int numActions;
+  private final List<Slot> slots;
+  private final List<String> addresses;
+  private boolean wasReset;
+  private boolean closed;
+  private long reconnects;
+
+  private RemoteBatchedEnv(
+      String envId, ClientConfig config, int numEnvs, List<Slot> slots, List<String> addresses) {
+    this.envId = envId;
+    this.config = config;
+    this.numEnvs = numEnvs;
+    this.slots = slots;
+    this.addresses = addresses;
+    this.obsSize = slots.get(0).session.observationSize();
+    this.numActions = slots.get(0).session.numActions();
+  }
+
+  /** {@link #connect(List, String, int, ClientConfig)} with {@link ClientConfig#defaults()}. */
+  public static RemoteBatchedEnv connect(List<String> addresses, String envId, int numEnvs) {
+    return connect(addresses, envId, numEnvs, ClientConfig.defaults());
+  }
+
+  /**
+   * Makes one session per server ({@code host:port} each; the same address may appear twice for two
+   * sessions on one server). The envs still need a {@link #reset}.
+   *
+   * @throws IllegalArgumentException no addresses, a malformed one, or numEnvs < 1
+   * @throws RemoteEnvException a server could not be reached or refused the Make; sessions already
+   *     made are closed
+   * @throws UnsupportedOperationException the env's spaces are not float32 Box / Discrete
+   */
+  public static RemoteBatchedEnv connect(
+      List<String> addresses, String envId, int numEnvs, ClientConfig config) {
+    if (addresses.isEmpty()) {
+      throw new IllegalArgumentException("addresses: expected at least one host:port, got none");
+    }
+    addresses.forEach(RemoteSession::checkAddress);
+    if (numEnvs < 1) {
+      throw new IllegalArgumentException("numEnvs must be >= 1, got " + numEnvs);
+    }
+    List<Slot> slots = new ArrayList<>();
+    int servers = addresses.size();
+    int offset = 0;
+    for (int k = 0; k < servers && offset < numEnvs; k++) {
+      int count = numEnvs / servers + (k < numEnvs % servers ? 1 : 0);
+      slots.add(new Slot(addresses.get(k), offset, count));
+      offset += count;
+    }
+    try {
+      for (Slot s : slots) {
+        s.session = RemoteSession.open(s.address, envId, s.count, config);
+        RemoteSession first = slots.get(0).session;
+        if (!Arrays.equals(s.session.observationShape(), first.observationShape())
+            || s.session.numActions() != first.numActions()) {
+          throw new IllegalStateException(
+              "servers disagree on the spaces of "
+                  + envId
+                  + ": "
+                  + first.address()
+                  + " has observations "
+                  + Arrays.toString(first.observationShape())
+                  + " and "
+                  + first.numActions()
+                  + " actions, "
+                  + s.address
+                  + " has "
+                  + Arrays.toString(s.session.observationShape())
+                  + " and "
+                  + s.session.numActions());
+        }
+      }
+    } catch (RuntimeException e) {
+      for (Slot s : slots) {
+        if (s.session != null) {
+          s.session.close();
+        }
+      }
+      throw e;
+    }
+    return new RemoteBatchedEnv(envId, config, numEnvs, slots, List.copyOf(addresses));
+  }
+
+  @Override
+  public int numEnvs() {
+    return numEnvs;
+  }
+
+  @Override
+  public int observationSize() {
+    return obsSize;
+  }
+
+  @Override
+  public int numActions() {
+    return numActions;
+  }
+
+  /** The addresses given to {@link #connect}. */
+  public List<String> addresses() {
+    return addresses;
+  }
+
+  /** Envs held by each session, in env order (servers with no envs are left out). */
+  public int[] envsPerSession() {
+    return slots.stream().mapToInt(s -> s.count).toArray();
+  }
+
+  /** Sessions replaced so far, over all servers. */
+  public long reconnects() {
+    return reconnects;
+  }
+
+  /**
+   * Resets every env; env i gets {@code seed + i}. A session lost during the reset is replaced and
+   * reset with the same seeds (its envs are flagged restarted).
+   *
+   * @throws IllegalArgumentException seed < 0, or seed + numEnvs - 1 overflows
+   */
+  @Override
+  public StepBatch reset(long seed) {
+    checkOpen();
+    if (seed < 0 || seed > Long.MAX_VALUE - (numEnvs - 1)) {
+      throw new IllegalArgumentException(
+          "seed must be in 0.." + (Long.MAX_VALUE - (numEnvs - 1)) + ", got " + seed);
+    }
+    StepBatch out = newBatch();
+    StreamClient.Pending[] pending = new StreamClient.Pending[slots.size()];
+    for (int k = 0; k < slots.size(); k++) {
+      Slot s = slots.get(k);
+      s.baseSeed = seed + s.offset;
+      pending[k] = s.session.sendReset(s.baseSeed);
+    }
+    List<Integer> lost = new ArrayList<>();
+    List<SessionLostException> causes = new ArrayList<>();
+    for (int k = 0; k < slots.size(); k++) {
+      Slot s = slots.get(k);
+      try {
+        s.session.awaitReset(pending[k], out.obs(), s.offset * obsSize, config.resetDeadline());
+      } catch (SessionLostException e) {
+        lost.add(k);
+        causes.add(e);
+      }
+    }
+    wasReset = true;
+    reconnectAll(lost, causes, out, true);
+    return out;
+  }
+
+  /**
+   * Steps every env. Envs whose session had to be replaced come back restarted (see the class doc).
+   *
+   * @throws IllegalStateException before the first reset, or after close
+   * @throws IllegalArgumentException wrong number of actions or one outside [0, numActions)
+   * @throws RemoteEnvException a request failed in a way a new session cannot fix, or a lost
+   *     session could not be replaced within the reconnect budget
+   */
+  @Override
+  public StepBatch step(int[] actions) {
+    checkOpen();
+    if (!wasReset) {
+      throw new IllegalStateException("step before reset: call reset(seed) first");
+    }
+    if (actions.length != numEnvs) {
+      throw new IllegalArgumentException(
+          "actions: expected " + numEnvs + " (one per env), got " + actions.length);
+    }
+    for (int i = 0; i < numEnvs; i++) {
+      if (actions[i] < 0 || actions[i] >= numActions) {
+        throw new IllegalArgumentException(
+            "actions[" + i + "]: expected 0.." + (numActions - 1) + ", got " + actions[i]);
+      }
+    }
+    StepBatch out = newBatch();
+    StreamClient.Pending[] pending = new StreamClient.Pending[slots.size()];
+    for (int k = 0; k < slots.size(); k++) {
+      Slot s = slots.get(k);
+      pending[k] = s.session.sendStep(actions, s.offset);
+    }
+    List<Integer> lost = new ArrayList<>();
+    List<SessionLostException> causes = new ArrayList<>();
+    for (int k = 0; k < slots.size(); k++) {
+      Slot s = slots.get(k);
+      try {
+        s.session.awaitStep(pending[k], out, s.offset);
+      } catch (SessionLostException e) {
+        lost.add(k);
+        causes.add(e);
+      }
+    }
+    reconnectAll(lost, causes, out, false);
+    return out;
+  }
+
+  private StepBatch newBatch() {
+    return new StepBatch(
+        new float[numEnvs * obsSize],
+        new double[numEnvs],
+        new boolean[numEnvs],
+        new boolean[numEnvs],
+        new boolean[numEnvs]);
+  }
+
+  /** Replaces the lost sessions, sharing one budget that starts now. */
+  private void reconnectAll(
+      List<Integer> lost, List<SessionLostException> causes, StepBatch out, boolean inReset) {
+    if (lost.isEmpty()) {
+      return;
+    }
+    long deadline = System.nanoTime() + config.reconnectBudget().toNanos();
+    for (int j = 0; j < lost.size(); j++) {
+      reconnect(slots.get(lost.get(j)), causes.get(j), out, inReset, deadline);
+    }
+  }
+
+  private void reconnect(
+      Slot s, SessionLostException cause, StepBatch out, boolean inReset, long deadlineNanos) {
+    s.session.abandon();
+    s.reconnects++;
+    reconnects++;
+    long seed = inReset ? s.baseSeed : reconnectSeed(s.baseSeed, s.reconnects);
+    long start = System.nanoTime();
+    long backoff = config.reconnectInitialBackoff().toNanos();
+    int attempts = 0;
+    RemoteEnvException last = cause;
+    while (System.nanoTime() < deadlineNanos) {
+      attempts++;
+      RemoteSession fresh = null;
+      try {
+        Duration left = Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
+        fresh =
+            RemoteSession.open(s.address, envId, s.count, config, min(config.makeDeadline(), left));
+        if (fresh.observationSize() != obsSize || fresh.numActions() != numActions) {
+          throw new IllegalStateException(
+              "server "
+                  + s.address
+                  + " came back with different spaces for "
+                  + envId
+                  + ": "
+                  + fresh.observationSize()
+                  + " floats and "
+                  + fresh.numActions()
+                  + " actions, expected "
+                  + obsSize
+                  + " and "
+                  + numActions);
+        }
+        left = Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
+        fresh.awaitReset(
+            fresh.sendReset(seed),
+            out.obs(),
+            s.offset * obsSize,
+            min(config.resetDeadline(), left));
+        s.session = fresh;
+        if (!inReset) {
+          s.baseSeed = seed;
+        }
+        for (int i = s.offset; i < s.offset + s.count; i++) {
+          out.rewards()[i] = 0;
+          out.terminated()[i] = false;
+          out.truncated()[i] = false;
+          out.restarted()[i] = true;
+        }
+        log.warn(
+            "reconnected to {} after {} attempt(s) in {} ms: envs {}..{} restarted with seed {}"
+                + " (lost: {})",
+            s.address,
+            attempts,
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+            s.offset,
+            s.offset + s.count - 1,
+            seed,
+            cause.getMessage());
+        return;
+      } catch (SessionLostException e) {
+        last = e;
+        log.debug("reconnect attempt {} to {} failed: {}", attempts, s.address, e.getMessage());
+      } catch (RuntimeException e) {
+        if (fresh != null) {
+          fresh.abandon();
+        }
+        throw new RemoteEnvException(
+            s.address,
+            e instanceof RemoteEnvException r ? r.code() : Status.Code.UNKNOWN,
+            "server "
+                + s.address
+                + " was lost ("
+                + cause.getMessage()
+                + ") and reconnecting failed for a reason a retry cannot fix: "
+                + e.getMessage(),
+            e);
+      }
+      if (fresh != null) {
+        fresh.abandon();
+      }
+      long pause = Math.min(backoff, deadlineNanos - System.nanoTime());
+      if (pause > 0) {
+        try {
+          TimeUnit.NANOSECONDS.sleep(pause);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new RemoteEnvException(
+              s.address,
+              Status.Code.CANCELLED,
+              "interrupted while reconnecting to " + s.address + " (" + cause.getMessage() + ")",
+              e);
+        }
+      }
+      backoff = Math.min(backoff * 2, config.reconnectMaxBackoff().toNanos());
+    }
+    throw new RemoteEnvException(
+        s.address,
+        last.code(),
+        String.format(
+            "server %s is gone: %s; reconnecting was retried for %.1f s (%d attempts, budget %s)"
+                + " without success; last error: %s",
+            s.address,
+            cause.getMessage(),
+            (System.nanoTime() - start) / 1e9,
+            attempts,
+            config.reconnectBudget(),
+            last.getMessage()),
+        last);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /**
+   * The seed a replaced session is reset with: a SplitMix64 hash of the session's last reset seed
+   * and its reconnect count, kept below 2^30 so that seed + i fits an int32 for any env.
+   */
+  static long reconnectSeed(long baseSeed, int reconnect) {
+    long z = baseSeed + reconnect * 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    z = z ^ (z >>> 31);
+    return z >>> 34;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("this RemoteBatchedEnv is closed");
+    }
+  }
+
+  /** Closes every session in parallel (Close, half-close, channel), within closeTimeout. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    List<RemoteSession> begun = new ArrayList<>();
+    for (Slot s : slots) {
+      try {
+        if (s.session.beginClose()) {
+          begun.add(s.session);
+        }
+      } catch (RuntimeException e) {
+        log.debug("closing the session on {} failed: {}", s.address, e.toString());
+      }
+    }
+    long deadline = System.nanoTime() + config.closeTimeout().toNanos();
+    for (RemoteSession session : begun) {
+      try {
+        session.finishClose(deadline);
+      } catch (RuntimeException e) {
+        log.debug("closing the session on {} failed: {}", session.address(), e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,486 @@
+package io.gymbridge.agent.client;
+
+import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.gymbridge.codec.DTypes;
+import io.gymbridge.codec.InvalidValueException;
+import io.gymbridge.codec.Spaces;
+import io.gymbridge.codec.Tensors;
+import io.gymbridge.v1.AutoresetMode;
+import io.gymbridge.v1.CloseRequest;
+import io.gymbridge.v1.DType;
+import io.gymbridge.v1.EnvSpec;
+import io.gymbridge.v1.MakeRequest;
+import io.gymbridge.v1.MakeResponse;
+import io.gymbridge.v1.ResetRequest;
+import io.gymbridge.v1.Space;
+import io.gymbridge.v1.StepRequest;
+import io.gymbridge.v1.StepResponse;
+import io.gymbridge.v1.StreamRequest;
+import io.gymbridge.v1.StreamResponse;
+import io.gymbridge.v1.Tensor;
+import io.gymbridge.v1.Value;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One vector session on one server: {@code numEnvs} envs of one env id in Gymnasium's NEXT_STEP
+ * autoreset mode, driven over the bidirectional {@code Stream} RPC on a channel of its own.
+ *
+ * <p>Supports what the DQN agent needs and says so otherwise: the observation space must be a Box
+ * of dtype float32 (observations come back flattened, env after env) and the action space Discrete
+ * (actions are indices 0..n-1; the session adds the space's {@code start}).
+ *
+ * <p>Failures are {@link RemoteEnvException}s naming the server and the request; those after which
+ * only a fresh session can help (connection lost, deadline passed, session unknown to the server)
+ * are {@link SessionLostException}s. A session never reconnects by itself: {@link RemoteBatchedEnv}
+ * does that. Not thread-safe.
+ */
+public final class RemoteSession implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RemoteSession.class);
+
+  private final String address;
+  private final ClientConfig config;
+  private final ManagedChannel channel;
+  private final StreamClient stream;
+  private final EnvSpec spec;
+  private final String sessionId;
+  private final int numEnvs;
+  private final long[] obsShape;
+  private final int obsSize;
+  private final List<Long> batchedObsShape;
+  private final int numActions;
+  private final long actionStart;
+  private final String label;
+  private boolean closing;
+  private StreamClient.Pending pendingClose;
+
+  private RemoteSession(
+      String address,
+      ClientConfig config,
+      ManagedChannel channel,
+      StreamClient stream,
+      MakeResponse made) {
+    this.address = address;
+    this.config = config;
+    this.channel = channel;
+    this.stream = stream;
+    this.spec = made.getSpec();
+    this.sessionId = made.getSessionId();
+    this.numEnvs = made.getNumEnvs();
+    this.label = "session " + sessionId + " (" + spec.getId() + " x " + numEnvs + ")";
+    Space obs = spec.getObservationSpace();
+    if (obs.getKindCase() != Space.KindCase.BOX || obs.getBox().getDtype() != DType.DTYPE_FLOAT32) {
+      throw new UnsupportedOperationException(
+          "observation space "
+              + Spaces.describe(obs)
+              + " of "
+              + spec.getId()
+              + " on "
+              + address
+              + " is not supported yet: the env client reads float32 Box observations only");
+    }
+    this.obsShape = Spaces.shape(obs);
+    this.obsSize = Math.toIntExact(Tensors.elementCount(obsShape));
+    List<Long> batched = new ArrayList<>(List.of((long) numEnvs));
+    Arrays.stream(obsShape).forEach(batched::add);
+    this.batchedObsShape = List.copyOf(batched);
+    Space act = spec.getActionSpace();
+    if (act.getKindCase() != Space.KindCase.DISCRETE) {
+      throw new UnsupportedOperationException(
+          "action space "
+              + Spaces.describe(act)
+              + " of "
+              + spec.getId()
+              + " on "
+              + address
+              + " is not supported yet: the env client sends Discrete actions only");
+    }
+    this.numActions = Math.toIntExact(act.getDiscrete().getN());
+    this.actionStart = act.getDiscrete().getStart();
+  }
+
+  /** Opens a session with {@link ClientConfig#defaults()}. */
+  public static RemoteSession open(String address, String envId, int numEnvs) {
+    return open(address, envId, numEnvs, ClientConfig.defaults());
+  }
+
+  /**
+   * Connects to {@code address} (host:port, plaintext) on a new channel and makes a session of
+   * {@code numEnvs} envs of {@code envId}. The session still needs a {@link #reset}.
+   *
+   * @throws IllegalArgumentException for an address that is not host:port, or numEnvs < 1
+   * @throws RemoteEnvException the server could not be reached or refused the Make (unknown env id:
+   *     NOT_FOUND, too many envs: RESOURCE_EXHAUSTED...)
+   * @throws UnsupportedOperationException the env's spaces are not float32 Box / Discrete
+   */
+  public static RemoteSession open(String address, String envId, int numEnvs, ClientConfig config) {
+    return open(address, envId, numEnvs, config, config.makeDeadline());
+  }
+
+  /** As {@link #open(String, String, int, ClientConfig)} with the Make deadline given. */
+  static RemoteSession open(
+      String address, String envId, int numEnvs, ClientConfig config, Duration makeDeadline) {
+    checkAddress(address);
+    if (numEnvs < 1) {
+      throw new IllegalArgumentException("numEnvs must be >= 1, got " + numEnvs);
+    }
+    ManagedChannel channel = newChannel(address, config);
+    RemoteSession session = null;
+    StreamClient stream = null;
+    try {
+      stream = new StreamClient(channel, address, config.maxInboundMessageBytes());
+      StreamRequest make =
+          StreamRequest.newBuilder()
+              .setMake(
+                  MakeRequest.newBuilder()
+                      .setEnvId(envId)
+                      .setNumEnvs(numEnvs)
+                      .setAutoresetMode(AutoresetMode.AUTORESET_MODE_NEXT_STEP))
+              .build();
+      String what = "Make of " + envId + " x " + numEnvs;
+      MakeResponse made = stream.call(make, what, makeDeadline).getMake();
+      try {
+        if (made.getNumEnvs() != numEnvs
+            || made.getAutoresetMode() != AutoresetMode.AUTORESET_MODE_NEXT_STEP) {
+          throw new RemoteEnvException(
+              address,
+              Status.Code.INTERNAL,
+              "server "
+                  + address
+                  + ": "
+                  + what
+                  + " answered num_envs "
+                  + made.getNumEnvs()
+                  + " and autoreset mode "
+                  + made.getAutoresetMode()
+                  + "; expected "
+                  + numEnvs
+                  + " and AUTORESET_MODE_NEXT_STEP");
+        }
+        session = new RemoteSession(address, config, channel, stream, made);
+        return session;
+      } catch (RuntimeException e) {
+        // Made but unusable: close it on the server before giving up.
+        closeQuietly(stream, made.getSessionId(), config);
+        throw e;
+      }
+    } finally {
+      if (session == null) {
+        if (stream != null) {
+          stream.cancel("opening the session failed");
+        }
+        shutdownChannel(channel, System.nanoTime() + config.closeTimeout().toNanos());
+      }
+    }
+  }
+
+  public String address() {
+    return address;
+  }
+
+  public String sessionId() {
+    return sessionId;
+  }
+
+  /** The env's spec as the server made it (kwargs and time limit applied). */
+  public EnvSpec spec() {
+    return spec;
+  }
+
+  public int numEnvs() {
+    return numEnvs;
+  }
+
+  /** Floats per observation (the Box's element count). */
+  public int observationSize() {
+    return obsSize;
+  }
+
+  /** The Box's shape, of one env. */
+  public long[] observationShape() {
+    return obsShape.clone();
+  }
+
+  /** The Discrete space's n. */
+  public int numActions() {
+    return numActions;
+  }
+
+  /** Whether the stream still works; false once any request found the session lost. */
+  public boolean healthy() {
+    return stream.healthy();
+  }
+
+  /** Resets every env; env i gets {@code seed + i}. Restarted flags are all false. */
+  public StepBatch reset(long seed) {
+    StepBatch out = empty();
+    awaitReset(sendReset(seed), out.obs(), 0, config.resetDeadline());
+    return out;
+  }
+
+  /** Steps every env; {@code actions} holds one index in [0, numActions) per env. */
+  public StepBatch step(int[] actions) {
+    if (actions.length != numEnvs) {
+      throw new IllegalArgumentException(
+          "actions: expected " + numEnvs + " (one per env), got " + actions.length);
+    }
+    StepBatch out = empty();
+    awaitStep(sendStep(actions, 0), out, 0);
+    return out;
+  }
+
+  private StepBatch empty() {
+    return new StepBatch(
+        new float[numEnvs * obsSize],
+        new double[numEnvs],
+        new boolean[numEnvs],
+        new boolean[numEnvs],
+        new boolean[numEnvs]);
+  }
+
+  StreamClient.Pending sendReset(long seed) {
+    StreamRequest r =
+        StreamRequest.newBuilder()
+            .setReset(ResetRequest.newBuilder().setSessionId(sessionId).setSeed(seed))
+            .build();
+    return stream.send(r, "Reset of " + label);
+  }
+
+  /** Writes the reset observations to {@code obs} from float {@code offset} on. */
+  void awaitReset(StreamClient.Pending p, float[] obs, int offset, Duration deadline) {
+    StreamResponse r = await(p, deadline);
+    if (!r.hasReset()) {
+      throw unexpected(p, r);
+    }
+    readObservation(r.getReset().getObservation(), obs, offset, p);
+  }
+
+  /** Sends the step of actions[from .. from + numEnvs), checked against the action space. */
+  StreamClient.Pending sendStep(int[] actions, int from) {
+    ByteBuffer b = ByteBuffer.allocate(numEnvs * 8).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < numEnvs; i++) {
+      int a = actions[from + i];
+      if (a < 0 || a >= numActions) {
+        throw new IllegalArgumentException(
+            "actions[" + (from + i) + "]: expected 0.." + (numActions - 1) + ", got " + a);
+      }
+      b.putLong(i * 8, a + actionStart);
+    }
+    Tensor t =
+        Tensor.newBuilder()
+            .setDtype(DType.DTYPE_INT64)
+            .addShape(numEnvs)
+            .setData(UnsafeByteOperations.unsafeWrap(b.array()))
+            .build();
+    StreamRequest r =
+        StreamRequest.newBuilder()
+            .setStep(
+                StepRequest.newBuilder()
+                    .setSessionId(sessionId)
+                    .setAction(Value.newBuilder().setTensor(t)))
+            .build();
+    return stream.send(r, "Step of " + label);
+  }
+
+  /** Writes this session's envs into {@code out} from env {@code envOffset} on. */
+  void awaitStep(StreamClient.Pending p, StepBatch out, int envOffset) {
+    StreamResponse r = await(p, config.stepDeadline());
+    if (!r.hasStep()) {
+      throw unexpected(p, r);
+    }
+    StepResponse s = r.getStep();
+    if (s.getRewardsCount() != numEnvs
+        || s.getTerminatedCount() != numEnvs
+        || s.getTruncatedCount() != numEnvs) {
+      throw malformed(
+          p,
+          "expected "
+              + numEnvs
+              + " rewards, terminated and truncated flags, got "
+              + s.getRewardsCount()
+              + ", "
+              + s.getTerminatedCount()
+              + ", "
+              + s.getTruncatedCount());
+    }
+    readObservation(s.getObservation(), out.obs(), envOffset * obsSize, p);
+    for (int i = 0; i < numEnvs; i++) {
+      out.rewards()[envOffset + i] = s.getRewards(i);
+      out.terminated()[envOffset + i] = s.getTerminated(i);
+      out.truncated()[envOffset + i] = s.getTruncated(i);
+    }
+  }
+
+  private StreamResponse await(StreamClient.Pending p, Duration deadline) {
+    try {
+      return stream.await(p, deadline);
+    } catch (SessionLostException e) {
+      throw e;
+    } catch (RemoteEnvException e) {
+      if (e.code() == Status.Code.NOT_FOUND) {
+        // The server closed the session (idle timeout, restart): only a fresh one can help.
+        stream.cancel("the server no longer knows " + sessionId);
+        throw new SessionLostException(e.address(), e.code(), e.getMessage(), e.getCause());
+      }
+      throw e;
+    }
+  }
+
+  private void readObservation(Value v, float[] dst, int offset, StreamClient.Pending p) {
+    if (!v.hasTensor()) {
+      throw malformed(p, "observation: expected a tensor, got " + v.getKindCase());
+    }
+    Tensor t = v.getTensor();
+    if (t.getDtype() != DType.DTYPE_FLOAT32 || !t.getShapeList().equals(batchedObsShape)) {
+      throw malformed(
+          p,
+          "observation: expected float32 "
+              + batchedObsShape
+              + ", got "
+              + DTypes.numpyName(t.getDtype())
+              + " "
+              + t.getShapeList());
+    }
+    try {
+      Tensors.validate(t, "observation");
+    } catch (InvalidValueException e) {
+      throw malformed(p, e.getMessage());
+    }
+    Tensors.buffer(t).asFloatBuffer().get(dst, offset, numEnvs * obsSize);
+  }
+
+  private RemoteEnvException unexpected(StreamClient.Pending p, StreamResponse r) {
+    return malformed(p, "the server answered with " + r.getResponseCase());
+  }
+
+  /** A response that breaks the contract: a server bug, so retrying will not help. */
+  private RemoteEnvException malformed(StreamClient.Pending p, String detail) {
+    return new RemoteEnvException(
+        address,
+        Status.Code.INTERNAL,
+        "server " + address + ": " + p.what + " got a malformed response: " + detail);
+  }
+
+  /** Closes the session (Close, then half-close) and the channel, within closeTimeout. */
+  @Override
+  public void close() {
+    if (beginClose()) {
+      finishClose(System.nanoTime() + config.closeTimeout().toNanos());
+    }
+  }
+
+  /**
+   * Sends Close (if the stream still works) without waiting for the answer, so that several
+   * sessions close in parallel; returns false if closing had already begun.
+   */
+  boolean beginClose() {
+    if (closing) {
+      return false;
+    }
+    closing = true;
+    if (stream.healthy()) {
+      pendingClose =
+          stream.send(
+              StreamRequest.newBuilder()
+                  .setClose(CloseRequest.newBuilder().setSessionId(sessionId))
+                  .build(),
+              "Close of " + label);
+    }
+    return true;
+  }
+
+  /** Waits for the Close sent by {@link #beginClose}, ends the stream, shuts the channel down. */
+  void finishClose(long deadlineNanos) {
+    if (pendingClose != null) {
+      try {
+        stream.await(
+            pendingClose, Duration.ofNanos(Math.max(1, deadlineNanos - pendingClose.sentNanos)));
+      } catch (RemoteEnvException e) {
+        log.debug("{}", e.getMessage());
+      }
+      pendingClose = null;
+    }
+    stream.complete(deadlineNanos);
+    shutdownChannel(channel, deadlineNanos);
+  }
+
+  /** Closes at once without telling the server (it closes the session when the stream ends). */
+  void abandon() {
+    closing = true;
+    stream.cancel("session abandoned");
+    channel.shutdownNow();
+  }
+
+  private static void closeQuietly(StreamClient stream, String sessionId, ClientConfig config) {
+    try {
+      stream.call(
+          StreamRequest.newBuilder()
+              .setClose(CloseRequest.newBuilder().setSessionId(sessionId))
+              .build(),
+          "Close of session " + sessionId,
+          config.closeTimeout());
+    } catch (RemoteEnvException e) {
+      log.debug("{}", e.getMessage());
+    }
+  }
+
+  static ManagedChannel newChannel(String address, ClientConfig config) {
+    return Grpc.newChannelBuilder(address, InsecureChannelCredentials.create())
+        .maxInboundMessageSize(config.maxInboundMessageBytes())
+        .keepAliveTime(config.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
+        .keepAliveTimeout(config.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
+        // Response callbacks only complete futures: run them on the I/O thread, no hand-off.
+        .directExecutor()
+        .build();
+  }
+
+  static void shutdownChannel(ManagedChannel channel, long deadlineNanos) {
+    channel.shutdown();
+    try {
+      long left = deadlineNanos - System.nanoTime();
+      if (left <= 0 || !channel.awaitTermination(left, TimeUnit.NANOSECONDS)) {
+        channel.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      channel.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Checks that {@code address} is host:port (IPv6 hosts in brackets) with a port 1..65535. */
+  static void checkAddress(String address) {
+    int colon = address == null ? -1 : address.lastIndexOf(':');
+    String host = colon > 0 ? address.substring(0, colon) : "";
+    boolean ok = !host.isEmpty() && (!host.contains(":") || host.startsWith("["));
+    if (ok) {
+      try {
+        int port = Integer.parseInt(address.substring(colon + 1));
+        ok = port >= 1 && port <= 65535;
+      } catch (NumberFormatException e) {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      throw new IllegalArgumentException(
+          "server address "
+              + (address == null ? "null" : "'" + address + "'")
+              + ": expected host:port with a port in 1..65535, e.g. 127.0.0.1:50051");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RemoteSession[" + address + ", " + label + ", obs " + Arrays.toString(obsShape) + "]";
+  }
+}

@@ -1,0 +1,53 @@
+package io.gymbridge.agent.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ClientConfigTest {
+  private static final ClientConfig D = ClientConfig.defaults();
+
+  @Test
+  void defaultsAreTheDocumentedOnes() {
+    assertEquals(Duration.ofSeconds(30), D.makeDeadline());
+    assertEquals(Duration.ofSeconds(10), D.stepDeadline());
+    assertEquals(Duration.ofMillis(200), D.reconnectInitialBackoff());
+    assertEquals(Duration.ofSeconds(5), D.reconnectMaxBackoff());
+    assertEquals(Duration.ofSeconds(60), D.reconnectBudget());
+    assertEquals(64 * 1024 * 1024, D.maxInboundMessageBytes());
+  }
+
+  @Test
+  void badSettingsFailWithTheirNameInsteadOfBeingCoerced() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> D.withKeepAlive(Duration.ofSeconds(5), Duration.ofSeconds(5)));
+    assertTrue(e.getMessage().contains("keepAliveTime must be >= 10 s"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> D.withDeadlines(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO));
+    assertTrue(e.getMessage().contains("stepDeadline"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> D.withReconnect(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ZERO));
+    assertTrue(e.getMessage().contains("reconnectMaxBackoff"), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> D.withReconnect(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(-1)));
+    assertThrows(IllegalArgumentException.class, () -> D.withMaxInboundMessageBytes(10));
+  }
+
+  @Test
+  void aZeroBudgetDisablesReconnecting() {
+    assertEquals(
+        Duration.ZERO,
+        D.withReconnect(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO)
+            .reconnectBudget());
+  }
+}

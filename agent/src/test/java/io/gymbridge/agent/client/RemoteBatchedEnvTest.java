@@ -1,0 +1,390 @@
+package io.gymbridge.agent.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Status;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class RemoteBatchedEnvTest {
+  private static final String CARTPOLE = "CartPole-v1";
+  private static final List<EmbeddedEnvServer> servers = new ArrayList<>();
+
+  @BeforeAll
+  static void startServers() throws IOException {
+    for (int i = 0; i < 3; i++) {
+      servers.add(TestServers.start());
+    }
+  }
+
+  @AfterAll
+  static void stopServers() {
+    servers.forEach(EmbeddedEnvServer::close);
+  }
+
+  /** The first {@code n} shared servers' addresses. */
+  private static List<String> addresses(int n) {
+    return servers.subList(0, n).stream().map(EmbeddedEnvServer::address).toList();
+  }
+
+  private static RemoteBatchedEnv connect(List<String> addresses, int numEnvs) {
+    return RemoteBatchedEnv.connect(addresses, CARTPOLE, numEnvs, TestServers.fastFail());
+  }
+
+  @Test
+  void cartPoleHasObservationSizeFourAndTwoActions() {
+    try (RemoteBatchedEnv env = connect(addresses(2), 5)) {
+      assertEquals(5, env.numEnvs());
+      assertEquals(4, env.observationSize());
+      assertEquals(2, env.numActions());
+      assertArrayEquals(new int[] {3, 2}, env.envsPerSession());
+      assertEquals(addresses(2), env.addresses());
+    }
+  }
+
+  @Test
+  void envsAreSplitAsEvenlyAsPossibleAndExtraServersGetNone() {
+    try (RemoteBatchedEnv env = connect(addresses(3), 7)) {
+      assertArrayEquals(new int[] {3, 2, 2}, env.envsPerSession());
+    }
+    try (RemoteBatchedEnv env = connect(addresses(3), 2)) {
+      assertArrayEquals(new int[] {1, 1}, env.envsPerSession());
+      assertEquals(8, env.reset(0).obs().length);
+    }
+  }
+
+  @Test
+  void resetGivesTheSameObservationsHoweverTheEnvsAreSpread() {
+    for (int numEnvs : new int[] {6, 7}) {
+      float[] single;
+      try (RemoteBatchedEnv one = connect(addresses(1), numEnvs)) {
+        single = one.reset(123).obs();
+      }
+      for (int spread = 2; spread <= 3; spread++) {
+        try (RemoteBatchedEnv many = connect(addresses(spread), numEnvs)) {
+          assertArrayEquals(single, many.reset(123).obs(), numEnvs + " envs over " + spread);
+        }
+      }
+    }
+  }
+
+  @Test
+  void resetMatchesASingleServerSessionSeededWithSeedPlusI() {
+    try (RemoteBatchedEnv env = connect(addresses(3), 6);
+        RemoteSession session =
+            RemoteSession.open(servers.get(0).address(), CARTPOLE, 6, TestServers.fastFail())) {
+      assertArrayEquals(session.reset(99).obs(), env.reset(99).obs());
+    }
+  }
+
+  @Test
+  void stepsGiveTheSameResultsHoweverTheEnvsAreSpread() {
+    int numEnvs = 6;
+    try (RemoteBatchedEnv one = connect(addresses(1), numEnvs);
+        RemoteBatchedEnv three = connect(addresses(3), numEnvs)) {
+      one.reset(5);
+      three.reset(5);
+      SplittableRandom random = new SplittableRandom(1);
+      for (int t = 0; t < 60; t++) {
+        int[] actions = random.ints(numEnvs, 0, 2).toArray();
+        StepBatch a = one.step(actions);
+        StepBatch b = three.step(actions);
+        assertArrayEquals(a.obs(), b.obs(), "step " + t);
+        assertArrayEquals(a.rewards(), b.rewards(), "step " + t);
+        assertArrayEquals(a.terminated(), b.terminated(), "step " + t);
+        assertArrayEquals(a.truncated(), b.truncated(), "step " + t);
+      }
+    }
+  }
+
+  @Test
+  void stepsReturnConsistentShapes() {
+    try (RemoteBatchedEnv env = connect(addresses(2), 5)) {
+      StepBatch reset = env.reset(0);
+      assertShapes(reset, 5, 4);
+      for (int t = 0; t < 20; t++) {
+        StepBatch s = env.step(new int[] {0, 1, 0, 1, 1});
+        assertShapes(s, 5, 4);
+        assertArrayEquals(new boolean[5], s.restarted());
+      }
+    }
+  }
+
+  private static void assertShapes(StepBatch b, int numEnvs, int obsSize) {
+    assertEquals(numEnvs * obsSize, b.obs().length);
+    assertEquals(numEnvs, b.rewards().length);
+    assertEquals(numEnvs, b.terminated().length);
+    assertEquals(numEnvs, b.truncated().length);
+    assertEquals(numEnvs, b.restarted().length);
+  }
+
+  @Test
+  void theStepAfterTerminationIsAnAutoresetWithRewardZeroAndNoFlags() {
+    try (RemoteBatchedEnv env = connect(addresses(2), 4)) {
+      env.reset(3);
+      int[] push = new int[4]; // always left: every pole falls within a few dozen steps
+      boolean[] ended = new boolean[4];
+      int endedCount = 0;
+      for (int t = 0; t < 100 && endedCount < 4; t++) {
+        StepBatch s = env.step(push);
+        for (int i = 0; i < 4; i++) {
+          if (ended[i]) {
+            // NEXT_STEP: this step reset env i instead of stepping it.
+            assertEquals(0.0, s.rewards()[i], "env " + i + " step " + t);
+            assertFalse(s.terminated()[i] || s.truncated()[i], "env " + i + " step " + t);
+            for (int j = 0; j < 4; j++) {
+              float x = s.obs()[4 * i + j];
+              assertTrue(x >= -0.05f && x < 0.05f, "a reset observation: " + x);
+            }
+            ended[i] = false;
+            endedCount++;
+            continue;
+          }
+          assertEquals(1.0, s.rewards()[i]);
+          if (s.terminated()[i]) {
+            assertFalse(s.truncated()[i]);
+            ended[i] = true;
+          }
+        }
+      }
+      assertEquals(4, endedCount, "every env terminated and was reset");
+    }
+  }
+
+  @Test
+  void stepBeforeResetAndBadActionsAreRejected() {
+    try (RemoteBatchedEnv env = connect(addresses(2), 3)) {
+      assertThrows(IllegalStateException.class, () -> env.step(new int[] {0, 0, 0}));
+      env.reset(0);
+      assertThrows(IllegalArgumentException.class, () -> env.step(new int[] {0, 0}));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> env.step(new int[] {0, 0, 2}));
+      assertTrue(e.getMessage().contains("actions[2]"), e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> env.reset(-1));
+      // Nothing was sent: the envs still step in lockstep.
+      assertEquals(12, env.step(new int[] {1, 1, 1}).obs().length);
+    }
+    RemoteBatchedEnv closed = connect(addresses(1), 1);
+    closed.close();
+    closed.close();
+    assertThrows(IllegalStateException.class, () -> closed.reset(0));
+  }
+
+  @Test
+  void aServerRestartedOnTheSamePortIsReconnectedAndOnlyItsEnvsRestart() throws Exception {
+    EmbeddedEnvServer steady = servers.get(0);
+    EmbeddedEnvServer[] flaky = {TestServers.start()};
+    int port = flaky[0].port();
+    List<String> both = List.of(steady.address(), flaky[0].address());
+    ClientConfig config =
+        TestServers.fastFail()
+            .withReconnect(
+                java.time.Duration.ofMillis(50),
+                java.time.Duration.ofMillis(200),
+                java.time.Duration.ofSeconds(20));
+    Thread restarter = null;
+    try (RemoteBatchedEnv env = RemoteBatchedEnv.connect(both, CARTPOLE, 4, config);
+        // What the steady server's two envs must show: the same seeds and actions, no restart.
+        RemoteBatchedEnv reference = connect(List.of(servers.get(1).address()), 2)) {
+      env.reset(7);
+      reference.reset(7);
+      int[] actions = {1, 0, 1, 0};
+      int[] refActions = {1, 0};
+      for (int t = 0; t < 5; t++) {
+        float[] obs = env.step(actions).obs();
+        assertArrayEquals(reference.step(refActions).obs(), Arrays.copyOfRange(obs, 0, 8));
+      }
+
+      flaky[0].close();
+      restarter =
+          new Thread(
+              () -> {
+                try {
+                  Thread.sleep(500);
+                  flaky[0] = TestServers.startOn(port);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      restarter.start();
+
+      long start = System.nanoTime();
+      StepBatch s = env.step(actions);
+      long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      restarter.join(10_000);
+      assertTrue(waitedMs >= 400, "waited for the server to come back: " + waitedMs + " ms");
+      assertArrayEquals(new boolean[] {false, false, true, true}, s.restarted());
+      assertEquals(1, env.reconnects());
+
+      StepBatch ref = reference.step(refActions);
+      assertArrayEquals(ref.obs(), Arrays.copyOfRange(s.obs(), 0, 8));
+      assertArrayEquals(ref.rewards(), Arrays.copyOfRange(s.rewards(), 0, 2));
+      assertArrayEquals(new double[] {0, 0}, Arrays.copyOfRange(s.rewards(), 2, 4));
+      assertArrayEquals(new boolean[4], s.terminated());
+      assertArrayEquals(new boolean[4], s.truncated());
+
+      // The restarted envs hold a fresh episode seeded deterministically.
+      long seed = RemoteBatchedEnv.reconnectSeed(7 + 2, 1);
+      try (RemoteSession fresh =
+          RemoteSession.open(servers.get(1).address(), CARTPOLE, 2, TestServers.fastFail())) {
+        assertArrayEquals(fresh.reset(seed).obs(), Arrays.copyOfRange(s.obs(), 8, 16));
+      }
+
+      for (int t = 0; t < 5; t++) {
+        StepBatch next = env.step(actions);
+        assertArrayEquals(new boolean[4], next.restarted());
+        assertArrayEquals(reference.step(refActions).obs(), Arrays.copyOfRange(next.obs(), 0, 8));
+        assertEquals(1.0, next.rewards()[3]);
+      }
+    } finally {
+      if (restarter != null) {
+        restarter.join(10_000);
+      }
+      flaky[0].close();
+    }
+  }
+
+  @Test
+  void aSessionLostDuringResetIsReplacedAndResetWithTheRequestedSeeds() throws Exception {
+    EmbeddedEnvServer[] flaky = {TestServers.start()};
+    int port = flaky[0].port();
+    try (RemoteBatchedEnv env =
+            RemoteBatchedEnv.connect(
+                List.of(servers.get(0).address(), flaky[0].address()),
+                CARTPOLE,
+                4,
+                TestServers.fastFail());
+        RemoteBatchedEnv reference = connect(addresses(1), 4)) {
+      env.reset(1);
+      flaky[0].close();
+      flaky[0] = TestServers.startOn(port);
+      StepBatch r = env.reset(5);
+      assertArrayEquals(new boolean[] {false, false, true, true}, r.restarted());
+      assertArrayEquals(reference.reset(5).obs(), r.obs());
+      assertEquals(1, env.reconnects());
+      assertArrayEquals(reference.step(new int[4]).obs(), env.step(new int[4]).obs());
+    } finally {
+      flaky[0].close();
+    }
+  }
+
+  @Test
+  void aSessionTheServerClosedForIdlenessIsReplaced() throws Exception {
+    try (EmbeddedEnvServer impatient =
+            EmbeddedEnvServer.start(
+                TestServers.config().withIdleTimeout(java.time.Duration.ofMillis(200)),
+                TestServers.registry());
+        RemoteBatchedEnv env = connect(List.of(impatient.address()), 2)) {
+      env.reset(0);
+      Thread.sleep(1000);
+      StepBatch s = env.step(new int[2]);
+      assertArrayEquals(new boolean[] {true, true}, s.restarted());
+      assertArrayEquals(new double[2], s.rewards());
+      assertEquals(1, env.reconnects());
+    }
+  }
+
+  @Test
+  void aServerThatNeverComesBackFailsWithinTheBudgetNamingIt() throws IOException {
+    EmbeddedEnvServer doomed = TestServers.start();
+    String address = doomed.address();
+    try (RemoteBatchedEnv env =
+        RemoteBatchedEnv.connect(
+            List.of(servers.get(0).address(), address), CARTPOLE, 4, TestServers.fastFail())) {
+      env.reset(0);
+      env.step(new int[4]);
+      doomed.close();
+
+      long start = System.nanoTime();
+      RemoteEnvException e = assertThrows(RemoteEnvException.class, () -> env.step(new int[4]));
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      // Budget 1 s; each attempt fails fast (connection refused).
+      assertTrue(ms >= 900 && ms < 3000, "gave up after the 1 s budget, took " + ms + " ms");
+      assertEquals(address, e.address());
+      assertEquals(Status.Code.UNAVAILABLE, e.code());
+      String m = e.getMessage();
+      assertTrue(m.contains("server " + address + " is gone"), m);
+      assertTrue(m.contains("Step of session"), m);
+      assertTrue(m.contains("retried for 1."), m);
+      assertTrue(m.contains("budget PT1S"), m);
+    } finally {
+      doomed.close();
+    }
+  }
+
+  @Test
+  void closingIsBoundedWhenAServerIsGone() throws IOException {
+    EmbeddedEnvServer doomed = TestServers.start();
+    RemoteBatchedEnv env =
+        RemoteBatchedEnv.connect(
+            List.of(servers.get(0).address(), doomed.address()),
+            CARTPOLE,
+            2,
+            TestServers.fastFail());
+    env.reset(0);
+    doomed.close();
+    long start = System.nanoTime();
+    env.close();
+    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3), "close within 2 s");
+  }
+
+  @Test
+  void anUnreachableServerFailsConnectAtOnceNamingIt() throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    String dead = "127.0.0.1:" + port;
+    RemoteEnvException e =
+        assertThrows(
+            RemoteEnvException.class, () -> connect(List.of(servers.get(0).address(), dead), 4));
+    assertEquals(Status.Code.UNAVAILABLE, e.code());
+    assertEquals(dead, e.address());
+    assertTrue(e.getMessage().contains(dead), e.getMessage());
+  }
+
+  @Test
+  void anUnknownEnvIdOrMalformedAddressFailsConnectClearly() {
+    RemoteEnvException e =
+        assertThrows(
+            RemoteEnvException.class,
+            () -> RemoteBatchedEnv.connect(addresses(2), "Nope-v0", 4, TestServers.fastFail()));
+    assertEquals(Status.Code.NOT_FOUND, e.code());
+    assertTrue(e.getMessage().contains("Nope-v0"), e.getMessage());
+    IllegalArgumentException bad =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> connect(List.of(servers.get(0).address(), "no-port"), 4));
+    assertTrue(bad.getMessage().contains("'no-port'"), bad.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> connect(List.of(), 4));
+  }
+
+  @Test
+  void reconnectSeedsAreDeterministicDistinctAndFitAnInt32() {
+    long a = RemoteBatchedEnv.reconnectSeed(7, 1);
+    assertEquals(a, RemoteBatchedEnv.reconnectSeed(7, 1));
+    assertNotEquals(a, RemoteBatchedEnv.reconnectSeed(7, 2));
+    assertNotEquals(a, RemoteBatchedEnv.reconnectSeed(8, 1));
+    for (long base : new long[] {0, 1, Long.MAX_VALUE - 10, 1L << 40}) {
+      for (int k = 1; k < 100; k++) {
+        long s = RemoteBatchedEnv.reconnectSeed(base, k);
+        assertTrue(s >= 0 && s < (1L << 30), "seed " + s);
+      }
+    }
+  }
+}
