@@ -1,0 +1,378 @@
+package io.gymbridge.agent.dqn;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.gymbridge.agent.replay.Batch;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The DQN learner: an online and a target {@link QNetwork}, {@link Adam}, and the train step. It
+ * only learns; sampling, exploration and schedules live elsewhere.
+ *
+ * <p>Every NDArray a call creates lives in an {@link NDScope} that closes before the call returns:
+ * only the parameters and Adam's moments persist. Not thread-safe: call from one thread at a time
+ * (any thread). {@link #train} opens a {@code GradientCollector}, of which the PyTorch engine
+ * allows one per JVM at a time.
+ */
+public final class DqnLearner implements AutoCloseable {
+  /** The checkpoint file that {@link #save} writes into its directory (NumPy .npz). */
+  public static final String CHECKPOINT_FILE = "dqn-learner.npz";
+
+  private static final int CHECKPOINT_FORMAT = 1;
+
+  private final LearnerConfig config;
+  private final int obsSize;
+  private final int numActions;
+  private final NDManager manager;
+  private final QNetwork online;
+  private final QNetwork target;
+  private final Adam adam;
+  private long trainSteps;
+
+  /**
+   * Builds both networks (the target a copy of the online one) on {@code device}. Seeded by {@code
+   * config.seed()}.
+   */
+  public DqnLearner(LearnerConfig config, int obsSize, int numActions, Device device) {
+    this.config = config;
+    this.obsSize = obsSize;
+    this.numActions = numActions;
+    this.manager = NDManager.newBaseManager(device);
+    try {
+      online = newNetwork();
+      target = newNetwork();
+      target.freeze();
+      target.copyFrom(online);
+      adam = new Adam(online.parameterArrays(), config.learningRate(), config.adamEps());
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  private QNetwork newNetwork() {
+    return new QNetwork(
+        manager, obsSize, numActions, config.hiddenSizes(), config.dueling(), config.seed());
+  }
+
+  /** The GPU when the engine sees one ({@code Device.gpu()}, i.e. cuda:0), else the CPU. */
+  public static Device chooseDevice() {
+    return Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+  }
+
+  /** One line for the console, e.g. {@code cpu() - PyTorch 2.7.1 on CPU, 1 intra-op thread}. */
+  public static String describe(Device device) {
+    Engine engine = Engine.getInstance();
+    String what =
+        device.isGpu()
+            ? "GPU " + device.getDeviceId() + " of " + engine.getGpuCount()
+            : "CPU, " + Torch.intraOpThreads() + " intra-op thread(s)";
+    return device + " - " + engine.getEngineName() + " " + engine.getVersion() + " on " + what;
+  }
+
+  /** The argmax-Q action of each of {@code n} observations ({@code obs} is [n * obsSize]). */
+  public int[] greedyActions(float[] obs, int n) {
+    checkLength("obs", obs.length, n, obsSize);
+    Torch.noGrad();
+    try (NDScope scope = new NDScope()) {
+      long[] best = online.forward(observations(obs, n)).argMax(1).toLongArray();
+      int[] actions = new int[n];
+      for (int i = 0; i < n; i++) {
+        actions[i] = (int) best[i];
+      }
+      return actions;
+    }
+  }
+
+  /** Online Q-values of {@code n} observations, row-major [n * numActions]. */
+  public float[] qValues(float[] obs, int n) {
+    checkLength("obs", obs.length, n, obsSize);
+    Torch.noGrad();
+    try (NDScope scope = new NDScope()) {
+      return online.forward(observations(obs, n)).toFloatArray();
+    }
+  }
+
+  /**
+   * One gradient step on {@code batch}, then the target update when it is due. The TD target is
+   * {@code r + discount * Q_target(s', a')} with {@code a' = argmax Q_online(s')} (Double DQN) or
+   * {@code argmax Q_target(s')}; no gradient flows through it.
+   */
+  public TrainResult train(Batch batch) {
+    checkBatch(batch);
+    Torch.noGrad();
+    try (NDScope scope = new NDScope()) {
+      int n = batch.size();
+      NDArray obs = observations(batch.obs(), n);
+      NDArray nextObs = observations(batch.nextObs(), n);
+      NDArray actions = manager.create(toLongs(batch.actions()), new Shape(n, 1));
+      NDArray rewards = manager.create(batch.rewards());
+      NDArray discounts = manager.create(batch.discounts());
+      NDArray weights = manager.create(batch.weights());
+
+      // Target, with autograd off.
+      NDArray nextQ = target.forward(nextObs);
+      NDArray nextValue =
+          config.doubleDqn()
+              ? nextQ.gather(online.forward(nextObs).argMax(1).expandDims(1), 1).squeeze(1)
+              : nextQ.max(new int[] {1});
+      NDArray tdTarget = rewards.add(discounts.mul(nextValue));
+
+      // Loss on Q(s, a): the only recorded part.
+      NDArray q;
+      NDArray tdError;
+      NDArray loss;
+      try (GradientCollector tape = Engine.getInstance().newGradientCollector()) {
+        q = online.forward(obs).gather(actions, 1).squeeze(1);
+        tdError = q.sub(tdTarget);
+        loss = config.loss().elementwise(tdError).mul(weights).mean();
+        tape.backward(loss);
+      }
+      Torch.noGrad(); // the collector leaves it on where it found it on
+
+      // Step.
+      NDList grads = online.gradients();
+      if (config.maxGradNorm() > 0) {
+        GradClip.clipGlobalNorm(grads, config.maxGradNorm());
+      }
+      adam.step(grads);
+      online.zeroGradients();
+      trainSteps++;
+      if (trainSteps % config.targetUpdateInterval() == 0) {
+        target.blendFrom(online, config.tau());
+      }
+      return new TrainResult(loss.getFloat(), q.mean().getFloat(), tdError.toFloatArray());
+    }
+  }
+
+  /**
+   * Writes the online and target parameters, Adam's state and the train-step counter to {@code
+   * dir}/{@value #CHECKPOINT_FILE}, atomically: a temporary file in {@code dir}, forced to disk,
+   * then renamed over the old one. The file is a NumPy .npz (keys {@code online/<param>}, {@code
+   * target/<param>}, {@code adam/m/<param>}, {@code adam/v/<param>}, {@code meta/...}).
+   */
+  public void save(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, CHECKPOINT_FILE, ".tmp");
+    try {
+      Torch.noGrad();
+      try (NDScope scope = new NDScope();
+          FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+        checkpointArrays().encode(out, NDList.Encoding.NPZ);
+        out.flush();
+        channel.force(true);
+      }
+      Files.move(
+          tmp,
+          dir.resolve(CHECKPOINT_FILE),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    syncDirectory(dir);
+  }
+
+  private NDList checkpointArrays() {
+    NDList list = new NDList();
+    List<String> names = online.parameterNames();
+    addCopies(list, "online/", names, online.parameterArrays());
+    addCopies(list, "target/", names, target.parameterArrays());
+    addCopies(list, "adam/m/", names, adam.firstMoments());
+    addCopies(list, "adam/v/", names, adam.secondMoments());
+    list.add(named(manager.create(new long[] {CHECKPOINT_FORMAT}), "meta/format"));
+    list.add(named(manager.create(new long[] {trainSteps}), "meta/trainSteps"));
+    list.add(named(manager.create(new long[] {adam.steps()}), "meta/adamSteps"));
+    return list;
+  }
+
+  private static void addCopies(NDList list, String prefix, List<String> names, List<NDArray> src) {
+    for (int i = 0; i < names.size(); i++) {
+      list.add(named(src.get(i).duplicate(), prefix + names.get(i)));
+    }
+  }
+
+  private static NDArray named(NDArray array, String name) {
+    array.setName(name);
+    return array;
+  }
+
+  private static void syncDirectory(Path dir) {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true); // makes the rename durable on Linux; not supported everywhere
+    } catch (IOException | UnsupportedOperationException e) {
+      // best effort
+    }
+  }
+
+  /**
+   * Restores a {@link #save}d state in place: both networks, Adam, the train-step counter. Checks
+   * every array first, so a checkpoint of another architecture changes nothing and throws.
+   */
+  public void load(Path dir) throws IOException {
+    Path file = dir.resolve(CHECKPOINT_FILE);
+    Torch.noGrad();
+    try (NDScope scope = new NDScope();
+        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      NDList saved = NDList.decode(manager, in);
+      long format = scalar(saved, "meta/format", file);
+      if (format != CHECKPOINT_FORMAT) {
+        throw new IOException(
+            file + ": checkpoint format " + format + ", expected " + CHECKPOINT_FORMAT);
+      }
+      List<String> names = online.parameterNames();
+      List<NDArray> onlineSaved = matching(saved, "online/", names, online.parameterArrays(), file);
+      List<NDArray> targetSaved = matching(saved, "target/", names, target.parameterArrays(), file);
+      List<NDArray> m = matching(saved, "adam/m/", names, adam.firstMoments(), file);
+      List<NDArray> v = matching(saved, "adam/v/", names, adam.secondMoments(), file);
+      long steps = scalar(saved, "meta/trainSteps", file);
+      long adamSteps = scalar(saved, "meta/adamSteps", file);
+
+      NDIndex all = new NDIndex("...");
+      List<NDArray> onlineParams = online.parameterArrays();
+      List<NDArray> targetParams = target.parameterArrays();
+      for (int i = 0; i < names.size(); i++) {
+        onlineParams.get(i).set(all, onlineSaved.get(i));
+        targetParams.get(i).set(all, targetSaved.get(i));
+      }
+      adam.restore(adamSteps, m, v);
+      trainSteps = steps;
+    }
+  }
+
+  private static List<NDArray> matching(
+      NDList saved, String prefix, List<String> names, List<NDArray> current, Path file)
+      throws IOException {
+    List<NDArray> out = new ArrayList<>(names.size());
+    for (int i = 0; i < names.size(); i++) {
+      NDArray a = saved.get(prefix + names.get(i));
+      Shape expected = current.get(i).getShape();
+      if (a == null
+          || !a.getShape().equals(expected)
+          || a.getDataType() != current.get(i).getDataType()) {
+        throw new IOException(
+            file
+                + ": "
+                + prefix
+                + names.get(i)
+                + " is "
+                + (a == null ? "missing" : a.getShape() + " " + a.getDataType())
+                + ", this learner needs "
+                + expected
+                + " "
+                + current.get(i).getDataType());
+      }
+      out.add(a);
+    }
+    return out;
+  }
+
+  private static long scalar(NDList saved, String name, Path file) throws IOException {
+    NDArray a = saved.get(name);
+    if (a == null || a.size() != 1) {
+      throw new IOException(file + ": " + name + " is missing; not a " + CHECKPOINT_FILE + "?");
+    }
+    return a.toLongArray()[0];
+  }
+
+  private NDArray observations(float[] obs, int n) {
+    return manager.create(obs, new Shape(n, obsSize));
+  }
+
+  private static long[] toLongs(int[] values) {
+    long[] out = new long[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
+    return out;
+  }
+
+  private void checkBatch(Batch b) {
+    if (b.obsSize() != obsSize) {
+      throw new IllegalArgumentException(
+          "batch obsSize " + b.obsSize() + " but the learner was built for " + obsSize);
+    }
+    int n = b.size();
+    checkLength("obs", b.obs().length, n, obsSize);
+    checkLength("nextObs", b.nextObs().length, n, obsSize);
+    checkLength("actions", b.actions().length, n, 1);
+    checkLength("rewards", b.rewards().length, n, 1);
+    checkLength("discounts", b.discounts().length, n, 1);
+    checkLength("weights", b.weights().length, n, 1);
+    for (int a : b.actions()) {
+      if (a < 0 || a >= numActions) {
+        throw new IllegalArgumentException("action " + a + " outside [0, " + numActions + ")");
+      }
+    }
+  }
+
+  private static void checkLength(String what, int length, int n, int per) {
+    if (n < 1 || length != (long) n * per) {
+      throw new IllegalArgumentException(
+          what + " has " + length + " values, expected " + n + " x " + per);
+    }
+  }
+
+  /** Train steps done (restored by {@link #load}). */
+  public long trainSteps() {
+    return trainSteps;
+  }
+
+  public Device device() {
+    return manager.getDevice();
+  }
+
+  public LearnerConfig config() {
+    return config;
+  }
+
+  public int obsSize() {
+    return obsSize;
+  }
+
+  public int numActions() {
+    return numActions;
+  }
+
+  QNetwork online() {
+    return online;
+  }
+
+  QNetwork target() {
+    return target;
+  }
+
+  Adam adam() {
+    return adam;
+  }
+
+  NDManager manager() {
+    return manager;
+  }
+
+  /** Frees all native memory (parameters, optimizer state). */
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

@@ -1,0 +1,210 @@
+package io.gymbridge.agent.dqn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * An MLP Q-network as a DJL {@link SequentialBlock}: Linear+ReLU per hidden layer, then either a
+ * Linear head with one output per action or a dueling head: a value stream {@code V} (Linear to 1)
+ * and an advantage stream {@code A} (Linear to numActions) on the last hidden layer, joined as
+ * {@code Q = V + A - mean_a(A)}.
+ *
+ * <p>Seeding: DJL's only seed is {@code Engine.getInstance().setRandomSeed(int)}, which seeds
+ * {@code torch.manual_seed} (and DJL's Java RandomUtils): one global generator for the process,
+ * every manager and thread, advanced by any random op anywhere. No NDManager has a generator of its
+ * own. So the block is initialized with zeros (consuming no engine randomness) and then every
+ * Linear layer is filled from a {@code SplittableRandom(seed)}, in layer order, weight (row-major)
+ * then bias, each from {@code U(-1/sqrt(fanIn), 1/sqrt(fanIn))} - the distribution of PyTorch's
+ * default {@code nn.Linear} init, though not its values. The weights depend only on the seed and
+ * the architecture, on any device.
+ *
+ * <p>Parameter arrays are created once and only ever changed in place (updates, copies, loads), so
+ * references held by the optimizer and the {@link ParameterStore} never go stale. Forward results
+ * belong to the caller: run {@link #forward} inside an {@link NDScope}. Not thread-safe.
+ */
+public final class QNetwork {
+  private static final NDIndex ALL = new NDIndex("...");
+
+  private final int obsSize;
+  private final int numActions;
+  private final SequentialBlock block = new SequentialBlock();
+  private final List<Linear> linears = new ArrayList<>();
+  private final List<Parameter> parameters;
+  private final ParameterStore store;
+
+  /** Builds and initializes the network's parameters on {@code manager}'s device. */
+  public QNetwork(
+      NDManager manager,
+      int obsSize,
+      int numActions,
+      List<Integer> hiddenSizes,
+      boolean dueling,
+      long seed) {
+    if (obsSize < 1 || numActions < 1) {
+      throw new IllegalArgumentException(
+          "obsSize and numActions must be >= 1, got " + obsSize + ", " + numActions);
+    }
+    this.obsSize = obsSize;
+    this.numActions = numActions;
+    for (int h : hiddenSizes) {
+      block.add(linear(h)).add(Activation.reluBlock());
+    }
+    if (dueling) {
+      block.add(new ParallelBlock(QNetwork::dueling, List.of(linear(1), linear(numActions))));
+    } else {
+      block.add(linear(numActions));
+    }
+    block.setInitializer(new ConstantInitializer(0f), p -> true);
+    Torch.noGrad();
+    block.initialize(manager, DataType.FLOAT32, new Shape(1, obsSize));
+    parameters = List.copyOf(block.getParameters().values());
+    for (Parameter p : parameters) {
+      NDScope.unregister(p.getArray()); // live as long as the manager, even if built in a scope
+    }
+    initialize(manager, new SplittableRandom(seed));
+    store = new ParameterStore(manager, false);
+  }
+
+  private Linear linear(int units) {
+    Linear l = Linear.builder().setUnits(units).build();
+    linears.add(l);
+    return l;
+  }
+
+  private static NDList dueling(List<NDList> streams) {
+    NDArray value = streams.get(0).singletonOrThrow();
+    NDArray advantage = streams.get(1).singletonOrThrow();
+    return new NDList(value.add(advantage.sub(advantage.mean(new int[] {1}, true))));
+  }
+
+  private void initialize(NDManager manager, SplittableRandom random) {
+    try (NDScope scope = new NDScope()) {
+      for (Linear l : linears) {
+        NDArray w = l.getParameters().get("weight").getArray();
+        NDArray b = l.getParameters().get("bias").getArray();
+        double bound = 1 / Math.sqrt(w.getShape().get(1));
+        w.set(ALL, manager.create(uniform(random, w.size(), bound), w.getShape()));
+        b.set(ALL, manager.create(uniform(random, b.size(), bound), b.getShape()));
+      }
+    }
+  }
+
+  private static float[] uniform(SplittableRandom random, long n, double bound) {
+    float[] v = new float[Math.toIntExact(n)];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) random.nextDouble(-bound, bound);
+    }
+    return v;
+  }
+
+  /**
+   * Q-values {@code [n, numActions]} for observations {@code [n, obsSize]}. Records a graph only
+   * inside a GradientCollector; the result lives until the enclosing scope closes.
+   */
+  public NDArray forward(NDArray obs) {
+    return block.forward(store, new NDList(obs), false).singletonOrThrow();
+  }
+
+  /** The parameter arrays, in block order (stable for an architecture); live, not copies. */
+  public List<NDArray> parameterArrays() {
+    List<NDArray> arrays = new ArrayList<>(parameters.size());
+    for (Parameter p : parameters) {
+      arrays.add(p.getArray());
+    }
+    return arrays;
+  }
+
+  /** Parameter names in block order, e.g. {@code 01Linear_weight}; keys in checkpoints. */
+  public List<String> parameterNames() {
+    return List.copyOf(block.getParameters().keys());
+  }
+
+  /** Gradient handles of all parameters (new handles: close them, e.g. by a scope). */
+  NDList gradients() {
+    NDList grads = new NDList(parameters.size());
+    for (Parameter p : parameters) {
+      grads.add(p.getArray().getGradient());
+    }
+    return grads;
+  }
+
+  void zeroGradients() {
+    for (Parameter p : parameters) {
+      Torch.zeroGrad(p.getArray());
+    }
+  }
+
+  /** Stops gradients for these parameters (the target network). */
+  void freeze() {
+    block.freezeParameters(true);
+  }
+
+  /** Bit-exact in-place copy of {@code src}'s parameters (same architecture). */
+  public void copyFrom(QNetwork src) {
+    Torch.noGrad();
+    List<NDArray> from = src.parameterArrays();
+    List<NDArray> to = parameterArrays();
+    for (int i = 0; i < to.size(); i++) {
+      to.get(i).set(ALL, from.get(i));
+    }
+  }
+
+  /**
+   * In place {@code this = tau * src + (1 - tau) * this}; {@code tau = 1} is {@link #copyFrom}.
+   * Turns autograd off on this thread.
+   */
+  public void blendFrom(QNetwork src, double tau) {
+    if (tau == 1) {
+      copyFrom(src);
+      return;
+    }
+    Torch.noGrad();
+    List<NDArray> from = src.parameterArrays();
+    List<NDArray> to = parameterArrays();
+    try (NDScope scope = new NDScope()) {
+      for (int i = 0; i < to.size(); i++) {
+        to.get(i).muli((float) (1 - tau)).addi(from.get(i).mul((float) tau));
+      }
+    }
+  }
+
+  /** Test hook: sets Linear layer {@code layer} (block order) to row-major {@code weight}, bias. */
+  void setLinear(int layer, float[] weight, float[] bias) {
+    Linear l = linears.get(layer);
+    NDArray w = l.getParameters().get("weight").getArray();
+    NDArray b = l.getParameters().get("bias").getArray();
+    Torch.noGrad();
+    try (NDScope scope = new NDScope()) {
+      w.set(ALL, w.getManager().create(weight, w.getShape()));
+      b.set(ALL, b.getManager().create(bias, b.getShape()));
+    }
+  }
+
+  public Block block() {
+    return block;
+  }
+
+  public int obsSize() {
+    return obsSize;
+  }
+
+  public int numActions() {
+    return numActions;
+  }
+}
