@@ -10,3 +10,14 @@ ensure_env_server_jar() {
     "$root/mvnw" -q -B -pl env-server -am package -DskipTests >&2
   fi
 }
+
+# ensure_agent_jar: the same for agent/target/gymbridge-agent.jar (it embeds the env-server).
+ensure_agent_jar() {
+  jar="$root/agent/target/gymbridge-agent.jar"
+  if [ ! -f "$jar" ] || [ -n "$(find "$root/pom.xml" "$root/proto" "$root/env-server/pom.xml" \
+      "$root/env-server/src/main" "$root/agent/pom.xml" "$root/agent/src/main" -newer "$jar" \
+      -not -path '*/target/*' -print -quit)" ]; then
+    echo "building the agent (first run, or the sources changed)..." >&2
+    "$root/mvnw" -q -B -pl agent -am package -DskipTests >&2
+  fi
+}

@@ -57,6 +57,7 @@ public final class RemoteBatchedEnv implements BatchedEnv {
   private final int numActions;
   private final List<Slot> slots;
   private final List<String> addresses;
+  private final io.gymbridge.v1.EnvSpec spec;
   private boolean wasReset;
   private boolean closed;
   private long reconnects;
@@ -70,6 +71,12 @@ public final class RemoteBatchedEnv implements BatchedEnv {
     this.addresses = addresses;
     this.obsSize = slots.get(0).session.observationSize();
     this.numActions = slots.get(0).session.numActions();
+    this.spec = slots.get(0).session.spec();
+  }
+
+  /** The env's spec as the first server reported it (time limit, reward threshold, spaces). */
+  public io.gymbridge.v1.EnvSpec spec() {
+    return spec;
   }
 
   /** {@link #connect(List, String, int, ClientConfig)} with {@link ClientConfig#defaults()}. */

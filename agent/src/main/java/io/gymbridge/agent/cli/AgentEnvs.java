@@ -1,0 +1,63 @@
+package io.gymbridge.agent.cli;
+
+import io.gymbridge.agent.client.EmbeddedEnvServer;
+import io.gymbridge.agent.client.RemoteBatchedEnv;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * The envs a command trains or evaluates on: the given servers, or an env-server started in this
+ * process (on a loopback port, so even then every step goes through the gRPC contract).
+ */
+final class AgentEnvs implements AutoCloseable {
+  private final EmbeddedEnvServer embedded;
+  private final RemoteBatchedEnv env;
+
+  private AgentEnvs(EmbeddedEnvServer embedded, RemoteBatchedEnv env) {
+    this.embedded = embedded;
+    this.env = env;
+  }
+
+  static AgentEnvs open(List<String> servers, String envId, int numEnvs, PrintStream log)
+      throws IOException {
+    EmbeddedEnvServer embedded = null;
+    List<String> addresses = servers;
+    if (servers.isEmpty()) {
+      embedded = EmbeddedEnvServer.start();
+      addresses = List.of(embedded.address());
+      log.println("env server: in-process at " + embedded.address());
+    } else {
+      log.println("env servers: " + servers);
+    }
+    try {
+      RemoteBatchedEnv env = RemoteBatchedEnv.connect(addresses, envId, numEnvs);
+      return new AgentEnvs(embedded, env);
+    } catch (RuntimeException e) {
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+  }
+
+  RemoteBatchedEnv env() {
+    return env;
+  }
+
+  /** The env's reward threshold ("solved" above it), or null when the spec has none. */
+  Double rewardThreshold() {
+    return env.spec().hasRewardThreshold() ? env.spec().getRewardThreshold() : null;
+  }
+
+  @Override
+  public void close() {
+    try {
+      env.close();
+    } finally {
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package io.gymbridge.agent.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code bin/agent}: train a DQN agent against gymbridge env servers, or evaluate one. */
+@Command(
+    name = "agent",
+    mixinStandardHelpOptions = true,
+    versionProvider = AgentMain.Version.class,
+    description = "DQN (DJL, PyTorch engine) trained against gymbridge env servers over gRPC.",
+    subcommands = {TrainCommand.class, EvalCommand.class})
+public final class AgentMain implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    // The embedded env-server's jar brings its own logback.xml; the agent's config has its own
+    // name so that logback does not have to choose between two (and complain about it).
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "agent-logback.xml");
+    }
+    DjlSetup.configureBeforeEngineStart();
+    System.exit(new CommandLine(new AgentMain()).execute(args));
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = AgentMain.class.getPackage().getImplementationVersion();
+      return new String[] {"gymbridge agent " + (v == null ? "dev" : v)};
+    }
+  }
+}

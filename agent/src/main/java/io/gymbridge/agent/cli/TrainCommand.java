@@ -1,0 +1,178 @@
+package io.gymbridge.agent.cli;
+
+import ai.djl.Device;
+import io.gymbridge.agent.client.BatchedEnv;
+import io.gymbridge.agent.dqn.DqnLearner;
+import io.gymbridge.agent.replay.Replay;
+import io.gymbridge.agent.train.Checkpoints;
+import io.gymbridge.agent.train.ConfigLoader;
+import io.gymbridge.agent.train.Progress;
+import io.gymbridge.agent.train.RunDirectory;
+import io.gymbridge.agent.train.TrainConfig;
+import io.gymbridge.agent.train.Trainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bin/agent train}: one DQN training run into a run directory. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Train DQN. Without --server it starts an env-server in-process and still talks to it",
+      "through the gRPC contract. Settings are layered: preset, then --config, then the flags,",
+      "then --set; the full config is written to DIR/config.json."
+    },
+    footer = {
+      "",
+      "Keys for --set / --config: the fields of TrainConfig (its doc says what each means);",
+      "an unknown key is refused with the list of valid ones.",
+      "Presets: default (tuned for CartPole), cleanrl, sb3-zoo, tutorial."
+    })
+public final class TrainCommand implements Callable<Integer> {
+  @Mixin ServerOptions servers;
+
+  @Option(names = "--env", description = "Env id (default: from the preset, CartPole-v1).")
+  String envId;
+
+  @Option(names = "--num-envs", description = "Envs stepped as one batch, spread over the servers.")
+  Integer numEnvs;
+
+  @Option(names = "--total-steps", description = "Env steps to train for.")
+  Long totalSteps;
+
+  @Option(names = "--seed", description = "Seed for envs, network, exploration and replay.")
+  Long seed;
+
+  @Option(
+      names = "--preset",
+      defaultValue = "default",
+      description =
+          "Named hyperparameters: default, cleanrl, sb3-zoo, tutorial (default: ${DEFAULT-VALUE}).")
+  String preset;
+
+  @Option(names = "--config", description = "JSON file with any subset of the config keys.")
+  Path configFile;
+
+  @Option(
+      names = "--set",
+      description =
+          "key=value override, repeatable (e.g. --set doubleDqn=false --set hiddenSizes=[64,64]).")
+  List<String> sets = new ArrayList<>();
+
+  @Option(names = "--out", description = "Run directory (default: runs/<env>-<time>).")
+  Path out;
+
+  @Option(names = "--resume", description = "Continue the run in --out from its latest checkpoint.")
+  boolean resume;
+
+  @Option(
+      names = "--device",
+      defaultValue = "auto",
+      description = "auto (GPU if PyTorch sees one), cpu or gpu (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Override
+  public Integer call() throws Exception {
+    TrainConfig config = resume ? resumedConfig() : newConfig();
+    RunDirectory run = RunDirectory.create(out != null ? out : defaultOut(config));
+    if (!resume) {
+      Files.writeString(run.configJson(), ConfigLoader.toJson(config));
+    }
+    Device dev = DjlSetup.chooseDevice(device);
+    System.out.println(DjlSetup.describe(dev));
+    System.out.println("run directory: " + run.root().toAbsolutePath());
+    try (AgentEnvs envs =
+            AgentEnvs.open(servers.addresses(), config.envId(), config.numEnvs(), System.out);
+        DqnLearner learner = AgentParts.learner(config, envs.env(), dev)) {
+      BatchedEnv env = envs.env();
+      Path checkpoint = null;
+      if (resume) {
+        checkpoint =
+            Checkpoints.latest(run)
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "--resume: " + run.root() + " has no checkpoint yet"));
+      }
+      Replay replay =
+          checkpoint != null
+              ? Checkpoints.readReplay(checkpoint)
+              : AgentParts.replay(config, env.observationSize());
+      Trainer trainer = new Trainer(config, env, learner, replay, run, envs.rewardThreshold());
+      if (checkpoint != null) {
+        Checkpoints.restore(checkpoint, trainer, learner, run);
+        System.out.println("resumed from " + checkpoint);
+      }
+      Trainer.Summary s = trainer.run(new Progress(System.out));
+      System.out.printf(
+          Locale.ROOT,
+          "{\"steps\": %d, \"episodes\": %d, \"mean_return_100\": %.2f, \"solved_at_step\": %d, "
+              + "\"solved_at_seconds\": %.2f, \"wall_seconds\": %.2f, \"run_dir\": \"%s\"}%n",
+          s.steps(),
+          s.episodes(),
+          s.meanReturn100(),
+          s.solvedAtStep(),
+          s.solvedAtSeconds(),
+          s.wallSeconds(),
+          run.root().toAbsolutePath());
+    }
+    return 0;
+  }
+
+  private TrainConfig newConfig() {
+    ConfigLoader loader = new ConfigLoader().preset(preset);
+    if (configFile != null) {
+      loader.file(configFile);
+    }
+    if (envId != null) {
+      loader.set("envId=\"" + envId + "\"");
+    }
+    if (numEnvs != null) {
+      loader.set("numEnvs=" + numEnvs);
+    }
+    if (totalSteps != null) {
+      loader.set("totalSteps=" + totalSteps);
+    }
+    if (seed != null) {
+      loader.set("seed=" + seed);
+    }
+    sets.forEach(loader::set);
+    return loader.build();
+  }
+
+  private TrainConfig resumedConfig() throws Exception {
+    if (out == null) {
+      throw new IllegalArgumentException("--resume needs --out: the run directory to continue");
+    }
+    TrainConfig saved = ConfigLoader.read(new RunDirectory(out).configJson());
+    if (totalSteps == null && sets.isEmpty()) {
+      return saved;
+    }
+    // Only the budget may change on resume; anything else would make a different run.
+    ConfigLoader loader = new ConfigLoader();
+    loader.file(new RunDirectory(out).configJson());
+    if (totalSteps != null) {
+      loader.set("totalSteps=" + totalSteps);
+    }
+    TrainConfig changed = loader.build();
+    if (!sets.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--resume keeps the run's config; only --total-steps may change");
+    }
+    return changed;
+  }
+
+  private static Path defaultOut(TrainConfig config) {
+    String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    return Path.of("runs", config.envId().replace('/', '_') + "-" + time);
+  }
+}

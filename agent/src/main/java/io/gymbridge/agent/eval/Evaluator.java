@@ -1,0 +1,83 @@
+package io.gymbridge.agent.eval;
+
+import io.gymbridge.agent.client.BatchedEnv;
+import io.gymbridge.agent.client.StepBatch;
+import io.gymbridge.agent.dqn.DqnLearner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Runs a policy for exactly N episodes on a batch of envs. Each env gets a fixed quota of episodes
+ * up front: taking "the first N to finish" instead would favour short episodes.
+ */
+public final class Evaluator {
+  private Evaluator() {}
+
+  /** Returns and lengths of the evaluated episodes. */
+  public record Result(List<Double> returns, List<Integer> lengths) {
+    public double meanReturn() {
+      return returns.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    public double stdReturn() {
+      double m = meanReturn();
+      return Math.sqrt(returns.stream().mapToDouble(r -> (r - m) * (r - m)).average().orElse(0));
+    }
+
+    public double meanLength() {
+      return lengths.stream().mapToInt(Integer::intValue).average().orElse(Double.NaN);
+    }
+  }
+
+  /**
+   * Plays {@code episodes} episodes, greedy except with probability {@code epsilon} a random action
+   * (0 for a purely greedy evaluation).
+   */
+  public static Result run(
+      BatchedEnv env, DqnLearner learner, int episodes, double epsilon, long seed) {
+    int n = env.numEnvs();
+    int[] quota = new int[n];
+    for (int e = 0; e < episodes; e++) {
+      quota[e % n]++;
+    }
+    Random random = new Random(seed);
+    double[] ret = new double[n];
+    int[] len = new int[n];
+    boolean[] endedLastStep = new boolean[n];
+    List<Double> returns = new ArrayList<>();
+    List<Integer> lengths = new ArrayList<>();
+    float[] obs = env.reset(seed).obs();
+    while (returns.size() < episodes) {
+      int[] actions = learner.greedyActions(obs, n);
+      for (int i = 0; i < n; i++) {
+        if (random.nextDouble() < epsilon) {
+          actions[i] = random.nextInt(env.numActions());
+        }
+      }
+      StepBatch sb = env.step(actions);
+      for (int i = 0; i < n; i++) {
+        if (sb.restarted()[i] || endedLastStep[i]) {
+          endedLastStep[i] = false;
+          ret[i] = 0;
+          len[i] = 0;
+          continue;
+        }
+        ret[i] += sb.rewards()[i];
+        len[i]++;
+        if (sb.terminated()[i] || sb.truncated()[i]) {
+          if (quota[i] > 0) {
+            quota[i]--;
+            returns.add(ret[i]);
+            lengths.add(len[i]);
+          }
+          ret[i] = 0;
+          len[i] = 0;
+          endedLastStep[i] = true;
+        }
+      }
+      obs = sb.obs();
+    }
+    return new Result(returns, lengths);
+  }
+}

@@ -1,0 +1,132 @@
+package io.gymbridge.agent.train;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Builds a {@link TrainConfig} in layers, each overriding the one before: the defaults
+ * (presets/default.json), a named preset, a JSON config file, then {@code key=value} settings from
+ * the command line. Unknown keys are errors that list the valid ones.
+ */
+public final class ConfigLoader {
+  /** Presets shipped in the jar, by name. */
+  public static final List<String> PRESETS = List.of("default", "cleanrl", "sb3-zoo", "tutorial");
+
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final ObjectNode config;
+
+  public ConfigLoader() {
+    this.config = (ObjectNode) resource("default");
+  }
+
+  /** Overlays a named preset. */
+  public ConfigLoader preset(String name) {
+    if (!PRESETS.contains(name)) {
+      throw new IllegalArgumentException("unknown preset '" + name + "'; presets: " + PRESETS);
+    }
+    return overlay(resource(name), "preset " + name);
+  }
+
+  /** Overlays a JSON file with any subset of the keys. */
+  public ConfigLoader file(Path path) {
+    try {
+      return overlay(JSON.readTree(path.toFile()), path.toString());
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read config file " + path + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Overlays one {@code key=value}; the value is JSON (42, 0.5, true, [64,64]) or a bare string.
+   */
+  public ConfigLoader set(String assignment) {
+    int eq = assignment.indexOf('=');
+    if (eq <= 0) {
+      throw new IllegalArgumentException("--set expects key=value, got '" + assignment + "'");
+    }
+    String key = assignment.substring(0, eq).trim();
+    String raw = assignment.substring(eq + 1).trim();
+    JsonNode value;
+    try {
+      value = JSON.readTree(raw);
+    } catch (JsonProcessingException e) {
+      value = JSON.getNodeFactory().textNode(raw);
+    }
+    ObjectNode one = JSON.createObjectNode();
+    one.set(key, value);
+    return overlay(one, "--set " + assignment);
+  }
+
+  public TrainConfig build() {
+    try {
+      return JSON.treeToValue(config, TrainConfig.class);
+    } catch (JsonProcessingException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new IllegalArgumentException("invalid config: " + cause.getMessage());
+    }
+  }
+
+  /** The config as JSON, as written to a run's config.json. */
+  public static String toJson(TrainConfig config) {
+    try {
+      return JSON.writeValueAsString(config);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static TrainConfig read(Path configJson) throws IOException {
+    return JSON.readValue(Files.readString(configJson), TrainConfig.class);
+  }
+
+  /** Every key a config may set, sorted. */
+  public static TreeSet<String> keys() {
+    TreeSet<String> keys = new TreeSet<>();
+    Arrays.stream(TrainConfig.class.getRecordComponents())
+        .map(RecordComponent::getName)
+        .forEach(keys::add);
+    return keys;
+  }
+
+  private ConfigLoader overlay(JsonNode layer, String source) {
+    TreeSet<String> keys = keys();
+    for (Iterator<Map.Entry<String, JsonNode>> it = layer.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getKey().startsWith("_")) {
+        continue; // comments such as "_source"
+      }
+      if (!keys.contains(e.getKey())) {
+        throw new IllegalArgumentException(
+            source + ": unknown key '" + e.getKey() + "'; valid keys: " + keys);
+      }
+      config.set(e.getKey(), e.getValue());
+    }
+    return this;
+  }
+
+  private static JsonNode resource(String name) {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream("/presets/" + name + ".json")) {
+      if (in == null) {
+        throw new IllegalStateException("preset resource missing: " + name);
+      }
+      return JSON.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

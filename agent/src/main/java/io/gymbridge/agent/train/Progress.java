@@ -1,0 +1,77 @@
+package io.gymbridge.agent.train;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * The console progress line (every ~2 s): steps, episodes, the 100-episode mean return, epsilon,
+ * loss, throughput and ETA. Also paces learning-curve redraws (every ~10 s).
+ */
+public final class Progress {
+  private final PrintStream out;
+  private final long startNanos = System.nanoTime();
+  private long lastPrintNanos = startNanos;
+  private long lastCurveNanos = startNanos;
+  private long stepsAtStart = -1;
+  private double stepsPerSecond;
+
+  public Progress(PrintStream out) {
+    this.out = out;
+  }
+
+  void update(long step, long total, EpisodeLog episodes, double epsilon, double loss) {
+    long now = System.nanoTime();
+    if (stepsAtStart < 0) {
+      stepsAtStart = step;
+    }
+    double elapsed = (now - startNanos) / 1e9;
+    stepsPerSecond = elapsed > 0 ? (step - stepsAtStart) / elapsed : 0;
+    if (now - lastPrintNanos < 2_000_000_000L) {
+      return;
+    }
+    lastPrintNanos = now;
+    double eta = stepsPerSecond > 0 ? (total - step) / stepsPerSecond : 0;
+    out.printf(
+        Locale.ROOT,
+        "step %,d/%,d (%.0f%%) | episodes %,d | return(100) %.1f | eps %.3f | loss %.4g | %,.0f steps/s | ETA %s%n",
+        step,
+        total,
+        100.0 * step / total,
+        episodes.episodes(),
+        episodes.meanReturn(),
+        epsilon,
+        loss,
+        stepsPerSecond,
+        formatSeconds(eta));
+  }
+
+  boolean curveDue() {
+    long now = System.nanoTime();
+    if (now - lastCurveNanos >= 10_000_000_000L) {
+      lastCurveNanos = now;
+      return true;
+    }
+    return false;
+  }
+
+  double stepsPerSecond() {
+    return stepsPerSecond;
+  }
+
+  void finish(long step, EpisodeLog episodes) {
+    out.printf(
+        Locale.ROOT,
+        "done: %,d steps, %,d episodes, return(100) %.1f, %s%n",
+        step,
+        episodes.episodes(),
+        episodes.meanReturn(),
+        formatSeconds((System.nanoTime() - startNanos) / 1e9));
+  }
+
+  static String formatSeconds(double s) {
+    long t = Math.round(s);
+    return t >= 3600
+        ? String.format(Locale.ROOT, "%d:%02d:%02d", t / 3600, (t / 60) % 60, t % 60)
+        : String.format(Locale.ROOT, "%d:%02d", t / 60, t % 60);
+  }
+}
