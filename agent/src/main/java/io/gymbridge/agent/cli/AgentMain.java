@@ -20,7 +20,24 @@ public final class AgentMain implements Runnable {
       System.setProperty("logback.configurationFile", "agent-logback.xml");
     }
     DjlSetup.configureBeforeEngineStart();
-    System.exit(new CommandLine(new AgentMain()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The command line with its error handling: a bad setting (IllegalArgumentException) is a
+   * one-line message and exit code 2, not a stack trace.
+   */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new AgentMain());
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof IllegalArgumentException) {
+            cmd.getErr().println("error: " + e.getMessage());
+            return 2;
+          }
+          throw e;
+        });
+    return cli;
   }
 
   @Override

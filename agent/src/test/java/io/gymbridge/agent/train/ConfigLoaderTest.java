@@ -1,0 +1,73 @@
+package io.gymbridge.agent.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @Test
+  void everyPresetBuildsAValidConfig() {
+    for (String preset : ConfigLoader.PRESETS) {
+      TrainConfig c = new ConfigLoader().preset(preset).build();
+      assertEquals("CartPole-v1", c.envId(), preset);
+    }
+  }
+
+  @Test
+  void presetsCarryTheirSourcesHyperparameters() {
+    TrainConfig cleanrl = new ConfigLoader().preset("cleanrl").build();
+    assertEquals(List.of(120, 84), cleanrl.hiddenSizes());
+    assertEquals(2.5e-4, cleanrl.learningRate());
+    assertFalse(cleanrl.doubleDqn());
+    TrainConfig tutorial = new ConfigLoader().preset("tutorial").build();
+    assertEquals(0.005, tutorial.tau());
+    assertEquals(2500.0, tutorial.epsilonDecay());
+  }
+
+  @Test
+  void laterLayersOverrideEarlierOnes(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("c.json");
+    Files.writeString(file, "{\"batchSize\": 32, \"gamma\": 0.9}");
+    TrainConfig c =
+        new ConfigLoader()
+            .preset("cleanrl")
+            .file(file)
+            .set("gamma=0.95")
+            .set("hiddenSizes=[64,64]")
+            .build();
+    assertEquals(32, c.batchSize());
+    assertEquals(0.95, c.gamma());
+    assertEquals(List.of(64, 64), c.hiddenSizes());
+    assertEquals(10000, c.bufferSize()); // from the preset
+  }
+
+  @Test
+  void anUnknownKeyIsRefusedWithTheValidKeys() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new ConfigLoader().set("gama=0.9"));
+    assertTrue(e.getMessage().contains("unknown key 'gama'"), e.getMessage());
+    assertTrue(e.getMessage().contains("gamma"), e.getMessage());
+  }
+
+  @Test
+  void anInvalidValueIsRefusedWithTheReason() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new ConfigLoader().set("tau=0").build());
+    assertTrue(e.getMessage().contains("tau must be in (0, 1]"), e.getMessage());
+  }
+
+  @Test
+  void theConfigRoundTripsThroughItsJson(@TempDir Path dir) throws Exception {
+    TrainConfig c = new ConfigLoader().preset("sb3-zoo").set("seed=7").build();
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, ConfigLoader.toJson(c));
+    assertEquals(c, ConfigLoader.read(file));
+  }
+}
