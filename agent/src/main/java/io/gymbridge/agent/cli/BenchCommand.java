@@ -1,0 +1,142 @@
+package io.gymbridge.agent.cli;
+
+import ai.djl.Device;
+import io.gymbridge.agent.train.ConfigLoader;
+import io.gymbridge.agent.train.Progress;
+import io.gymbridge.agent.train.RunDirectory;
+import io.gymbridge.agent.train.TrainConfig;
+import io.gymbridge.agent.train.Trainer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/agent bench}: time to solve, over several seeds. "Solved" is the env's rule: the mean
+ * return of the last 100 training episodes reaches its reward threshold (475 for CartPole-v1).
+ * Prints one row per seed, then medians, and the process RSS before and after each run (native
+ * memory must stay flat).
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Seconds and env steps to solve, per seed and median (a benchmark, not a test).")
+public final class BenchCommand implements Callable<Integer> {
+  @Mixin ServerOptions servers;
+
+  @Option(
+      names = "--preset",
+      defaultValue = "default",
+      description = "Preset (default: ${DEFAULT-VALUE}).")
+  String preset;
+
+  @Option(
+      names = "--seeds",
+      split = ",",
+      defaultValue = "1,2,3",
+      description = "Seeds (default: ${DEFAULT-VALUE}).")
+  List<Long> seeds;
+
+  @Option(names = "--total-steps", description = "Budget per seed (default: the preset's).")
+  Long totalSteps;
+
+  @Option(names = "--set", description = "key=value override, repeatable.")
+  List<String> sets = new ArrayList<>();
+
+  @Option(
+      names = "--out",
+      defaultValue = "runs/bench",
+      description = "Parent of the run directories (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    Device dev = DjlSetup.chooseDevice("auto");
+    System.out.println(DjlSetup.describe(dev));
+    System.out.printf(
+        "%-6s %14s %14s %12s %10s %14s%n",
+        "seed", "solved@step", "solved@sec", "mean100", "wall s", "RSS MiB a->b");
+    List<Double> solveSeconds = new ArrayList<>();
+    List<Double> solveSteps = new ArrayList<>();
+    for (long seed : seeds) {
+      ConfigLoader loader = new ConfigLoader().preset(preset).set("seed=" + seed);
+      if (totalSteps != null) {
+        loader.set("totalSteps=" + totalSteps);
+      }
+      sets.forEach(loader::set);
+      TrainConfig config = loader.build();
+      RunDirectory run = RunDirectory.create(out.resolve(preset + "-seed" + seed));
+      Files.writeString(run.configJson(), ConfigLoader.toJson(config));
+      long rssBefore = rssMiB();
+      Trainer.Summary s;
+      try (AgentEnvs envs =
+              AgentEnvs.open(
+                  servers.addresses(),
+                  config.envId(),
+                  config.numEnvs(),
+                  new PrintStream(new ByteArrayOutputStream()));
+          var learner = AgentParts.learner(config, envs.env(), dev)) {
+        Trainer trainer =
+            new Trainer(
+                config,
+                envs.env(),
+                learner,
+                AgentParts.replay(config, envs.env().observationSize()),
+                run,
+                envs.rewardThreshold());
+        s = trainer.run(new Progress(new PrintStream(new ByteArrayOutputStream())));
+      }
+      long rssAfter = rssMiB();
+      System.out.printf(
+          Locale.ROOT,
+          "%-6d %14s %14s %12.1f %10.1f %9d->%d%n",
+          seed,
+          s.solvedAtStep() < 0 ? "not solved" : String.format(Locale.ROOT, "%,d", s.solvedAtStep()),
+          s.solvedAtStep() < 0 ? "-" : String.format(Locale.ROOT, "%.1f", s.solvedAtSeconds()),
+          s.meanReturn100(),
+          s.wallSeconds(),
+          rssBefore,
+          rssAfter);
+      solveSeconds.add(s.solvedAtStep() < 0 ? Double.POSITIVE_INFINITY : s.solvedAtSeconds());
+      solveSteps.add(s.solvedAtStep() < 0 ? Double.POSITIVE_INFINITY : (double) s.solvedAtStep());
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "median: %s s, %s env steps to solve (%s, %d seeds)%n",
+        fmt(median(solveSeconds), "%.1f"),
+        fmt(median(solveSteps), "%,.0f"),
+        preset,
+        seeds.size());
+    return 0;
+  }
+
+  private static double median(List<Double> xs) {
+    double[] a = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+  }
+
+  private static String fmt(double v, String pattern) {
+    return Double.isInfinite(v) ? "not solved" : String.format(Locale.ROOT, pattern, v);
+  }
+
+  /** Resident set size of this process (Linux /proc), or -1 elsewhere. */
+  static long rssMiB() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+    } catch (Exception e) {
+      // not Linux: report unknown
+    }
+    return -1;
+  }
+}
