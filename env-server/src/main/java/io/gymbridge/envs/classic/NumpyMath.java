@@ -98,9 +98,10 @@ final class NumpyMath {
       return Double.NaN;
     }
     double zh = a * a, zl = Math.fma(a, a, -zh);
-    // sin a = a + a z (S3 + z (S5 + z p)), with p = S7 + z S9 + ... in double
-    double p = zh * (S7 + zh * (S9 + zh * (S11 + zh * (S13 + zh * (S15 + zh * S17)))));
-    double bh = S5_HI + p, bl = (S5_HI - bh) + p + S5_LO; // b = S5 + z p
+    // sin a = a + a z (S3 + z (S5 + p)), with p = z (S7 + z (S9 + ...)) in double
+    double q = Math.fma(zh, Math.fma(zh, Math.fma(zh, S17, S15), S13), S11);
+    double p = zh * Math.fma(zh, Math.fma(zh, q, S9), S7);
+    double bh = S5_HI + p, bl = (S5_HI - bh) + p + S5_LO; // b = S5 + p
     double ph = zh * bh, pl = Math.fma(zh, bh, -ph) + (zh * bl + zl * bh); // z b
     double ah = S3_HI + ph, al = (S3_HI - ah) + ph + (pl + S3_LO); // c = S3 + z b
     double yh = a * zh, yl = Math.fma(a, zh, -yh) + a * zl; // a z
@@ -116,9 +117,10 @@ final class NumpyMath {
       return Double.NaN;
     }
     double zh = a * a, zl = Math.fma(a, a, -zh);
-    // cos a = 1 + z (-1/2 + z (C4 + z p)), with p = C6 + z C8 + ... in double
-    double p = zh * (C6 + zh * (C8 + zh * (C10 + zh * (C12 + zh * (C14 + zh * (C16 + zh * C18))))));
-    double bh = C4_HI + p, bl = (C4_HI - bh) + p + C4_LO; // b = C4 + z p
+    // cos a = 1 + z (-1/2 + z (C4 + p)), with p = z (C6 + z (C8 + ...)) in double
+    double q = Math.fma(zh, Math.fma(zh, Math.fma(zh, C18, C16), C14), C12);
+    double p = zh * Math.fma(zh, Math.fma(zh, Math.fma(zh, q, C10), C8), C6);
+    double bh = C4_HI + p, bl = (C4_HI - bh) + p + C4_LO; // b = C4 + p
     double ph = zh * bh, pl = Math.fma(zh, bh, -ph) + (zh * bl + zl * bh); // z b
     double ah = -0.5 + ph, al = (-0.5 - ah) + ph + pl; // c = -1/2 + z b
     double th = zh * ah, tl = Math.fma(zh, ah, -th) + (zh * al + zl * ah); // z c
