@@ -15,7 +15,9 @@ final class DjlSetup {
   private DjlSetup() {}
 
   static void configureBeforeEngineStart() {
-    setIfAbsent("ai.djl.offline", "true");
+    if (System.getenv("DJL_OFFLINE") == null) {
+      setIfAbsent("ai.djl.offline", "true"); // DJL_OFFLINE=false lets a GPU build download libtorch
+    }
     setIfAbsent("OPT_OUT_TRACKING", "true");
     setIfAbsent("ai.djl.pytorch.num_threads", envOr("GYMBRIDGE_TORCH_THREADS", "1"));
     setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
