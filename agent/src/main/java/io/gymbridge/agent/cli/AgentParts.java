@@ -4,7 +4,6 @@ import ai.djl.Device;
 import io.gymbridge.agent.client.BatchedEnv;
 import io.gymbridge.agent.dqn.DqnLearner;
 import io.gymbridge.agent.dqn.LearnerConfig;
-import io.gymbridge.agent.dqn.TdLoss;
 import io.gymbridge.agent.replay.PrioritizedReplay;
 import io.gymbridge.agent.replay.Replay;
 import io.gymbridge.agent.replay.UniformReplay;
@@ -15,18 +14,7 @@ final class AgentParts {
   private AgentParts() {}
 
   static DqnLearner learner(TrainConfig c, BatchedEnv env, Device device) {
-    LearnerConfig lc =
-        new LearnerConfig(
-            c.hiddenSizes(),
-            c.dueling(),
-            c.doubleDqn(),
-            c.huberLoss() ? TdLoss.HUBER : TdLoss.MSE,
-            c.learningRate(),
-            c.adamEps(),
-            c.maxGradNorm(),
-            c.targetUpdateInterval(),
-            c.tau(),
-            c.seed());
+    LearnerConfig lc = c.learnerConfig();
     return new DqnLearner(lc, env.observationSize(), env.numActions(), device);
   }
 

@@ -1,5 +1,7 @@
 package io.gymbridge.agent.train;
 
+import io.gymbridge.agent.dqn.LearnerConfig;
+import io.gymbridge.agent.dqn.TdLoss;
 import java.util.List;
 
 /**
@@ -85,6 +87,21 @@ public record TrainConfig(
         epsilonStart >= 0 && epsilonStart <= 1 && epsilonEnd >= 0 && epsilonEnd <= 1,
         "epsilons must be in [0, 1]");
     require(maxGradNorm >= 0, "max-grad-norm must be >= 0");
+  }
+
+  /** The learner's part of this config. */
+  public LearnerConfig learnerConfig() {
+    return new LearnerConfig(
+        hiddenSizes,
+        dueling,
+        doubleDqn,
+        huberLoss ? TdLoss.HUBER : TdLoss.MSE,
+        learningRate,
+        adamEps,
+        maxGradNorm,
+        targetUpdateInterval,
+        tau,
+        seed);
   }
 
   private static void require(boolean ok, String message) {

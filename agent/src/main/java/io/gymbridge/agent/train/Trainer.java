@@ -8,6 +8,7 @@ import io.gymbridge.agent.replay.Batch;
 import io.gymbridge.agent.replay.NStepAccumulator;
 import io.gymbridge.agent.replay.PrioritizedReplay;
 import io.gymbridge.agent.replay.Replay;
+import io.gymbridge.agent.replay.SplitMix64;
 import java.io.IOException;
 
 /**
@@ -25,7 +26,7 @@ public final class Trainer {
   private final Double rewardThreshold;
   private final EpsilonSchedule epsilon;
   private final NStepAccumulator[] nSteps;
-  private final ExplorationRandom random;
+  private SplitMix64 random;
   private final EpisodeLog episodes = new EpisodeLog();
   private final int obsSize;
   private final int numEnvs;
@@ -66,7 +67,7 @@ public final class Trainer {
     for (int i = 0; i < numEnvs; i++) {
       nSteps[i] = new NStepAccumulator(config.nStep(), config.gamma(), replay::add);
     }
-    this.random = new ExplorationRandom(config.seed() ^ 0x5DEECE66DL);
+    this.random = new SplitMix64(config.seed() ^ 0x5DEECE66DL);
   }
 
   /** What a finished (or stopped) training reached. */
@@ -232,7 +233,7 @@ public final class Trainer {
     globalStep = state.globalStep();
     updates = state.updates();
     envResets = state.envResets();
-    random.setState(state.explorationState());
+    random = SplitMix64.fromState(state.explorationState());
     lastLoss = state.lastLoss();
     lastQ = state.lastQ();
     wallSecondsBefore = state.wallSeconds();

@@ -8,8 +8,6 @@ import ai.djl.Device;
 import io.gymbridge.agent.client.EmbeddedEnvServer;
 import io.gymbridge.agent.client.RemoteBatchedEnv;
 import io.gymbridge.agent.dqn.DqnLearner;
-import io.gymbridge.agent.dqn.LearnerConfig;
-import io.gymbridge.agent.dqn.TdLoss;
 import io.gymbridge.agent.replay.Batch;
 import io.gymbridge.agent.replay.Replay;
 import io.gymbridge.agent.replay.UniformReplay;
@@ -46,21 +44,7 @@ class TrainerTest {
   }
 
   private static DqnLearner learner(TrainConfig c, int obsSize, int numActions, long initSeed) {
-    return new DqnLearner(
-        new LearnerConfig(
-            c.hiddenSizes(),
-            c.dueling(),
-            c.doubleDqn(),
-            c.huberLoss() ? TdLoss.HUBER : TdLoss.MSE,
-            c.learningRate(),
-            c.adamEps(),
-            c.maxGradNorm(),
-            c.targetUpdateInterval(),
-            c.tau(),
-            initSeed),
-        obsSize,
-        numActions,
-        Device.cpu());
+    return new DqnLearner(c.learnerConfig().withSeed(initSeed), obsSize, numActions, Device.cpu());
   }
 
   @Test
