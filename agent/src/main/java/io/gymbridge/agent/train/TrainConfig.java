@@ -10,7 +10,8 @@ import java.util.List;
  *
  * @param envId the env to train on, e.g. "CartPole-v1"
  * @param numEnvs envs stepped as one batch (one forward pass picks all their actions)
- * @param totalSteps env steps to train for (all envs together)
+ * @param totalSteps env steps to train for (all envs together; the last batch may pass it by up to
+ *     numEnvs - 1)
  * @param seed seeds the envs (env i: seed + i), the network init, exploration and replay
  * @param hiddenSizes hidden layer widths of the Q-network MLP
  * @param dueling Dueling head: Q = V + A - mean(A) (Wang et al. 2016)

@@ -45,7 +45,7 @@ class AgentCliTest {
             "--out",
             run.toString(),
             "--total-steps",
-            "1500",
+            "1600",
             "--seed",
             "5",
             "--set",
@@ -57,7 +57,7 @@ class AgentCliTest {
       assertTrue(Files.exists(run.resolve(f)), f + " missing");
     }
     JsonNode summary = new ObjectMapper().readTree(train.lastLine());
-    assertEquals(1500, summary.get("steps").asLong());
+    assertEquals(1600, summary.get("steps").asLong());
 
     Run eval = agent("eval", "--checkpoint", run.toString(), "--episodes", "5", "--json");
     assertEquals(0, eval.exitCode(), eval.out());
@@ -65,6 +65,38 @@ class AgentCliTest {
     assertEquals(5, result.get("episodes").asInt());
     assertTrue(
         result.get("mean_return").asDouble() >= 8, eval.out()); // CartPole never ends before step 8
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"cleanrl", "sb3-zoo", "tutorial", "default+prioritized"})
+  void everyPresetTrainsThroughTheWholeLoop(String preset, @TempDir Path dir) throws Exception {
+    Path run = dir.resolve("run");
+    boolean prioritized = preset.endsWith("+prioritized");
+    Run train =
+        agent(
+            "train",
+            "--preset",
+            preset.replace("+prioritized", ""),
+            "--out",
+            run.toString(),
+            "--total-steps",
+            "1200",
+            "--set",
+            "learningStarts=300",
+            "--set",
+            "trainFrequency=4",
+            "--set",
+            "gradientSteps=1",
+            "--set",
+            "prioritized=" + prioritized);
+    assertEquals(0, train.exitCode(), train.out());
+    JsonNode summary = new ObjectMapper().readTree(train.lastLine());
+    assertEquals(1200, summary.get("steps").asLong());
+    // Updates ran: the last episodes carry a finite TD loss.
+    List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
+    String loss = rows.get(rows.size() - 1).split(",")[5];
+    assertTrue(Double.isFinite(Double.parseDouble(loss)), preset + ": loss " + loss);
   }
 
   @Test
