@@ -7,7 +7,6 @@ import io.gymbridge.codec.Spaces;
 import io.gymbridge.codec.Tensors;
 import io.gymbridge.envs.RgbFrame;
 import io.gymbridge.v1.DType;
-import io.gymbridge.v1.EnvSpec;
 import io.gymbridge.v1.OptionalSeed;
 import io.gymbridge.v1.RenderResponse;
 import io.gymbridge.v1.ResetRequest;
@@ -28,7 +27,6 @@ import java.util.Map;
  */
 final class Session {
   private final String id;
-  private final EnvSpec spec;
   private final VectorEnv env;
   private final String renderMode;
   private final int maxMessageBytes;
@@ -38,9 +36,8 @@ final class Session {
   private volatile long lastUsedNanos = System.nanoTime();
   private boolean closed;
 
-  Session(String id, EnvSpec spec, VectorEnv env, String renderMode, int maxMessageBytes) {
+  Session(String id, VectorEnv env, String renderMode, int maxMessageBytes) {
     this.id = id;
-    this.spec = spec;
     this.env = env;
     this.renderMode = renderMode;
     this.maxMessageBytes = maxMessageBytes;
@@ -54,14 +51,6 @@ final class Session {
 
   String id() {
     return id;
-  }
-
-  EnvSpec spec() {
-    return spec;
-  }
-
-  int numEnvs() {
-    return env.numEnvs();
   }
 
   long lastUsedNanos() {
@@ -176,10 +165,6 @@ final class Session {
       closed = true;
       env.close();
     }
-  }
-
-  synchronized boolean isClosed() {
-    return closed;
   }
 
   private void touch() {

@@ -152,7 +152,7 @@ final class SessionRegistry implements AutoCloseable {
       }
       VectorEnv vector = new VectorEnv(made, mode);
       String id = newId();
-      sessions.put(id, new Session(id, spec, vector, renderMode, config.maxMessageBytes()));
+      sessions.put(id, new Session(id, vector, renderMode, config.maxMessageBytes()));
       log.info(
           "session {} made: {} x{} autoreset={} kwargs={} (sessions open: {}/{})",
           id,
@@ -212,10 +212,6 @@ final class SessionRegistry implements AutoCloseable {
       slots.release();
       log.info("session {} closed ({}); sessions open: {}", id, why, sessions.size());
     }
-  }
-
-  int size() {
-    return sessions.size();
   }
 
   private void closeIdle() {
