@@ -17,8 +17,20 @@ public interface BatchedEnv extends AutoCloseable {
   /** Resets every env; env i gets {@code seed + i} (Gymnasium's vector seeding). */
   StepBatch reset(long seed);
 
-  /** Steps every env with its action. */
-  StepBatch step(int[] actions);
+  /** Steps every env with its action: {@link #sendStep} then {@link #awaitStep}. */
+  default StepBatch step(int[] actions) {
+    sendStep(actions);
+    return awaitStep();
+  }
+
+  /**
+   * Sends every env its action and returns at once, so the caller can compute (a gradient step)
+   * while the envs step on their servers. One step may be in flight at a time.
+   */
+  void sendStep(int[] actions);
+
+  /** Waits for the step {@link #sendStep} sent and returns its results. */
+  StepBatch awaitStep();
 
   @Override
   void close();

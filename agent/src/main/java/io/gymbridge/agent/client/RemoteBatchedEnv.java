@@ -59,6 +59,10 @@ public final class RemoteBatchedEnv implements BatchedEnv {
   private final List<String> addresses;
   private final io.gymbridge.v1.EnvSpec spec;
   private boolean wasReset;
+
+  /** The requests of the step sent and not yet awaited, or null. */
+  private StreamClient.Pending[] stepInFlight;
+
   private boolean closed;
   private long reconnects;
 
@@ -179,10 +183,14 @@ public final class RemoteBatchedEnv implements BatchedEnv {
    * reset with the same seeds (its envs are flagged restarted).
    *
    * @throws IllegalArgumentException seed < 0, or seed + numEnvs - 1 overflows
+   * @throws IllegalStateException a step is in flight
    */
   @Override
   public StepBatch reset(long seed) {
     checkOpen();
+    if (stepInFlight != null) {
+      throw new IllegalStateException("a step is in flight: call awaitStep() before reset");
+    }
     if (seed < 0 || seed > Long.MAX_VALUE - (numEnvs - 1)) {
       throw new IllegalArgumentException(
           "seed must be in 0.." + (Long.MAX_VALUE - (numEnvs - 1)) + ", got " + seed);
@@ -211,18 +219,20 @@ public final class RemoteBatchedEnv implements BatchedEnv {
   }
 
   /**
-   * Steps every env. Envs whose session had to be replaced come back restarted (see the class doc).
+   * Sends every env its action and returns without waiting; {@link #awaitStep} collects the result.
+   * One step may be in flight at a time.
    *
-   * @throws IllegalStateException before the first reset, or after close
+   * @throws IllegalStateException before the first reset, after close, or with a step in flight
    * @throws IllegalArgumentException wrong number of actions or one outside [0, numActions)
-   * @throws RemoteEnvException a request failed in a way a new session cannot fix, or a lost
-   *     session could not be replaced within the reconnect budget
    */
   @Override
-  public StepBatch step(int[] actions) {
+  public void sendStep(int[] actions) {
     checkOpen();
     if (!wasReset) {
       throw new IllegalStateException("step before reset: call reset(seed) first");
+    }
+    if (stepInFlight != null) {
+      throw new IllegalStateException("a step is already in flight: call awaitStep() first");
     }
     if (actions.length != numEnvs) {
       throw new IllegalArgumentException(
@@ -234,12 +244,31 @@ public final class RemoteBatchedEnv implements BatchedEnv {
             "actions[" + i + "]: expected 0.." + (numActions - 1) + ", got " + actions[i]);
       }
     }
-    StepBatch out = newBatch();
     StreamClient.Pending[] pending = new StreamClient.Pending[slots.size()];
     for (int k = 0; k < slots.size(); k++) {
       Slot s = slots.get(k);
       pending[k] = s.session.sendStep(actions, s.offset);
     }
+    stepInFlight = pending;
+  }
+
+  /**
+   * Waits for the step {@link #sendStep} sent. Envs whose session had to be replaced come back
+   * restarted (see the class doc).
+   *
+   * @throws IllegalStateException no step in flight
+   * @throws RemoteEnvException a request failed in a way a new session cannot fix, or a lost
+   *     session could not be replaced within the reconnect budget
+   */
+  @Override
+  public StepBatch awaitStep() {
+    checkOpen();
+    StreamClient.Pending[] pending = stepInFlight;
+    if (pending == null) {
+      throw new IllegalStateException("no step in flight: call sendStep(actions) first");
+    }
+    stepInFlight = null;
+    StepBatch out = newBatch();
     List<Integer> lost = new ArrayList<>();
     List<SessionLostException> causes = new ArrayList<>();
     for (int k = 0; k < slots.size(); k++) {

@@ -14,8 +14,10 @@ import java.io.IOException;
 /**
  * The DQN loop, CleanRL-style: act (one forward pass for every env, epsilon-greedy), step the envs,
  * store n-step transitions, and every {@code trainFrequency} env steps run {@code gradientSteps}
- * updates on replay samples. Preprocessing lives in the envs, replay in its package, the learning
- * rule in {@link DqnLearner}: this class only orchestrates and records.
+ * updates on replay samples. The updates run while the next step is on its way to the servers
+ * ({@link BatchedEnv#sendStep}), so env latency hides behind learning. Preprocessing lives in the
+ * envs, replay in its package, the learning rule in {@link DqnLearner}: this class only
+ * orchestrates and records.
  */
 public final class Trainer {
   private final TrainConfig config;
@@ -92,11 +94,15 @@ public final class Trainer {
     long nextCheckpoint =
         config.checkpointInterval() > 0 ? globalStep + config.checkpointInterval() : Long.MAX_VALUE;
     long stepsSinceTrain = 0;
+    double eps = epsilon.value(globalStep);
+    int[] actions = null;
+    if (globalStep < config.totalSteps()) {
+      actions = selectActions(obs, eps);
+      env.sendStep(actions);
+    }
     try (MetricsCsv metrics = new MetricsCsv(run.metricsCsv())) {
       while (globalStep < config.totalSteps()) {
-        double eps = epsilon.value(globalStep);
-        int[] actions = selectActions(obs, eps);
-        StepBatch next = env.step(actions);
+        StepBatch next = env.awaitStep();
         double wall = wallSecondsBefore + (System.nanoTime() - startNanos) / 1e9;
         for (int i = 0; i < numEnvs; i++) {
           if (next.restarted()[i]) {
@@ -143,6 +149,13 @@ public final class Trainer {
         obs = next.obs();
         globalStep += numEnvs;
         stepsSinceTrain += numEnvs;
+        if (globalStep < config.totalSteps()) {
+          // Act before learning: the envs step on their servers while the updates below run.
+          // The policy acting is the one before those updates, a lag of one batch of steps.
+          eps = epsilon.value(globalStep);
+          actions = selectActions(obs, eps);
+          env.sendStep(actions);
+        }
 
         if (globalStep >= config.learningStarts() && replay.size() >= config.batchSize()) {
           while (stepsSinceTrain >= config.trainFrequency()) {

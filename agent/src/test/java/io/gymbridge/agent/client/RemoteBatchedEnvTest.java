@@ -47,6 +47,39 @@ class RemoteBatchedEnvTest {
   }
 
   @Test
+  void aSentStepAwaitedLaterEqualsABlockingStep() {
+    int[] actions = {0, 1, 1, 0, 1};
+    try (RemoteBatchedEnv blocking = connect(addresses(2), 5);
+        RemoteBatchedEnv split = connect(addresses(2), 5)) {
+      blocking.reset(7);
+      split.reset(7);
+      for (int t = 0; t < 30; t++) {
+        StepBatch want = blocking.step(actions);
+        split.sendStep(actions);
+        StepBatch got = split.awaitStep();
+        assertArrayEquals(want.obs(), got.obs(), "step " + t);
+        assertArrayEquals(want.terminated(), got.terminated(), "step " + t);
+      }
+    }
+  }
+
+  @Test
+  void oneStepMayBeInFlightAndResetWaitsForIt() {
+    try (RemoteBatchedEnv env = connect(addresses(1), 2)) {
+      assertThrows(IllegalStateException.class, env::awaitStep);
+      env.reset(1);
+      assertThrows(IllegalStateException.class, env::awaitStep);
+      env.sendStep(new int[] {0, 1});
+      IllegalStateException twice =
+          assertThrows(IllegalStateException.class, () -> env.sendStep(new int[] {0, 1}));
+      assertTrue(twice.getMessage().contains("awaitStep"), twice.getMessage());
+      assertThrows(IllegalStateException.class, () -> env.reset(1));
+      assertEquals(8, env.awaitStep().obs().length);
+      assertEquals(8, env.reset(1).obs().length);
+    }
+  }
+
+  @Test
   void cartPoleHasObservationSizeFourAndTwoActions() {
     try (RemoteBatchedEnv env = connect(addresses(2), 5)) {
       assertEquals(5, env.numEnvs());
