@@ -60,18 +60,14 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Device dev = DjlSetup.chooseDevice("auto");
     System.out.println(DjlSetup.describe(dev));
+    printUpdateTiming(dev);
     System.out.printf(
         "%-6s %14s %14s %12s %10s %14s%n",
         "seed", "solved@step", "solved@sec", "mean100", "wall s", "RSS MiB a->b");
     List<Double> solveSeconds = new ArrayList<>();
     List<Double> solveSteps = new ArrayList<>();
     for (long seed : seeds) {
-      ConfigLoader loader = new ConfigLoader().preset(preset).set("seed=" + seed);
-      if (totalSteps != null) {
-        loader.set("totalSteps=" + totalSteps);
-      }
-      sets.forEach(loader::set);
-      TrainConfig config = loader.build();
+      TrainConfig config = loader(seed).build();
       RunDirectory run = RunDirectory.create(out.resolve(preset + "-seed" + seed));
       Files.writeString(run.configJson(), ConfigLoader.toJson(config));
       long rssBefore = rssMiB();
@@ -115,6 +111,36 @@ public final class BenchCommand implements Callable<Integer> {
         preset,
         seeds.size());
     return 0;
+  }
+
+  /** What one update and one action pick cost with the first seed's network, on random data. */
+  private void printUpdateTiming(Device dev) throws Exception {
+    TrainConfig config = loader(seeds.get(0)).build();
+    try (AgentEnvs envs =
+            AgentEnvs.open(
+                servers.addresses(),
+                config.envId(),
+                config.numEnvs(),
+                new PrintStream(new ByteArrayOutputStream()));
+        var learner = AgentParts.learner(config, envs.env(), dev)) {
+      UpdateTiming.Result t = UpdateTiming.measure(learner, config.batchSize(), config.numEnvs());
+      System.out.printf(
+          Locale.ROOT,
+          "learner: %.3f ms per update (batch %d), %.3f ms per action pick (%d envs)%n",
+          t.trainMs(),
+          config.batchSize(),
+          t.actMs(),
+          config.numEnvs());
+    }
+  }
+
+  private ConfigLoader loader(long seed) {
+    ConfigLoader loader = new ConfigLoader().preset(preset).set("seed=" + seed);
+    if (totalSteps != null) {
+      loader.set("totalSteps=" + totalSteps);
+    }
+    sets.forEach(loader::set);
+    return loader;
   }
 
   private static double median(List<Double> xs) {

@@ -67,6 +67,31 @@ class AgentCliTest {
         result.get("mean_return").asDouble() >= 8, eval.out()); // CartPole never ends before step 8
   }
 
+  @Test
+  void benchPrintsTheLearnerCostAndOneRowPerSeedThenTheMedian(@TempDir Path dir) {
+    Run bench =
+        agent(
+            "bench",
+            "--seeds",
+            "4,5",
+            "--total-steps",
+            "1600",
+            "--set",
+            "learningStarts=500",
+            "--out",
+            dir.toString());
+    assertEquals(0, bench.exitCode(), bench.out());
+    List<String> lines = bench.out().lines().toList();
+    assertTrue(
+        lines.stream().anyMatch(l -> l.matches("learner: [0-9.]+ ms per update \\(batch 128\\).*")),
+        bench.out());
+    // 1600 steps cannot solve CartPole: both rows say so, and so does the median
+    assertEquals(
+        2, lines.stream().filter(l -> l.matches("[45] +not solved .*")).count(), bench.out());
+    assertTrue(bench.lastLine().startsWith("median: not solved"), bench.out());
+    assertTrue(Files.exists(dir.resolve("default-seed5/metrics.csv")), "run directory missing");
+  }
+
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(
       strings = {"cleanrl", "sb3-zoo", "tutorial", "default+prioritized"})
