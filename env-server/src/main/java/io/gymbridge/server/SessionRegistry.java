@@ -61,11 +61,7 @@ final class SessionRegistry implements AutoCloseable {
             .orElseThrow(
                 () ->
                     Status.NOT_FOUND
-                        .withDescription(
-                            "env_id: unknown env '"
-                                + request.getEnvId()
-                                + "'; this server has "
-                                + envs.all().stream().map(EnvRegistration::id).toList())
+                        .withDescription(envs.unknownIdMessage(request.getEnvId()))
                         .asRuntimeException());
     int numEnvs = request.getNumEnvs() == 0 ? 1 : request.getNumEnvs();
     if (numEnvs < 0 || numEnvs > config.maxEnvsPerSession()) {
