@@ -45,7 +45,11 @@ public final class AtariRegistrations {
         }
       }
     }
-    if (!roms.unsupported().isEmpty()) {
+    if (AtariGames.MULTI_PLAYER_ONLY.containsAll(roms.unsupported().keySet())) {
+      // ale-py 0.12.1 ships these four ROMs, which are newer than ALE 0.7.3: expected, not
+      // alarming.
+      log.debug("Atari ROMs newer than ALE 0.7.3, skipped: {}", roms.unsupported().keySet());
+    } else {
       log.warn("Atari ROMs ALE 0.7.3 cannot load, skipped: {}", roms.unsupported());
     }
     if (roms.directory().isPresent()) {
