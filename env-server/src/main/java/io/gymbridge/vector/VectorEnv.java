@@ -153,7 +153,13 @@ public final class VectorEnv implements AutoCloseable {
     finals.clear();
     Arrays.fill(finalsByEnv, null);
     ByteBuffer le = actions.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    forEachEnv(i -> stepOne(i, le));
+    if (pool == null) {
+      for (int i = 0; i < envs.size(); i++) { // no lambda: CartPole steps take ~0.1 us
+        stepOne(i, le);
+      }
+    } else {
+      pool.forEach(envs.size(), i -> stepOne(i, le));
+    }
     for (int i = 0; i < finalsByEnv.length; i++) {
       if (finalsByEnv[i] != null) {
         finals.add(finalsByEnv[i]);
