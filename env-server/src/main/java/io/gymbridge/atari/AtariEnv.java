@@ -39,11 +39,11 @@ import org.bytedeco.javacpp.BytePointer;
  * <h2>Observation space</h2>
  *
  * <pre>
- * | obs_type  | Space                         | Content                           |
- * |-----------|-------------------------------|-----------------------------------|
+ * | obs_type  | Space                          | Content                             |
+ * |-----------|--------------------------------|-------------------------------------|
  * | rgb       | Box(0, 255, (210, 160, 3), u8) | the screen through the NTSC palette |
- * | grayscale | Box(0, 255, (210, 160), u8)    | the palette's luminance           |
- * | ram       | Box(0, 255, (128,), u8)        | the console's 128 bytes of RAM    |
+ * | grayscale | Box(0, 255, (210, 160), u8)    | the palette's luminance             |
+ * | ram       | Box(0, 255, (128,), u8)        | the console's 128 bytes of RAM      |
  * </pre>
  *
  * <h2>Rewards</h2>
