@@ -28,6 +28,11 @@ public final class Args {
     }
   }
 
+  /** The entries as given (read-only), for values the typed getters do not cover, like lists. */
+  public Map<String, Value> values() {
+    return java.util.Collections.unmodifiableMap(values);
+  }
+
   public boolean has(String key) {
     return values.containsKey(key);
   }

@@ -37,6 +37,15 @@ public interface Env extends AutoCloseable {
   /** The current frame for render_mode "rgb_array". */
   RgbFrame render();
 
+  /**
+   * Whether a step costs enough (an emulator frame or more, ~0.1 ms and up) that a vector session
+   * should spread its envs over threads; handing off a cheap step (CartPole: 0.1 us) costs more
+   * than it saves. Wrappers answer for the env they wrap.
+   */
+  default boolean costlyStep() {
+    return false;
+  }
+
   /** Frees native resources; the default has none. */
   @Override
   default void close() {}

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The env ids a server offers, and {@link #make}: the bare env composed with Gymnasium's standard
@@ -17,6 +18,8 @@ import java.util.TreeMap;
  */
 public final class EnvRegistry {
   private final Map<String, EnvRegistration> registrations = new TreeMap<>();
+  private final List<Function<String, Optional<String>>> unknownIdAdvice =
+      new java.util.ArrayList<>();
 
   /** The envs built into the Java server. */
   public static EnvRegistry builtin() {
@@ -54,6 +57,28 @@ public final class EnvRegistry {
     if (registrations.putIfAbsent(registration.id(), registration) != null) {
       throw new IllegalArgumentException("env id registered twice: " + registration.id());
     }
+  }
+
+  /**
+   * Adds a source of advice for ids this registry lacks, e.g. "no ROM for that Atari game, here is
+   * how to add one"; it returns empty for ids it knows nothing about.
+   */
+  public void addUnknownIdAdvice(Function<String, Optional<String>> advice) {
+    unknownIdAdvice.add(advice);
+  }
+
+  /** Why {@code id} is not here: the first advice that knows, else the ids there are. */
+  public String unknownIdMessage(String id) {
+    for (Function<String, Optional<String>> advice : unknownIdAdvice) {
+      Optional<String> a = advice.apply(id);
+      if (a.isPresent()) {
+        return "env_id: unknown env '" + id + "'; " + a.get();
+      }
+    }
+    return "env_id: unknown env '"
+        + id
+        + "'; this server has "
+        + registrations.values().stream().map(EnvRegistration::id).toList();
   }
 
   public Optional<EnvRegistration> find(String id) {

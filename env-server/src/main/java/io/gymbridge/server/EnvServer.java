@@ -9,6 +9,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.gymbridge.envs.EnvRegistry;
 import io.gymbridge.v1.EnvServiceGrpc;
+import io.gymbridge.vector.EnvStepPool;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -26,11 +27,13 @@ public final class EnvServer implements AutoCloseable {
   private final ServerConfig config;
   private final Server server;
   private final SessionRegistry sessions;
+  private final EnvStepPool stepPool;
   private final HealthStatusManager health = new HealthStatusManager();
 
   public EnvServer(ServerBuilder<?> builder, EnvRegistry envs, ServerConfig config) {
     this.config = config;
-    this.sessions = new SessionRegistry(envs, config);
+    this.stepPool = EnvStepPool.perCore();
+    this.sessions = new SessionRegistry(envs, config, stepPool);
     ServerServiceDefinition service =
         ServerInterceptors.intercept(new EnvService(envs, sessions, config));
     // Handlers run on gRPC's Netty event-loop threads (a fixed set, two per core): no hand-off to
@@ -94,6 +97,7 @@ public final class EnvServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       sessions.close();
+      stepPool.close();
       log.info("gymbridge env-server stopped");
     }
   }

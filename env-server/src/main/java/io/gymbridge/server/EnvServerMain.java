@@ -4,12 +4,18 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.gymbridge.atari.AtariRegistrations;
+import io.gymbridge.atari.AtariRoms;
+import io.gymbridge.atari.RomDirectory;
 import io.gymbridge.envs.EnvRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -116,6 +122,14 @@ public final class EnvServerMain implements Callable<Integer> {
       description = "PEM private key for --tls-cert [GYMBRIDGE_TLS_KEY].")
   Path tlsKey;
 
+  @Option(
+      names = "--rom-dir",
+      defaultValue = "${env:GYMBRIDGE_ROM_DIR}",
+      description =
+          "Folder of Atari ROMs (<game>.bin) [GYMBRIDGE_ROM_DIR] (default: ALE_ROM_DIR, else the "
+              + "roms folder of an ale-py installed for python3 or ./.venv; none: no Atari envs).")
+  Path romDir;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new EnvServerMain()).execute(args));
   }
@@ -143,7 +157,7 @@ public final class EnvServerMain implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }
-    EnvServer server = new EnvServer(nettyBuilder(config), EnvRegistry.builtin(), config);
+    EnvServer server = new EnvServer(nettyBuilder(config), registry(), config);
     if (!InetAddress.getByName(config.host()).isLoopbackAddress() && config.token() == null) {
       log.warn(
           "listening on {} without a bearer token: anyone who can reach this port can run "
@@ -154,6 +168,33 @@ public final class EnvServerMain implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "gymbridge-shutdown"));
     server.awaitTermination();
     return 0;
+  }
+
+  /** The built-in envs plus the Atari games whose ROMs are found (see {@link RomDirectory}). */
+  EnvRegistry registry() {
+    EnvRegistry registry = EnvRegistry.builtin();
+    List<Path> roots = new ArrayList<>(List.of(Path.of("")));
+    projectRootOfJar().ifPresent(roots::add);
+    Optional<RomDirectory> dir;
+    try {
+      dir = RomDirectory.find(romDir, System.getenv(), RomDirectory.defaultPythons(roots));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+    }
+    AtariRegistrations.register(registry, dir.map(AtariRoms::scan).orElseGet(AtariRoms::none));
+    return registry;
+  }
+
+  /** The checkout the jar was built in (env-server/target/x.jar), whose .venv may have ale-py. */
+  private static Optional<Path> projectRootOfJar() {
+    try {
+      Path jar =
+          Path.of(EnvServerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path root = jar.getParent() == null ? null : jar.getParent().getParent();
+      return Optional.ofNullable(root == null ? null : root.getParent());
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   public static NettyServerBuilder nettyBuilder(ServerConfig config) throws IOException {

@@ -9,6 +9,7 @@ import io.gymbridge.v1.AutoresetMode;
 import io.gymbridge.v1.EnvSpec;
 import io.gymbridge.v1.MakeRequest;
 import io.gymbridge.v1.MakeResponse;
+import io.gymbridge.vector.EnvStepPool;
 import io.gymbridge.vector.VectorEnv;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -40,8 +41,12 @@ final class SessionRegistry implements AutoCloseable {
   /** One permit per session that may still be opened (--max-sessions). */
   private final Semaphore slots;
 
-  SessionRegistry(EnvRegistry envs, ServerConfig config) {
+  /** Shared by every session's vector env; owned (closed) by the server. */
+  private final EnvStepPool stepPool;
+
+  SessionRegistry(EnvRegistry envs, ServerConfig config, EnvStepPool stepPool) {
     this.envs = envs;
+    this.stepPool = stepPool;
     this.config = config;
     this.slots = new Semaphore(config.maxSessions());
     this.reaper =
@@ -61,11 +66,7 @@ final class SessionRegistry implements AutoCloseable {
             .orElseThrow(
                 () ->
                     Status.NOT_FOUND
-                        .withDescription(
-                            "env_id: unknown env '"
-                                + request.getEnvId()
-                                + "'; this server has "
-                                + envs.all().stream().map(EnvRegistration::id).toList())
+                        .withDescription(envs.unknownIdMessage(request.getEnvId()))
                         .asRuntimeException());
     int numEnvs = request.getNumEnvs() == 0 ? 1 : request.getNumEnvs();
     if (numEnvs < 0 || numEnvs > config.maxEnvsPerSession()) {
@@ -150,7 +151,7 @@ final class SessionRegistry implements AutoCloseable {
                     + " bytes (--max-message-bytes); use fewer envs per session")
             .asRuntimeException();
       }
-      VectorEnv vector = new VectorEnv(made, mode);
+      VectorEnv vector = new VectorEnv(made, mode, stepPool);
       String id = newId();
       sessions.put(id, new Session(id, vector, renderMode, config.maxMessageBytes()));
       log.info(

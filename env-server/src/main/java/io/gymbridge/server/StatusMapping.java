@@ -2,6 +2,7 @@ package io.gymbridge.server;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.gymbridge.atari.RomUnavailableException;
 import io.gymbridge.codec.InvalidValueException;
 import io.gymbridge.envs.ResetNeededException;
 import org.slf4j.Logger;
@@ -28,6 +29,14 @@ final class StatusMapping {
     if (t instanceof ResetNeededException e) {
       log.debug("{} refused: {}", rpc, e.getMessage());
       return Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
+    }
+    if (t instanceof RomUnavailableException e) {
+      log.debug("{} refused: {}", rpc, e.getMessage());
+      Status status =
+          e.reason() == RomUnavailableException.Reason.MISSING
+              ? Status.NOT_FOUND
+              : Status.FAILED_PRECONDITION;
+      return status.withDescription(e.getMessage()).asRuntimeException();
     }
     log.error("{} failed inside the server", rpc, t);
     return Status.INTERNAL

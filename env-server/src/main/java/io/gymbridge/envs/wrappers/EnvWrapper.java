@@ -44,6 +44,11 @@ public abstract class EnvWrapper implements Env {
   }
 
   @Override
+  public boolean costlyStep() {
+    return env.costlyStep();
+  }
+
+  @Override
   public void close() {
     env.close();
   }

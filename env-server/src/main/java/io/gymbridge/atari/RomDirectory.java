@@ -1,0 +1,144 @@
+package io.gymbridge.atari;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the Atari ROMs are, and how that was decided: the {@code --rom-dir} option, else the {@code
+ * ALE_ROM_DIR} environment variable (or ale-py's own {@code ALE_ROMS_DIR}), else the {@code
+ * ale_py/roms} folder of an ale-py installed for {@code python3} or for the project's {@code
+ * .venv}. ROMs are never part of this project: ale-py ships them (GPL-2.0), so {@code pip install
+ * ale-py==0.12.1} is the usual way to get them.
+ *
+ * @param dir the folder holding {@code <game>.bin} files
+ * @param source how it was found, for logs and error messages
+ */
+public record RomDirectory(Path dir, String source) {
+  private static final Logger log = LoggerFactory.getLogger(RomDirectory.class);
+
+  /** What a user can do when ROMs are missing; ends every ROM error message. */
+  public static final String HOW_TO_PROVIDE =
+      "Provide ROMs with --rom-dir DIR or ALE_ROM_DIR=DIR (a folder of <game>.bin files), or "
+          + "install ale-py, which ships them: pip install ale-py==0.12.1";
+
+  /** How long asking one python for ale-py's location may take. */
+  private static final long PYTHON_TIMEOUT_SECONDS = 20;
+
+  private static final String FIND_ALE_PY =
+      "import importlib.util as u; s = u.find_spec('ale_py'); "
+          + "print(s.submodule_search_locations[0] if s else '')";
+
+  /**
+   * Finds the ROM folder as the class doc says, logging where it came from or that none was found.
+   *
+   * @param option the {@code --rom-dir} value, or null
+   * @param env the process environment
+   * @param pythons interpreters to ask for ale-py, in order (missing ones are skipped)
+   */
+  public static Optional<RomDirectory> find(
+      Path option, Map<String, String> env, List<Path> pythons) {
+    Optional<RomDirectory> found = locate(option, env, pythons);
+    if (found.isPresent()) {
+      log.info("Atari ROMs: {} (from {})", found.get().dir(), found.get().source());
+    } else {
+      log.info(
+          "Atari ROMs: none found (no --rom-dir, no ALE_ROM_DIR, no ale-py for {}); serving no "
+              + "Atari envs. {}",
+          pythons,
+          HOW_TO_PROVIDE);
+    }
+    return found;
+  }
+
+  private static Optional<RomDirectory> locate(
+      Path option, Map<String, String> env, List<Path> pythons) {
+    if (option != null) {
+      return Optional.of(checked(option, "--rom-dir"));
+    }
+    for (String var : List.of("ALE_ROM_DIR", "ALE_ROMS_DIR")) {
+      String v = env.get(var);
+      if (v != null && !v.isBlank()) {
+        return Optional.of(checked(Path.of(v), "the environment variable " + var));
+      }
+    }
+    for (Path python : pythons) {
+      Optional<Path> roms = aleRomsOf(python);
+      if (roms.isPresent()) {
+        return Optional.of(new RomDirectory(roms.get(), "the ale-py package of " + python));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The interpreters worth asking: python3 on the PATH, then .venv/bin/python under each root. */
+  public static List<Path> defaultPythons(List<Path> projectRoots) {
+    Set<Path> pythons = new LinkedHashSet<>();
+    pythons.add(Path.of("python3"));
+    for (Path root : projectRoots) {
+      Path venvPython = root.resolve(".venv/bin/python").toAbsolutePath().normalize();
+      if (Files.isExecutable(venvPython)) {
+        pythons.add(venvPython);
+      }
+    }
+    return new ArrayList<>(pythons);
+  }
+
+  /** An explicitly named folder must exist: a typo there should stop the server, not hide envs. */
+  private static RomDirectory checked(Path dir, String source) {
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(
+          "ROM directory " + dir + " (from " + source + ") is not a directory");
+    }
+    return new RomDirectory(dir.toAbsolutePath().normalize(), source);
+  }
+
+  private static Optional<Path> aleRomsOf(Path python) {
+    Process p;
+    try {
+      p =
+          new ProcessBuilder(python.toString(), "-c", FIND_ALE_PY)
+              .redirectErrorStream(true)
+              .redirectInput(ProcessBuilder.Redirect.PIPE)
+              .start();
+    } catch (IOException e) {
+      log.debug("no {} to ask for ale-py: {}", python, e.getMessage());
+      return Optional.empty();
+    }
+    try (InputStream in = p.getInputStream()) {
+      p.getOutputStream().close();
+      String out = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (!p.waitFor(PYTHON_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return Optional.empty();
+      }
+      if (p.exitValue() != 0 || out.isEmpty() || out.contains("\n")) {
+        return Optional.empty();
+      }
+      Path roms = Path.of(out, "roms");
+      return Files.isDirectory(roms) ? Optional.of(roms) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  /** The {@code <game>.bin} file of {@code game} here (it may not exist). */
+  public Path romPath(String game) {
+    return dir.resolve(game + ".bin");
+  }
+}
