@@ -26,6 +26,8 @@ public interface AtariConsole {
   /** Emulator frames per env step (AtariPreprocessing needs 1 beneath it). */
   int frameskip();
 
-  /** The env's {@code np_random} (after a reset), which AtariPreprocessing draws noop counts from. */
+  /**
+   * The env's {@code np_random} (after a reset), which AtariPreprocessing draws noop counts from.
+   */
   NumpyGenerator npRandom();
 }
