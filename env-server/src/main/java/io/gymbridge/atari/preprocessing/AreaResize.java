@@ -24,8 +24,9 @@ package io.gymbridge.atari.preprocessing;
  * Same size is a copy. Enlarging either axis takes OpenCV's bilinear emulation of INTER_AREA, which
  * this class does not implement: the constructor rejects it.
  *
- * <p>The tables are built once per (source size, destination size, channels); {@link #resize}
- * allocates nothing. Not thread-safe (it owns its row buffers): one instance per env.
+ * <p>The tables and row buffers are built once per (source size, destination size, channels);
+ * {@link #resize} allocates nothing. Not thread-safe (it owns its row buffers): one instance per
+ * env.
  */
 public final class AreaResize {
   private final int srcHeight;
@@ -49,8 +50,8 @@ public final class AreaResize {
   private final int[] ySource;
   private final float[] yAlpha;
   private final int[] yStart;
-  private final float[] rowBuffer;
-  private final float[] rowSum;
+  // The horizontal pass of each source row the y table uses (null for rows it skips).
+  private final float[][] rows;
 
   private enum Mode {
     COPY,
@@ -134,14 +135,18 @@ public final class AreaResize {
         }
       }
       yStart[row] = y.dest.length;
-      rowBuffer = new float[dstWidth * channels];
-      rowSum = new float[dstWidth * channels];
+      rows = new float[srcHeight][];
+      for (int sy : ySource) {
+        if (rows[sy] == null) {
+          rows[sy] = new float[dstWidth * channels];
+        }
+      }
     } else {
       xSource = xDest = null;
       xAlpha = null;
       ySource = yStart = null;
       yAlpha = null;
-      rowBuffer = rowSum = null;
+      rows = null;
     }
   }
 
@@ -198,38 +203,50 @@ public final class AreaResize {
     }
   }
 
-  /** OpenCV's ResizeArea_Invoker: row buffers in float, in the tables' order. */
+  /**
+   * OpenCV's ResizeArea_Invoker. OpenCV runs the horizontal pass of a source row once per
+   * destination row it feeds (twice for rows on a boundary); this does it once per source row and
+   * keeps the result, which is the same float computation, so the bytes are unchanged. Then each
+   * output element is {@code beta0 * row0 + beta1 * row1 + ...} in the y table's order, rounded.
+   */
   private void resizeGeneral(byte[] src, byte[] dst) {
-    int srcRow = srcWidth * channels;
-    int width = dstWidth * channels;
-    float[] buf = rowBuffer;
-    float[] sum = rowSum;
-    for (int dy = 0; dy < dstHeight; dy++) {
-      for (int j = yStart[dy]; j < yStart[dy + 1]; j++) {
-        float beta = yAlpha[j];
-        int rowBase = ySource[j] * srcRow;
-        java.util.Arrays.fill(buf, 0f);
-        for (int k = 0; k < xSource.length; k++) {
-          int s = rowBase + xSource[k];
-          int d = xDest[k];
-          float alpha = xAlpha[k];
-          for (int c = 0; c < channels; c++) {
-            buf[d + c] += (src[s + c] & 0xff) * alpha;
-          }
-        }
-        if (j == yStart[dy]) {
-          for (int dx = 0; dx < width; dx++) {
-            sum[dx] = beta * buf[dx];
-          }
-        } else {
-          for (int dx = 0; dx < width; dx++) {
-            sum[dx] += beta * buf[dx];
-          }
-        }
+    for (int sy = 0; sy < srcHeight; sy++) {
+      if (rows[sy] != null) {
+        horizontal(src, sy * srcWidth * channels, rows[sy]);
       }
+    }
+    int width = dstWidth * channels;
+    for (int dy = 0; dy < dstHeight; dy++) {
+      int first = yStart[dy];
+      int end = yStart[dy + 1];
       int out = dy * width;
+      float[] row0 = rows[ySource[first]];
+      float beta0 = yAlpha[first];
       for (int dx = 0; dx < width; dx++) {
-        dst[out + dx] = saturateRound(sum[dx]);
+        float sum = beta0 * row0[dx];
+        for (int j = first + 1; j < end; j++) {
+          sum += yAlpha[j] * rows[ySource[j]][dx];
+        }
+        dst[out + dx] = saturateRound(sum);
+      }
+    }
+  }
+
+  /** One source row through the x table: {@code buf[d] += S[s] * alpha} in table order. */
+  private void horizontal(byte[] src, int rowBase, float[] buf) {
+    java.util.Arrays.fill(buf, 0f);
+    if (channels == 1) {
+      for (int k = 0; k < xSource.length; k++) {
+        buf[xDest[k]] += (src[rowBase + xSource[k]] & 0xff) * xAlpha[k];
+      }
+      return;
+    }
+    for (int k = 0; k < xSource.length; k++) {
+      int s = rowBase + xSource[k];
+      int d = xDest[k];
+      float alpha = xAlpha[k];
+      for (int c = 0; c < channels; c++) {
+        buf[d + c] += (src[s + c] & 0xff) * alpha;
       }
     }
   }
