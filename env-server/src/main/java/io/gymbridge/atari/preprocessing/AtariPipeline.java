@@ -43,13 +43,16 @@ import java.util.Set;
  * <p>Order, as CleanRL's and SB3's Atari DQN compose them: {@code
  * FrameStackObservation(ClipReward(FireReset(EpisodicLife(AtariPreprocessing(made)))))}.
  *
- * <p>How registration uses it:
+ * <p>How registration uses it (the pipeline wraps what {@code EnvRegistry.make} returns, so the
+ * TimeLimit counts emulator steps beneath the frame skip, as with {@code gym.make} + wrappers):
  *
  * <pre>{@code
  * AtariPipeline pipeline = AtariPipeline.fromKwargs(AtariPipeline.ownKwargs(kwargs));
- * Env made = ...;  // TimeLimit(OrderEnforcing(AtariEnv)) from the rest: AtariPipeline.otherKwargs(kwargs)
- * Env env = pipeline.wrap(made, atariEnv, atariEnv.actionMeanings().contains("FIRE"));
- * spec kwargs: the env's own effective kwargs plus pipeline.effectiveKwargs()
+ * Env made = ...;  // TimeLimit(OrderEnforcing(AtariEnv)) built from AtariPipeline.otherKwargs(kwargs)
+ * boolean hasFire = actionMeanings.size() >= 3 && actionMeanings.get(1).equals("FIRE");
+ * Env env = pipeline.wrap(made, atariEnv, hasFire);
+ * // spec kwargs: the env's own effective kwargs plus pipeline.effectiveKwargs()
+ * // registration kwargs (for the listing and Args validation): add AtariPipeline.DEFAULT_KWARGS
  * }</pre>
  */
 public final class AtariPipeline {
