@@ -32,6 +32,7 @@ public final class ConfigLoader {
 
   public ConfigLoader() {
     this.config = (ObjectNode) resource("default");
+    config.remove("_source"); // the base layer's comment; overlays skip theirs
   }
 
   /** Overlays a named preset. */
