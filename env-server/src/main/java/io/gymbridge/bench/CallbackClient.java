@@ -28,15 +28,28 @@ import java.util.concurrent.TimeUnit;
  */
 final class CallbackClient {
   private final ManagedChannel channel;
+  private final MakeRequest make;
   private final int envs;
+  private final int numActions;
   private final int sessions;
   private final double warmupSeconds;
   private final double seconds;
 
+  /**
+   * {@code sessions} sessions, each made by {@code make} (env id, kwargs, num_envs) and stepped
+   * with uniform random Discrete actions in [0, numActions).
+   */
   CallbackClient(
-      ManagedChannel channel, int envs, int sessions, double warmupSeconds, double seconds) {
+      ManagedChannel channel,
+      MakeRequest make,
+      int numActions,
+      int sessions,
+      double warmupSeconds,
+      double seconds) {
     this.channel = channel;
-    this.envs = envs;
+    this.make = make;
+    this.envs = Math.max(1, make.getNumEnvs());
+    this.numActions = numActions;
     this.sessions = sessions;
     this.warmupSeconds = warmupSeconds;
     this.seconds = seconds;
@@ -113,9 +126,7 @@ final class CallbackClient {
   }
 
   private StreamRequest make() {
-    return StreamRequest.newBuilder()
-        .setMake(MakeRequest.newBuilder().setEnvId("CartPole-v1").setNumEnvs(envs))
-        .build();
+    return StreamRequest.newBuilder().setMake(make).build();
   }
 
   private static StreamRequest reset(String id) {
@@ -127,7 +138,7 @@ final class CallbackClient {
   private StreamRequest step(String id, SplittableRandom random) {
     ByteBuffer b = ByteBuffer.allocate(8 * envs).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < envs; i++) {
-      b.putLong(i * 8, random.nextInt(2));
+      b.putLong(i * 8, random.nextInt(numActions));
     }
     Tensor t =
         Tensor.newBuilder()

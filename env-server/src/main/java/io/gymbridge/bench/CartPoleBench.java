@@ -91,13 +91,13 @@ public final class CartPoleBench implements Callable<Integer> {
           report(
               n,
               "stream, callback client",
-              new CallbackClient(channel, n, 1, warmupSeconds, seconds).run(),
+              new CallbackClient(channel, cartPole(n), 2, 1, warmupSeconds, seconds).run(),
               n);
           if (n > 1) {
             report(
                 n,
                 "stream, 2 halves piped",
-                new CallbackClient(channel, n / 2, 2, warmupSeconds, seconds).run(),
+                new CallbackClient(channel, cartPole(n / 2), 2, 2, warmupSeconds, seconds).run(),
                 n);
           }
         }
@@ -109,6 +109,10 @@ public final class CartPoleBench implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private static MakeRequest cartPole(int n) {
+    return MakeRequest.newBuilder().setEnvId("CartPole-v1").setNumEnvs(n).build();
   }
 
   private static void report(int n, String path, double roundTrips, int envs) {

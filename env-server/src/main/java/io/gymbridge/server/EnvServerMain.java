@@ -170,17 +170,26 @@ public final class EnvServerMain implements Callable<Integer> {
     return 0;
   }
 
-  /** The built-in envs plus the Atari games whose ROMs are found (see {@link RomDirectory}). */
-  EnvRegistry registry() {
-    EnvRegistry registry = EnvRegistry.builtin();
-    List<Path> roots = new ArrayList<>(List.of(Path.of("")));
-    projectRootOfJar().ifPresent(roots::add);
-    Optional<RomDirectory> dir;
+  private EnvRegistry registry() {
     try {
-      dir = RomDirectory.find(romDir, System.getenv(), RomDirectory.defaultPythons(roots));
+      return registry(romDir);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }
+  }
+
+  /**
+   * The built-in envs plus the Atari games whose ROMs are found (see {@link RomDirectory}), with
+   * {@code romDir} (may be null) first in the search.
+   *
+   * @throws IllegalArgumentException {@code romDir} is given but is not a folder
+   */
+  public static EnvRegistry registry(Path romDir) {
+    EnvRegistry registry = EnvRegistry.builtin();
+    List<Path> roots = new ArrayList<>(List.of(Path.of("")));
+    projectRootOfJar().ifPresent(roots::add);
+    Optional<RomDirectory> dir =
+        RomDirectory.find(romDir, System.getenv(), RomDirectory.defaultPythons(roots));
     AtariRegistrations.register(registry, dir.map(AtariRoms::scan).orElseGet(AtariRoms::none));
     return registry;
   }
