@@ -3,8 +3,9 @@
 Reference: real ale-py 0.12.1 + Gymnasium 1.3.0, ``FrameStackObservation(AtariPreprocessing(
 gym.make(id, frameskip=1, ...)), n)``, and for the "nature" preset Stable-Baselines3's
 EpisodicLifeEnv, FireResetEnv and ClipRewardEnv between them. SB3 is not installed here, so those
-three are written below in a few lines each, as SB3 1.x/2.x has them, with the one deliberate
-difference the server documents (a seeded reset after a life loss resets for real).
+three are written below in a few lines each, as SB3 2.x has them, with the two deliberate
+differences the server documents (a seeded reset after a life loss resets for real; FireReset
+returns the observation of its last reset when its second step ends the episode).
 
 Each case makes the same id on both sides, resets both with the same seeds, plays the same random
 actions and compares every observation byte, reward, terminated/truncated flag and the info (lives,
@@ -74,7 +75,9 @@ class FireResetEnv(gym.Wrapper):
             self.env.reset(seed=seed, options=options)
         obs, _, terminated, truncated, _ = self.env.step(2)
         if terminated or truncated:
-            self.env.reset(seed=seed, options=options)
+            # SB3 drops this reset's observation and returns the terminal one; the server returns
+            # the observation of the env as it is, on purpose (preprocessing/package-info.java).
+            obs, _ = self.env.reset(seed=seed, options=options)
         return obs, {}
 
 
