@@ -79,6 +79,9 @@ import org.bytedeco.javacpp.BytePointer;
  * <p>Not thread-safe: one thread at a time, and its ALEInterface is never shared.
  */
 public final class AtariEnv implements Env, AtariConsole {
+  /** ALE's Action enum: PLAYER_A_FIRE. */
+  private static final int ALE_FIRE = 1;
+
   private final AtariRoms roms;
   private final AtariSettings settings;
   private final Space observationSpace;
@@ -129,6 +132,15 @@ public final class AtariEnv implements Env, AtariConsole {
 
   public AtariSettings settings() {
     return settings;
+  }
+
+  /**
+   * Whether action 1 is FIRE and there are at least 3 actions, as Stable-Baselines3's FireResetEnv
+   * checks {@code get_action_meanings()}: ALE's action id 1 is FIRE, and ale-py's meanings name the
+   * ids of the action set in use (minimal or full).
+   */
+  public boolean hasFireAction() {
+    return actionSet.length >= 3 && actionSet[1] == ALE_FIRE;
   }
 
   @Override

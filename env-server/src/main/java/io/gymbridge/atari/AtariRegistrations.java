@@ -1,7 +1,10 @@
 package io.gymbridge.atari;
 
+import io.gymbridge.atari.preprocessing.AtariPipeline;
+import io.gymbridge.envs.Env;
 import io.gymbridge.envs.EnvRegistration;
 import io.gymbridge.envs.EnvRegistry;
+import io.gymbridge.envs.PostMakeWrapper;
 import io.gymbridge.v1.Value;
 import io.gymbridge.v1.ValueList;
 import java.util.List;
@@ -13,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Registers the Atari ids of ale-py 0.12.1's registration.py for every ROM present that ALE 0.7.3
  * supports: {@code ALE/<Game>-v5} for all games but the multi-player-only ones, and {@code
- * <Game>[NoFrameskip]-v0/-v4} for the legacy games, with the same kwargs.
+ * <Game>[NoFrameskip]-v0/-v4} for the legacy games, with the same kwargs, plus the DQN
+ * preprocessing kwargs of {@link AtariPipeline} on every id (see {@link #PREPROCESSING}).
  */
 public final class AtariRegistrations {
   private static final Logger log = LoggerFactory.getLogger(AtariRegistrations.class);
@@ -83,8 +87,48 @@ public final class AtariRegistrations {
             null,
             false,
             List.of("rgb_array"),
-            RENDER_FPS));
+            RENDER_FPS,
+            PREPROCESSING));
   }
+
+  /**
+   * The DQN preprocessing every Atari id takes ({@link AtariPipeline}'s kwargs): it wraps what make
+   * composed, {@code TimeLimit(OrderEnforcing(AtariEnv))}, as Gymnasium's wrappers wrap what {@code
+   * gym.make} returns. {@code preprocessing="nature"} also makes the env beneath with frameskip 1
+   * (its AtariPreprocessing skips the frames), so the preset works on {@code ALE/<Game>-v5} ids
+   * too; an explicit {@code frameskip} wins, and with frame_skip &gt; 1 a frameskip other than 1 is
+   * Gymnasium's "Disable frame-skipping" error. FireReset is added for games whose action 1 is FIRE
+   * ({@link AtariEnv#hasFireAction}).
+   */
+  static final PostMakeWrapper PREPROCESSING =
+      new PostMakeWrapper() {
+        @Override
+        public Map<String, Value> defaultKwargs() {
+          return AtariPipeline.DEFAULT_KWARGS;
+        }
+
+        @Override
+        public Configured configure(Map<String, Value> kwargs) {
+          AtariPipeline pipeline = AtariPipeline.fromKwargs(kwargs);
+          return new Configured() {
+            @Override
+            public Map<String, Value> envKwargDefaults() {
+              return pipeline.envKwargDefaults();
+            }
+
+            @Override
+            public Map<String, Value> effectiveKwargs() {
+              return pipeline.effectiveKwargs();
+            }
+
+            @Override
+            public Env wrap(Env made, Env bare) {
+              AtariEnv atari = (AtariEnv) bare;
+              return pipeline.wrap(made, atari, atari.hasFireAction());
+            }
+          };
+        }
+      };
 
   /** For an id that names an ale-py game this server has no usable ROM for: why, and what to do. */
   static Optional<String> advice(String id, AtariRoms roms) {

@@ -1,5 +1,6 @@
 package io.gymbridge.envs;
 
+import io.gymbridge.codec.InvalidValueException;
 import io.gymbridge.envs.classic.CartPoleEnv;
 import io.gymbridge.envs.wrappers.OrderEnforcing;
 import io.gymbridge.envs.wrappers.TimeLimit;
@@ -14,7 +15,8 @@ import java.util.function.Function;
 
 /**
  * The env ids a server offers, and {@link #make}: the bare env composed with Gymnasium's standard
- * wrappers (OrderEnforcing, then TimeLimit when the spec has one), as gymnasium.make composes them.
+ * wrappers (OrderEnforcing, then TimeLimit when the spec has one), as gymnasium.make composes them,
+ * then the registration's optional {@link PostMakeWrapper} (e.g. the Atari DQN preprocessing).
  */
 public final class EnvRegistry {
   private final Map<String, EnvRegistration> registrations = new TreeMap<>();
@@ -92,22 +94,69 @@ public final class EnvRegistry {
 
   /**
    * Builds one env: {@code TimeLimit(OrderEnforcing(env))}, the time limit being {@code
-   * maxEpisodeSteps} when given, else the registration's.
+   * maxEpisodeSteps} when given, else the registration's; then the registration's post-make step,
+   * if any, wraps that (as a user wraps what {@code gym.make} returns), configured by its own
+   * kwargs.
    *
    * @throws io.gymbridge.codec.InvalidValueException for kwargs the env does not take
    */
   public static Env make(EnvRegistration reg, Map<String, Value> kwargs, Integer maxEpisodeSteps) {
-    Env env = reg.factory().apply(new Args("kwargs of " + reg.id(), kwargs, reg.kwargNames()));
-    env = new OrderEnforcing(env);
+    Plan plan = plan(reg, kwargs);
+    Env bare =
+        reg.factory().apply(new Args("kwargs of " + reg.id(), plan.envKwargs, reg.kwargNames()));
+    Env env = new OrderEnforcing(bare);
     Integer limit = maxEpisodeSteps != null ? maxEpisodeSteps : reg.maxEpisodeSteps();
-    return limit == null ? env : new TimeLimit(env, limit);
+    env = limit == null ? env : new TimeLimit(env, limit);
+    if (plan.step == null) {
+      return env;
+    }
+    try {
+      return plan.step.wrap(env, bare);
+    } catch (InvalidValueException e) {
+      env.close();
+      throw new InvalidValueException("kwargs of " + reg.id() + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      env.close();
+      throw e;
+    }
   }
 
-  /** The spec of {@code env}, made from {@code reg} with {@code kwargs} and time limit applied. */
+  /** The env's kwargs and the configured post-make step of one make. */
+  private record Plan(Map<String, Value> envKwargs, PostMakeWrapper.Configured step) {}
+
+  private static Plan plan(EnvRegistration reg, Map<String, Value> kwargs) {
+    PostMakeWrapper post = reg.postMake();
+    if (post == null) {
+      return new Plan(kwargs, null);
+    }
+    // Unknown names first, so the error lists every kwarg the id takes.
+    new Args("kwargs of " + reg.id(), kwargs, reg.allKwargs().keySet());
+    Map<String, Value> own = new TreeMap<>();
+    Map<String, Value> env = new TreeMap<>();
+    kwargs.forEach((k, v) -> (post.defaultKwargs().containsKey(k) ? own : env).put(k, v));
+    PostMakeWrapper.Configured step;
+    try {
+      step = post.configure(own);
+    } catch (InvalidValueException e) {
+      throw new InvalidValueException("kwargs of " + reg.id() + ": " + e.getMessage());
+    }
+    Map<String, Value> envKwargs = new TreeMap<>(step.envKwargDefaults());
+    envKwargs.putAll(env);
+    return new Plan(envKwargs, step);
+  }
+
+  /**
+   * The spec of {@code env}, made from {@code reg} with {@code kwargs} and time limit applied; its
+   * kwargs are every kwarg with the value in effect, the post-make step's included.
+   */
   public static EnvSpec spec(
       EnvRegistration reg, Env env, Map<String, Value> kwargs, Integer maxEpisodeSteps) {
+    Plan plan = plan(reg, kwargs);
     Map<String, Value> effective = new TreeMap<>(reg.kwargs());
-    effective.putAll(kwargs);
+    effective.putAll(plan.envKwargs);
+    if (plan.step != null) {
+      effective.putAll(plan.step.effectiveKwargs());
+    }
     EnvSpec.Builder b =
         EnvSpec.newBuilder()
             .setId(reg.id())

@@ -36,24 +36,25 @@ import java.util.Set;
  *
  * {@code preprocessing="nature"} is the Nature DQN pipeline: AtariPreprocessing with Gymnasium's
  * defaults (30 noops, skip 4 with max-pool, 84x84 grayscale uint8), episodic_life, fire_reset,
- * clip_reward and a stack of 4; the env beneath must be made with frameskip 1 (a NoFrameskip-v4 id,
- * or {@code frameskip=1} on v5). Setting an option of a stage that is off (noop_max without
- * atari_preprocessing, stack_padding without frame_stack) is an error rather than a silent no-op.
+ * clip_reward and a stack of 4, over an env made with frameskip 1: the preset sets the env's {@code
+ * frameskip} to 1 ({@link #envKwargDefaults()}), so it works on any id, {@code ALE/<Game>-v5}
+ * included, and the spec shows {@code frameskip=1}. A {@code frameskip} the caller gives explicitly
+ * wins; with frame_skip &gt; 1 anything but 1 is then Gymnasium's "Disable frame-skipping" error.
+ * Explicit {@code atari_preprocessing=True} without the preset changes no env kwarg, as in
+ * Gymnasium (pass {@code frameskip=1} or use a NoFrameskip-v4 id). Setting an option of a stage
+ * that is off (noop_max without atari_preprocessing, stack_padding without frame_stack) is an error
+ * rather than a silent no-op.
  *
  * <p>Order, as CleanRL's and SB3's Atari DQN compose them: {@code
  * FrameStackObservation(ClipReward(FireReset(EpisodicLife(AtariPreprocessing(made)))))}.
  *
- * <p>How registration uses it (the pipeline wraps what {@code EnvRegistry.make} returns, so the
- * TimeLimit counts emulator steps beneath the frame skip, as with {@code gym.make} + wrappers):
- *
- * <pre>{@code
- * AtariPipeline pipeline = AtariPipeline.fromKwargs(AtariPipeline.ownKwargs(kwargs));
- * Env made = ...;  // TimeLimit(OrderEnforcing(AtariEnv)) built from AtariPipeline.otherKwargs(kwargs)
- * boolean hasFire = actionMeanings.size() >= 3 && actionMeanings.get(1).equals("FIRE");
- * Env env = pipeline.wrap(made, atariEnv, hasFire);
- * // spec kwargs: the env's own effective kwargs plus pipeline.effectiveKwargs()
- * // registration kwargs (for the listing and Args validation): add AtariPipeline.DEFAULT_KWARGS
- * }</pre>
+ * <p>How registration uses it: {@code AtariRegistrations.PREPROCESSING} is every Atari id's {@link
+ * io.gymbridge.envs.PostMakeWrapper}, which {@code EnvRegistry.make} applies to what it composed,
+ * so the TimeLimit counts emulator steps beneath the frame skip, as with {@code gym.make} +
+ * wrappers: the pipeline is parsed from the kwargs named in {@link #DEFAULT_KWARGS}, the env is
+ * made from the others over {@link #envKwargDefaults()}, {@link #wrap} gets the AtariEnv as console
+ * and whether its action 1 is FIRE, and the spec shows the env's kwargs plus {@link
+ * #effectiveKwargs()}.
  */
 public final class AtariPipeline {
   public static final String PRESET_NONE = "none";
@@ -76,6 +77,7 @@ public final class AtariPipeline {
           "scale_obs");
 
   private final Map<String, Value> effective;
+  private final String preset;
   private final boolean atariPreprocessing;
   private final AtariPreprocessing.Options preprocessingOptions;
   private final boolean episodicLife;
@@ -86,7 +88,7 @@ public final class AtariPipeline {
 
   private AtariPipeline(Map<String, Value> kwargs) {
     Args args = new Args("kwargs of the Atari preprocessing", kwargs, KWARG_NAMES);
-    String preset = args.getString("preprocessing", PRESET_NONE);
+    preset = args.getString("preprocessing", PRESET_NONE);
     if (!preset.equals(PRESET_NONE) && !preset.equals(PRESET_NATURE)) {
       throw new InvalidValueException(
           "preprocessing",
@@ -182,6 +184,14 @@ public final class AtariPipeline {
   /** The effective kwargs of {@code kwargs} without keeping a pipeline (for listings). */
   public static Map<String, Value> effectiveKwargs(Map<String, Value> kwargs) {
     return fromKwargs(kwargs).effectiveKwargs();
+  }
+
+  /**
+   * Env kwargs the pipeline sets unless the caller gives them: {@code frameskip=1} under the
+   * "nature" preset (its AtariPreprocessing does the frame skipping), else none.
+   */
+  public Map<String, Value> envKwargDefaults() {
+    return preset.equals(PRESET_NATURE) ? Map.of("frameskip", integer(1)) : Map.of();
   }
 
   /** Whether {@link #wrap} adds nothing (preset "none" and no stage turned on). */

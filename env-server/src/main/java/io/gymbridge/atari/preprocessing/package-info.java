@@ -17,6 +17,8 @@
  * <ul>
  *   <li>EpisodicLife resets for real on a seeded reset even right after a life loss (SB3 drops the
  *       seed and continues the game), so {@code reset(seed=s)} always gives the episode s names.
+ *   <li>FireReset returns the observation of its last reset when its second step ends the episode
+ *       (SB3 returns that step's terminal observation, though the env has been reset beneath it).
  *   <li>AreaResize only shrinks (or copies): a screen_size larger than the screen in either axis is
  *       rejected, where OpenCV would switch to a bilinear kernel.
  *   <li>Options of a stage that is off (noop_max without atari_preprocessing, stack_padding without
