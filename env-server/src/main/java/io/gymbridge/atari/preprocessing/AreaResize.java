@@ -53,6 +53,9 @@ public final class AreaResize {
   // The horizontal pass of each source row the y table uses (null for rows it skips).
   private final float[][] rows;
 
+  /** One destination row of the vertical pass, before rounding (GENERAL mode only). */
+  private final float[] vertical;
+
   private enum Mode {
     COPY,
     INTEGER,
@@ -135,6 +138,7 @@ public final class AreaResize {
         }
       }
       yStart[row] = y.dest.length;
+      vertical = new float[dstWidth * channels];
       rows = new float[srcHeight][];
       for (int sy : ySource) {
         if (rows[sy] == null) {
@@ -147,6 +151,7 @@ public final class AreaResize {
       ySource = yStart = null;
       yAlpha = null;
       rows = null;
+      vertical = null;
     }
   }
 
@@ -216,31 +221,53 @@ public final class AreaResize {
       }
     }
     int width = dstWidth * channels;
+    float[] sum = vertical;
     for (int dy = 0; dy < dstHeight; dy++) {
       int first = yStart[dy];
       int end = yStart[dy + 1];
-      int out = dy * width;
+      // Row by row rather than element by element: each element still sees the same float
+      // operations in the same order (beta0 * row0, then + beta_j * row_j), and these simple
+      // loops vectorise.
       float[] row0 = rows[ySource[first]];
       float beta0 = yAlpha[first];
       for (int dx = 0; dx < width; dx++) {
-        float sum = beta0 * row0[dx];
-        for (int j = first + 1; j < end; j++) {
-          sum += yAlpha[j] * rows[ySource[j]][dx];
+        sum[dx] = beta0 * row0[dx];
+      }
+      for (int j = first + 1; j < end; j++) {
+        float[] row = rows[ySource[j]];
+        float beta = yAlpha[j];
+        for (int dx = 0; dx < width; dx++) {
+          sum[dx] += beta * row[dx];
         }
-        dst[out + dx] = saturateRound(sum);
+      }
+      int out = dy * width;
+      for (int dx = 0; dx < width; dx++) {
+        dst[out + dx] = saturateRound(sum[dx]);
       }
     }
   }
 
-  /** One source row through the x table: {@code buf[d] += S[s] * alpha} in table order. */
+  /**
+   * One source row through the x table: {@code buf[d] = sum of S[s] * alpha} over d's entries in
+   * table order, starting from 0 as OpenCV's zeroed buffer does (a destination's entries are
+   * contiguous in the table, so summing in a register gives the same floats).
+   */
   private void horizontal(byte[] src, int rowBase, float[] buf) {
-    java.util.Arrays.fill(buf, 0f);
     if (channels == 1) {
-      for (int k = 0; k < xSource.length; k++) {
-        buf[xDest[k]] += (src[rowBase + xSource[k]] & 0xff) * xAlpha[k];
+      int k = 0;
+      int n = xSource.length;
+      while (k < n) {
+        int d = xDest[k];
+        float acc = 0f;
+        do {
+          acc += (src[rowBase + xSource[k]] & 0xff) * xAlpha[k];
+          k++;
+        } while (k < n && xDest[k] == d);
+        buf[d] = acc;
       }
       return;
     }
+    java.util.Arrays.fill(buf, 0f);
     for (int k = 0; k < xSource.length; k++) {
       int s = rowBase + xSource[k];
       int d = xDest[k];
