@@ -23,7 +23,10 @@ import java.util.Map;
 public final class Spaces {
   private Spaces() {}
 
-  /** A float32 Box with per-element bounds, as {@code Box(low, high, dtype=np.float32)}. */
+  /**
+   * A float32 Box with per-element bounds, as {@code Box(low, high, dtype=np.float32)}; a bound
+   * whose elements are all equal travels as a scalar (see {@link #box}).
+   */
   public static Space boxFloat32(float[] low, float[] high, long... shape) {
     return box(
         DType.DTYPE_FLOAT32, shape, Tensors.ofFloat32(low, shape), Tensors.ofFloat32(high, shape));
