@@ -1,16 +1,17 @@
-"""gymbridge.v1 on the wire, for the tests: Tensor <-> numpy, Value encoding, and a small client
-whose every call carries a deadline. Import after the stubs are on sys.path (conftest does it)."""
+"""gymbridge.v1 on the wire, for the tests: Tensor <-> numpy, Value encoding, Space -> gymnasium
+space, and a small client whose every call carries a deadline. Import after the stubs are on sys.path (conftest does it)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
 import grpc
+import gymnasium as gym
 import numpy as np
 
 from gymbridge.v1 import env_service_pb2 as pb
 from gymbridge.v1 import env_service_pb2_grpc as pb_grpc
-from gymbridge.v1 import tensor_pb2, value_pb2
+from gymbridge.v1 import space_pb2, tensor_pb2, value_pb2
 
 DEADLINE_S = 10.0
 
@@ -74,12 +75,60 @@ def observation(value: value_pb2.Value) -> np.ndarray:
     return to_numpy(value.tensor)
 
 
+def box_bound(bound: tensor_pb2.Tensor, shape: tuple, dtype, what: str) -> np.ndarray:
+    """A Box's low or high at the Box's full shape: space.proto allows the full shape, or a scalar
+    (shape []) that the receiver broadcasts, as gymnasium.spaces.Box(low=scalar) does."""
+    arr = to_numpy(bound)
+    if arr.dtype != np.dtype(dtype):
+        raise ValueError(f"Box {what}: dtype {arr.dtype}, expected the Box's {np.dtype(dtype)}")
+    if arr.shape == ():
+        return np.full(shape, arr, dtype=arr.dtype)
+    if arr.shape != shape:
+        raise ValueError(
+            f"Box {what}: shape {list(arr.shape)}, expected the Box's {list(shape)} or [] "
+            "(a scalar broadcast to it)"
+        )
+    return arr
+
+
+def to_space(space: space_pb2.Space) -> gym.spaces.Space:
+    """A Space message as the gymnasium.spaces object it describes."""
+    kind = space.WhichOneof("kind")
+    if kind == "box":
+        b = space.box
+        shape = tuple(b.shape)
+        dtype = _DTYPES[b.dtype]
+        low = box_bound(b.low, shape, dtype, "low")
+        high = box_bound(b.high, shape, dtype, "high")
+        return gym.spaces.Box(low=low, high=high, shape=shape, dtype=dtype)
+    if kind == "discrete":
+        return gym.spaces.Discrete(space.discrete.n, start=space.discrete.start)
+    if kind == "multi_discrete":
+        md = space.multi_discrete
+        nvec = to_numpy(md.nvec)
+        start = to_numpy(md.start) if md.HasField("start") and md.start.data else None
+        return gym.spaces.MultiDiscrete(nvec, dtype=nvec.dtype, start=start)
+    if kind == "multi_binary":
+        return gym.spaces.MultiBinary(list(space.multi_binary.shape))
+    if kind == "tuple":
+        return gym.spaces.Tuple([to_space(s) for s in space.tuple.spaces])
+    if kind == "dict":
+        return gym.spaces.Dict({e.key: to_space(e.space) for e in space.dict.entries})
+    if kind == "text":
+        t = space.text
+        return gym.spaces.Text(t.max_length, min_length=t.min_length, charset=t.charset)
+    raise ValueError(f"space of kind {kind}")
+
+
 class Client:
     """Thin EnvService wrappers; every call has a deadline of DEADLINE_S seconds."""
 
     def __init__(self, channel: grpc.Channel, deadline_s: float = DEADLINE_S):
         self.stub = pb_grpc.EnvServiceStub(channel)
         self.deadline_s = deadline_s
+
+    def list_envs(self) -> pb.ListEnvsResponse:
+        return self.stub.ListEnvs(pb.ListEnvsRequest(), timeout=self.deadline_s)
 
     def make(self, env_id: str, num_envs: int = 1, autoreset_mode=pb.AUTORESET_MODE_DISABLED,
              kwargs: Mapping | None = None, max_episode_steps: int | None = None) -> pb.MakeResponse:

@@ -17,7 +17,8 @@ import org.bytedeco.ale.ALEInterface;
  * ALEInterface.isSupportedROM} (an MD5 lookup) without ever calling {@code loadROM}: a ROM ALE does
  * not know makes {@code loadROM} call C++ exit(1), which would end the server.
  *
- * <p>Also caches each game's {@link AtariGameInfo}, which costs one ROM load to learn.
+ * <p>Also answers each game's {@link AtariGameInfo}: from {@link AtariGameTable} without a ROM load
+ * (so listing every Atari id stays fast), else learnt by loading the ROM once and cached.
  */
 public final class AtariRoms {
   private final RomDirectory directory;
@@ -131,10 +132,15 @@ public final class AtariRoms {
     return rom;
   }
 
-  /** The game's action sets, modes and difficulties; loads the ROM once per game, then cached. */
+  /**
+   * The game's action sets, modes and difficulties: from {@link AtariGameTable} when it lists the
+   * game (no ROM load), else by loading the ROM once, then cached. Either way the ROM must be
+   * usable.
+   */
   public AtariGameInfo info(String game) {
     Path rom = requireRom(game);
-    return infos.computeIfAbsent(game, g -> AtariGameInfo.probe(rom));
+    return infos.computeIfAbsent(
+        game, g -> AtariGameTable.get(g).orElseGet(() -> AtariGameInfo.probe(rom)));
   }
 
   /** Games with a usable ROM, as a sorted list (for messages). */

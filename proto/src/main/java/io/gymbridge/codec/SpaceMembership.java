@@ -142,6 +142,9 @@ public final class SpaceMembership {
           field + ".shape", shape + " for " + Spaces.describe(space) + ", got " + t.getShapeList());
     }
     Tensors.validate(t, field);
+    if (space.hasBox()) {
+      Spaces.validate(space, field + ".space"); // bounds of full shape or scalar, never garbage
+    }
     ByteBuffer data = Tensors.buffer(t);
     int count = data.capacity() / DTypes.size(dtype);
     int perEnv = n == 0 ? 0 : count / n;
@@ -194,18 +197,21 @@ public final class SpaceMembership {
         BoxSpace box = space.getBox();
         ByteBuffer lo = Tensors.buffer(box.getLow());
         ByteBuffer hi = Tensors.buffer(box.getHigh());
+        // A scalar bound (shape []) is broadcast to the Box's shape.
+        int jl = Spaces.isScalarBound(box.getLow()) ? 0 : j;
+        int jh = Spaces.isScalarBound(box.getHigh()) ? 0 : j;
         if (DTypes.isFloat(dtype)) {
           double v = Tensors.getDouble(data, dtype, i);
-          double l = Tensors.getDouble(lo, dtype, j);
-          double h = Tensors.getDouble(hi, dtype, j);
+          double l = Tensors.getDouble(lo, dtype, jl);
+          double h = Tensors.getDouble(hi, dtype, jh);
           // Written so that NaN fails, as numpy's (x >= low) & (x <= high) does.
           return v >= l && v <= h
               ? null
               : "element " + j + " = " + v + " is outside [" + l + ", " + h + "]";
         }
         long v = Tensors.getLong(data, dtype, i);
-        long l = Tensors.getLong(lo, dtype, j);
-        long h = Tensors.getLong(hi, dtype, j);
+        long l = Tensors.getLong(lo, dtype, jl);
+        long h = Tensors.getLong(hi, dtype, jh);
         boolean unsigned64 = dtype == DType.DTYPE_UINT64;
         boolean inside =
             unsigned64

@@ -23,32 +23,132 @@ import java.util.Map;
 public final class Spaces {
   private Spaces() {}
 
-  /** A float32 Box with per-element bounds, as {@code Box(low, high, dtype=np.float32)}. */
+  /**
+   * A float32 Box with per-element bounds, as {@code Box(low, high, dtype=np.float32)}; a bound
+   * whose elements are all equal travels as a scalar (see {@link #box}).
+   */
   public static Space boxFloat32(float[] low, float[] high, long... shape) {
     return box(
         DType.DTYPE_FLOAT32, shape, Tensors.ofFloat32(low, shape), Tensors.ofFloat32(high, shape));
   }
 
-  /** A uint8 Box with the same bounds everywhere (image observations). */
+  /** A uint8 Box with the same bounds everywhere (image observations): scalar bounds. */
   public static Space boxUint8(int low, int high, long... shape) {
-    int n = Math.toIntExact(Tensors.elementCount(shape));
-    byte[] lo = new byte[n];
-    byte[] hi = new byte[n];
-    Arrays.fill(lo, (byte) low);
-    Arrays.fill(hi, (byte) high);
     return box(
         DType.DTYPE_UINT8,
         shape,
-        Tensors.ofBytes(DType.DTYPE_UINT8, lo, shape),
-        Tensors.ofBytes(DType.DTYPE_UINT8, hi, shape));
+        Tensors.ofBytes(DType.DTYPE_UINT8, new byte[] {(byte) low}),
+        Tensors.ofBytes(DType.DTYPE_UINT8, new byte[] {(byte) high}));
   }
 
+  /**
+   * A Box with bounds {@code low} and {@code high}, each of the Box's full shape or a scalar (shape
+   * []) broadcast to it. A full-shape bound whose elements are all equal is sent as a scalar, as
+   * the contract asks; other bounds travel as given.
+   *
+   * @throws InvalidValueException when a bound has another dtype or shape, or the wrong byte count
+   */
   public static Space box(DType dtype, long[] shape, Tensor low, Tensor high) {
-    BoxSpace.Builder b = BoxSpace.newBuilder().setDtype(dtype).setLow(low).setHigh(high);
+    BoxSpace.Builder b = BoxSpace.newBuilder().setDtype(dtype);
     for (long d : shape) {
       b.addShape(d);
     }
+    checkBound(dtype, b.getShapeList(), low, "box.low");
+    checkBound(dtype, b.getShapeList(), high, "box.high");
+    b.setLow(compact(low)).setHigh(compact(high));
     return Space.newBuilder().setBox(b).build();
+  }
+
+  /** True when {@code bound} is the scalar form (shape []) that receivers broadcast. */
+  public static boolean isScalarBound(Tensor bound) {
+    return bound.getShapeCount() == 0;
+  }
+
+  /** {@code bound} as one scalar when all its elements are equal (byte for byte), else as is. */
+  static Tensor compact(Tensor bound) {
+    if (isScalarBound(bound)) {
+      return bound;
+    }
+    int size = DTypes.size(bound.getDtype());
+    com.google.protobuf.ByteString data = bound.getData();
+    if (data.isEmpty()) {
+      return bound;
+    }
+    for (int i = size; i < data.size(); i += size) {
+      for (int k = 0; k < size; k++) {
+        if (data.byteAt(i + k) != data.byteAt(k)) {
+          return bound;
+        }
+      }
+    }
+    return Tensor.newBuilder().setDtype(bound.getDtype()).setData(data.substring(0, size)).build();
+  }
+
+  /**
+   * The Box's {@code low} or {@code high} at the Box's full shape: a scalar bound broadcast, a
+   * full-shape one as is. Validates it first.
+   */
+  public static Tensor fullBound(BoxSpace box, Tensor bound) {
+    checkBound(box.getDtype(), box.getShapeList(), bound, "box bound");
+    if (!isScalarBound(bound)) {
+      return bound;
+    }
+    long[] shape = box.getShapeList().stream().mapToLong(Long::longValue).toArray();
+    int n = Math.toIntExact(Tensors.elementCount(shape));
+    byte[] one = bound.getData().toByteArray();
+    byte[] all = new byte[n * one.length];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(one, 0, all, i * one.length, one.length);
+    }
+    return Tensors.wrap(box.getDtype(), shape, all);
+  }
+
+  /**
+   * Checks the Box bounds in {@code space} and every space nested in it: each of the Box's dtype,
+   * and of its full shape or a scalar (shape []), with the byte count that shape needs. For spaces
+   * received from the network.
+   *
+   * @throws InvalidValueException naming the malformed bound
+   */
+  public static void validate(Space space, String field) {
+    switch (space.getKindCase()) {
+      case BOX -> {
+        BoxSpace box = space.getBox();
+        checkBound(box.getDtype(), box.getShapeList(), box.getLow(), field + ".box.low");
+        checkBound(box.getDtype(), box.getShapeList(), box.getHigh(), field + ".box.high");
+      }
+      case TUPLE -> {
+        for (int i = 0; i < space.getTuple().getSpacesCount(); i++) {
+          validate(space.getTuple().getSpaces(i), field + ".tuple[" + i + "]");
+        }
+      }
+      case DICT -> {
+        for (DictEntry e : space.getDict().getEntriesList()) {
+          validate(e.getSpace(), field + ".dict['" + e.getKey() + "']");
+        }
+      }
+      default -> {}
+    }
+  }
+
+  private static void checkBound(DType dtype, List<Long> shape, Tensor bound, String field) {
+    if (bound.getDtype() != dtype) {
+      throw new InvalidValueException(
+          field + ".dtype",
+          "the Box's dtype "
+              + DTypes.numpyName(dtype)
+              + ", got "
+              + DTypes.numpyName(bound.getDtype()));
+    }
+    if (!isScalarBound(bound) && !bound.getShapeList().equals(shape)) {
+      throw new InvalidValueException(
+          field + ".shape",
+          "the Box's shape "
+              + shape
+              + " or [] (a scalar broadcast to it), got "
+              + bound.getShapeList());
+    }
+    Tensors.validate(bound, field);
   }
 
   public static Space discrete(long n) {

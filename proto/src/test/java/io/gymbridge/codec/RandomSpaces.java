@@ -68,16 +68,23 @@ final class RandomSpaces {
         r.nextBoolean()
             ? new long[] {1 + r.nextInt(4)}
             : new long[] {1 + r.nextInt(3), 1 + r.nextInt(3)};
-    int n = (int) Tensors.elementCount(shape);
+    // Bounds per element, the same everywhere (which Spaces.box sends as a scalar), or scalars.
+    int form = r.nextInt(3);
+    long[] boundShape = form == 2 ? new long[0] : shape;
+    int n = (int) Tensors.elementCount(boundShape);
     ByteBuffer lo = le(n * DTypes.size(dtype));
     ByteBuffer hi = le(n * DTypes.size(dtype));
+    int a = 0;
+    int b = 0;
     for (int i = 0; i < n; i++) {
-      int a = r.nextInt(50) - (dtype == DType.DTYPE_UINT8 ? 0 : 25);
-      int b = a + r.nextInt(20);
+      if (i == 0 || form == 0) {
+        a = r.nextInt(50) - (dtype == DType.DTYPE_UINT8 ? 0 : 25);
+        b = a + r.nextInt(20);
+      }
       put(lo, dtype, i, a);
       put(hi, dtype, i, b);
     }
-    return Spaces.box(dtype, shape, tensor(dtype, shape, lo), tensor(dtype, shape, hi));
+    return Spaces.box(dtype, shape, tensor(dtype, boundShape, lo), tensor(dtype, boundShape, hi));
   }
 
   /** One element inside {@code s}. */
@@ -120,8 +127,11 @@ final class RandomSpaces {
   private static double sampleElement(Space s, DType dtype, int i, Random r) {
     return switch (s.getKindCase()) {
       case BOX -> {
-        double lo = Tensors.getDouble(Tensors.buffer(s.getBox().getLow()), dtype, i);
-        double hi = Tensors.getDouble(Tensors.buffer(s.getBox().getHigh()), dtype, i);
+        var box = s.getBox();
+        double lo =
+            Tensors.getDouble(Tensors.buffer(Spaces.fullBound(box, box.getLow())), dtype, i);
+        double hi =
+            Tensors.getDouble(Tensors.buffer(Spaces.fullBound(box, box.getHigh())), dtype, i);
         yield DTypes.isFloat(dtype)
             ? lo + (hi - lo) * r.nextDouble()
             : lo + r.nextInt((int) (hi - lo) + 1);

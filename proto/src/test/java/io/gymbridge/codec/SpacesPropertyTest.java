@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.FloatRange;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,128 @@ class SpacesPropertyTest {
               InvalidValueException.class, () -> SpaceMembership.checkBatch(s, value, 2, "action"));
       assertTrue(e.getMessage().startsWith("action[env "), e.getMessage());
     }
+  }
+
+  @Property
+  void uniformBoxBoundsTravelAsScalarsAndBroadcastBack(
+      @ForAll @IntRange(min = 1, max = 4) int rows,
+      @ForAll @IntRange(min = 1, max = 4) int cols,
+      @ForAll @FloatRange(min = -1e6f, max = 1e6f) float low,
+      @ForAll @FloatRange(min = 0, max = 100) float spread,
+      @ForAll boolean uniform)
+      throws Exception {
+    long[] shape = {rows, cols};
+    int n = rows * cols;
+    float[] lo = new float[n];
+    float[] hi = new float[n];
+    for (int i = 0; i < n; i++) {
+      lo[i] = low;
+      hi[i] = uniform ? low + spread : low + spread + i;
+    }
+    Space space = Space.parseFrom(Spaces.boxFloat32(lo, hi, shape).toByteArray());
+    var box = space.getBox();
+    Spaces.validate(space, "space");
+    assertEquals(List.of(), box.getLow().getShapeList(), "uniform low is sent as a scalar");
+    assertEquals(4, box.getLow().getData().size());
+    assertEquals(
+        uniform || n == 1 ? List.of() : List.of((long) rows, (long) cols),
+        box.getHigh().getShapeList(),
+        "high travels as a scalar only when uniform");
+    assertEquals(Tensors.ofFloat32(lo, shape), Spaces.fullBound(box, box.getLow()));
+    assertEquals(Tensors.ofFloat32(hi, shape), Spaces.fullBound(box, box.getHigh()));
+  }
+
+  @Test
+  void scalarBoundsBroadcastInMembership() {
+    Space box =
+        Spaces.box(
+            io.gymbridge.v1.DType.DTYPE_INT16,
+            new long[] {3},
+            Tensors.ofShorts(io.gymbridge.v1.DType.DTYPE_INT16, new short[] {-2}),
+            Tensors.ofShorts(io.gymbridge.v1.DType.DTYPE_INT16, new short[] {5}));
+    Value inside =
+        Value.newBuilder()
+            .setTensor(
+                Tensors.ofShorts(io.gymbridge.v1.DType.DTYPE_INT16, new short[] {-2, 0, 5}, 3))
+            .build();
+    Value outside =
+        Value.newBuilder()
+            .setTensor(
+                Tensors.ofShorts(io.gymbridge.v1.DType.DTYPE_INT16, new short[] {-2, 6, 5}, 3))
+            .build();
+    assertDoesNotThrow(() -> SpaceMembership.check(box, inside, "obs"));
+    assertEquals(
+        "obs: element 1 = 6 is outside [-2, 5]",
+        assertThrows(InvalidValueException.class, () -> SpaceMembership.check(box, outside, "obs"))
+            .getMessage());
+    Value batch =
+        Value.newBuilder()
+            .setTensor(
+                Tensors.ofShorts(
+                    io.gymbridge.v1.DType.DTYPE_INT16, new short[] {0, 1, 2, 3, 4, -3}, 2, 3))
+            .build();
+    assertEquals(
+        "obs[env 1]: element 2 = -3 is outside [-2, 5]",
+        assertThrows(
+                InvalidValueException.class, () -> SpaceMembership.checkBatch(box, batch, 2, "obs"))
+            .getMessage());
+  }
+
+  @Test
+  void nonUniformBoundsStayAtFullShape() {
+    // CartPole's observation Box: high differs per element, low = -high.
+    float[] high = {4.8f, Float.MAX_VALUE, 0.41887903f, Float.MAX_VALUE};
+    float[] low = {-4.8f, -Float.MAX_VALUE, -0.41887903f, -Float.MAX_VALUE};
+    var box = Spaces.boxFloat32(low, high, 4).getBox();
+    assertEquals(Tensors.ofFloat32(low, 4), box.getLow());
+    assertEquals(Tensors.ofFloat32(high, 4), box.getHigh());
+  }
+
+  @Test
+  void boundsOfAnotherShapeOrDtypeAreRefused() {
+    io.gymbridge.v1.Tensor two = Tensors.ofFloat32(new float[] {0, 0}, 2);
+    io.gymbridge.v1.Tensor three = Tensors.ofFloat32(new float[] {1, 1, 1}, 3);
+    Space malformed =
+        Space.newBuilder()
+            .setBox(
+                io.gymbridge.v1.BoxSpace.newBuilder()
+                    .setDtype(io.gymbridge.v1.DType.DTYPE_FLOAT32)
+                    .addShape(3)
+                    .setLow(two)
+                    .setHigh(three))
+            .build();
+    assertEquals(
+        "obs_space.box.low.shape: expected the Box's shape [3] or [] (a scalar broadcast to it),"
+            + " got [2]",
+        assertThrows(InvalidValueException.class, () -> Spaces.validate(malformed, "obs_space"))
+            .getMessage());
+    Space nested = Spaces.tuple(List.of(Spaces.discrete(2), malformed));
+    assertTrue(
+        assertThrows(InvalidValueException.class, () -> Spaces.validate(nested, "s"))
+            .getMessage()
+            .startsWith("s.tuple[1].box.low.shape"));
+    assertThrows(
+        InvalidValueException.class,
+        () -> Spaces.box(io.gymbridge.v1.DType.DTYPE_FLOAT32, new long[] {3}, two, three));
+    Value v = Value.newBuilder().setTensor(Tensors.ofFloat32(new float[] {0, 0, 0}, 3)).build();
+    assertThrows(InvalidValueException.class, () -> SpaceMembership.check(malformed, v, "obs"));
+    io.gymbridge.v1.Tensor int8 = Tensors.ofBytes(io.gymbridge.v1.DType.DTYPE_INT8, new byte[] {0});
+    assertTrue(
+        assertThrows(
+                InvalidValueException.class,
+                () -> Spaces.box(io.gymbridge.v1.DType.DTYPE_FLOAT32, new long[] {3}, int8, three))
+            .getMessage()
+            .contains("box.low.dtype"));
+    io.gymbridge.v1.Tensor shortScalar =
+        io.gymbridge.v1.Tensor.newBuilder().setDtype(io.gymbridge.v1.DType.DTYPE_FLOAT32).build();
+    assertTrue(
+        assertThrows(
+                InvalidValueException.class,
+                () ->
+                    Spaces.box(
+                        io.gymbridge.v1.DType.DTYPE_FLOAT32, new long[] {3}, shortScalar, three))
+            .getMessage()
+            .contains("box.low.data: expected 4 bytes"));
   }
 
   @Test

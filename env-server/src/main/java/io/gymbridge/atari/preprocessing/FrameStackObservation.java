@@ -8,6 +8,7 @@ import io.gymbridge.envs.Transition;
 import io.gymbridge.envs.wrappers.EnvWrapper;
 import io.gymbridge.v1.BoxSpace;
 import io.gymbridge.v1.Space;
+import io.gymbridge.v1.Tensor;
 import io.gymbridge.v1.Value;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -104,7 +105,10 @@ public final class FrameStackObservation extends EnvWrapper {
     this.observationSpace = batchSpace(inner.getBox(), stackSize);
   }
 
-  /** Gymnasium's {@code batch_space(Box, n)}: shape {@code (n, *shape)}, bounds tiled n times. */
+  /**
+   * Gymnasium's {@code batch_space(Box, n)}: shape {@code (n, *shape)}, bounds tiled n times (a
+   * scalar bound stays a scalar: it broadcasts to the new shape as well).
+   */
   private static Space batchSpace(BoxSpace box, int n) {
     long[] shape = new long[box.getShapeCount() + 1];
     shape[0] = n;
@@ -112,10 +116,13 @@ public final class FrameStackObservation extends EnvWrapper {
       shape[i + 1] = box.getShape(i);
     }
     return Spaces.box(
-        box.getDtype(),
-        shape,
-        Tensors.wrap(box.getDtype(), shape, tile(box.getLow().getData().toByteArray(), n)),
-        Tensors.wrap(box.getDtype(), shape, tile(box.getHigh().getData().toByteArray(), n)));
+        box.getDtype(), shape, tile(box.getLow(), shape, n), tile(box.getHigh(), shape, n));
+  }
+
+  private static Tensor tile(Tensor bound, long[] shape, int n) {
+    return Spaces.isScalarBound(bound)
+        ? bound
+        : Tensors.wrap(bound.getDtype(), shape, tile(bound.getData().toByteArray(), n));
   }
 
   private static byte[] tile(byte[] one, int n) {

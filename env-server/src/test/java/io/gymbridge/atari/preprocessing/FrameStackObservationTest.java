@@ -16,6 +16,7 @@ import io.gymbridge.envs.Transition;
 import io.gymbridge.v1.Space;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -119,10 +120,12 @@ class FrameStackObservationTest {
     Space stacked = env.observationSpace();
     assertArrayEquals(new long[] {4, 3}, Spaces.shape(stacked));
     assertEquals(Spaces.dtype(inner), Spaces.dtype(stacked));
-    float[] low = Tensors.toFloat32(stacked.getBox().getLow());
-    float[] high = Tensors.toFloat32(stacked.getBox().getHigh());
-    float[] innerLow = Tensors.toFloat32(inner.getBox().getLow());
-    float[] innerHigh = Tensors.toFloat32(inner.getBox().getHigh());
+    var box = stacked.getBox();
+    var innerBox = inner.getBox();
+    float[] low = Tensors.toFloat32(Spaces.fullBound(box, box.getLow()));
+    float[] high = Tensors.toFloat32(Spaces.fullBound(box, box.getHigh()));
+    float[] innerLow = Tensors.toFloat32(Spaces.fullBound(innerBox, innerBox.getLow()));
+    float[] innerHigh = Tensors.toFloat32(Spaces.fullBound(innerBox, innerBox.getHigh()));
     for (int i = 0; i < 4; i++) {
       for (int j = 0; j < 3; j++) {
         assertEquals(innerLow[j], low[i * 3 + j]);
@@ -135,7 +138,9 @@ class FrameStackObservationTest {
             new AtariPreprocessing(fake, fake, AtariPreprocessing.Options.DEFAULTS),
             4,
             FrameStackObservation.Padding.RESET);
+    // Scalar bounds stay scalars: they broadcast to the stacked shape.
     assertEquals(Spaces.boxUint8(0, 255, 4, 84, 84), frames.observationSpace());
+    assertEquals(List.of(), frames.observationSpace().getBox().getLow().getShapeList());
   }
 
   @Test
