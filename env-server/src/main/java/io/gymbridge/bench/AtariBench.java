@@ -10,10 +10,14 @@ import io.gymbridge.v1.MakeRequest;
 import io.gymbridge.v1.MakeResponse;
 import io.gymbridge.v1.Value;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -105,11 +109,53 @@ public final class AtariBench implements Callable<Integer> {
               "%-40s %,14.0f%n",
               "gRPC stream, 2 sessions of " + numEnvs / 2 + " in flight", two * numEnvs);
         }
+        if (numEnvs % 2 == 0) {
+          double both = twoConnections(server.port(), makeRequest(numEnvs / 2), numActions);
+          System.out.printf(
+              "%-40s %,14.0f%n", "gRPC stream, 2 connections of " + numEnvs / 2, both);
+        }
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
     }
     return 0;
+  }
+
+  /**
+   * Two clients on two connections, each stepping its own session: the server runs a connection's
+   * requests on that connection's event loop, so the two sessions' steps overlap on the server too
+   * (on one stream they are answered one after the other). Returns their agent steps/s summed.
+   */
+  private double twoConnections(int port, MakeRequest half, int numActions) throws Exception {
+    List<ManagedChannel> channels = new ArrayList<>();
+    List<Future<Double>> results = new ArrayList<>();
+    ExecutorService clients = Executors.newFixedThreadPool(2);
+    try {
+      for (int c = 0; c < 2; c++) {
+        ManagedChannel ch =
+            NettyChannelBuilder.forAddress("127.0.0.1", port)
+                .usePlaintext()
+                .directExecutor()
+                .maxInboundMessageSize(64 << 20)
+                .build();
+        channels.add(ch);
+        results.add(
+            clients.submit(
+                () ->
+                    new CallbackClient(ch, half, numActions, 1, warmupSeconds, seconds).run()
+                        * half.getNumEnvs()));
+      }
+      double sum = 0;
+      for (Future<Double> r : results) {
+        sum += r.get();
+      }
+      return sum;
+    } finally {
+      clients.shutdownNow();
+      for (ManagedChannel ch : channels) {
+        ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
   }
 
   private MakeRequest makeRequest(int n) {

@@ -55,39 +55,39 @@ public final class EnvStepPool implements AutoCloseable {
   }
 
   /**
-   * Runs {@code body} for 0..n-1 in up to {@link #threads()} contiguous chunks, the calling thread
-   * taking the first, and returns only when every chunk has finished (even if interrupted, since an
-   * env must never be used by two threads at once). Each index runs on exactly one thread. The
-   * first failure is rethrown after all chunks end, the others suppressed in it.
+   * Runs {@code body} for 0..n-1 on up to {@link #threads()} threads, the calling thread one of
+   * them, and returns only when every index has finished (even if interrupted, since an env must
+   * never be used by two threads at once). Each thread takes the next index not yet taken, so an
+   * env that takes longer this step (a reset with its noops) does not leave a core idle behind a
+   * fixed share. Each index runs on exactly one thread. The first failure is rethrown after all
+   * threads end, the others suppressed in it.
    */
   public void forEach(int n, IntConsumer body) {
-    int chunks = Math.min(n, threads);
-    if (chunks <= 1) {
+    int workers = Math.min(n, threads);
+    if (workers <= 1) {
       for (int i = 0; i < n; i++) {
         body.accept(i);
       }
       return;
     }
+    AtomicInteger next = new AtomicInteger();
+    Runnable work =
+        () -> {
+          for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+            body.accept(i);
+          }
+        };
     @SuppressWarnings("unchecked")
-    Future<?>[] futures = new Future<?>[chunks - 1];
-    for (int c = 1; c < chunks; c++) {
-      int from = (int) ((long) c * n / chunks);
-      int to = (int) ((long) (c + 1) * n / chunks);
-      futures[c - 1] =
-          executor.submit(
-              () -> {
-                for (int i = from; i < to; i++) {
-                  body.accept(i);
-                }
-              });
+    Future<?>[] futures = new Future<?>[workers - 1];
+    for (int w = 1; w < workers; w++) {
+      futures[w - 1] = executor.submit(work);
     }
     Throwable failure = null;
     try {
-      for (int i = 0, to = n / chunks; i < to; i++) {
-        body.accept(i);
-      }
+      work.run();
     } catch (RuntimeException | Error e) {
       failure = e;
+      next.set(n); // the other threads stop after their current index
     }
     boolean interrupted = false;
     for (Future<?> f : futures) {

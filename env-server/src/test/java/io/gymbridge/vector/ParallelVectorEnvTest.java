@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /** Atari vector sessions step their envs on the pool, with the results of stepping in order. */
@@ -84,6 +85,9 @@ class ParallelVectorEnvTest {
           i -> {
             hits[i]++;
             threads.add(Thread.currentThread().getName());
+            // Long enough that the pool's thread wakes up and takes some indices (each thread
+            // takes the next free index, so instant bodies could all run on the caller).
+            LockSupport.parkNanos(5_000_000);
           });
       assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, hits);
       assertTrue(
