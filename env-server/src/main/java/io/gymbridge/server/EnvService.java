@@ -27,7 +27,7 @@ import java.util.function.Supplier;
 /** The gymbridge.v1 EnvService: each RPC is a thin call into the session registry. */
 final class EnvService extends EnvServiceGrpc.EnvServiceImplBase {
   static final String PROTOCOL = "gymbridge.v1";
-  static final int PROTOCOL_REVISION = 1;
+  static final int PROTOCOL_REVISION = 2; // 2: scalar Box bounds
   static final String SERVER_NAME = "gymbridge-env-server";
   static final List<String> CAPABILITIES =
       List.of(

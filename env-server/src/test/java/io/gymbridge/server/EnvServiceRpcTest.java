@@ -89,7 +89,7 @@ class EnvServiceRpcTest {
           custom.env().getServerInfo(GetServerInfoRequest.getDefaultInstance());
 
       assertEquals("gymbridge.v1", info.getProtocol());
-      assertEquals(1, info.getProtocolRevision());
+      assertEquals(2, info.getProtocolRevision());
       assertEquals("gymbridge-env-server", info.getServerName());
       assertFalse(info.getServerVersion().isEmpty());
       assertTrue(
