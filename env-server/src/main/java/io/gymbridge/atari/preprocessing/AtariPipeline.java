@@ -138,38 +138,14 @@ public final class AtariPipeline {
   }
 
   /**
-   * Parses the pipeline's kwargs (only those named in {@link #KWARG_NAMES}; see {@link
-   * #ownKwargs}).
+   * Parses the pipeline's kwargs (only those named in {@link #KWARG_NAMES}; the registry splits a
+   * make's kwargs between the pipeline and the env beneath).
    *
    * @throws InvalidValueException naming the kwarg, for an unknown name, a wrong type or value, or
    *     an option of a stage that is off
    */
   public static AtariPipeline fromKwargs(Map<String, Value> kwargs) {
     return new AtariPipeline(kwargs);
-  }
-
-  /** The entries of a make-kwargs map that belong to the pipeline. */
-  public static Map<String, Value> ownKwargs(Map<String, Value> kwargs) {
-    Map<String, Value> own = new LinkedHashMap<>();
-    kwargs.forEach(
-        (k, v) -> {
-          if (KWARG_NAMES.contains(k)) {
-            own.put(k, v);
-          }
-        });
-    return own;
-  }
-
-  /** The entries of a make-kwargs map that belong to the env beneath (everything else). */
-  public static Map<String, Value> otherKwargs(Map<String, Value> kwargs) {
-    Map<String, Value> other = new LinkedHashMap<>();
-    kwargs.forEach(
-        (k, v) -> {
-          if (!KWARG_NAMES.contains(k)) {
-            other.put(k, v);
-          }
-        });
-    return other;
   }
 
   /**

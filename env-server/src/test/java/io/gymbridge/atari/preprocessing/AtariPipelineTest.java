@@ -121,15 +121,6 @@ class AtariPipelineTest {
   }
 
   @Test
-  void splittingAMakeKwargsMapKeepsTheEnvsOwnKwargsApart() {
-    Map<String, Value> all =
-        Map.of("frameskip", integer(1), "preprocessing", string("nature"), "mode", integer(0));
-    assertEquals(Map.of("preprocessing", string("nature")), AtariPipeline.ownKwargs(all));
-    assertEquals(
-        Map.of("frameskip", integer(1), "mode", integer(0)), AtariPipeline.otherKwargs(all));
-  }
-
-  @Test
   void theNaturePipelineStepsAsTheWrappersComposed() {
     long seed = 11;
     FakeAtari fake = new FakeAtari();
