@@ -18,7 +18,7 @@ import java.util.function.IntConsumer;
  * another thread costs more than the step, so {@link VectorEnv} keeps those on the calling thread.
  */
 public final class EnvStepPool implements AutoCloseable {
-  /** Queued chunks per thread before callers run their own work. */
+  /** Queued tasks per thread before callers run their own work. */
   private static final int QUEUE_PER_THREAD = 64;
 
   private final ThreadPoolExecutor executor;
@@ -122,7 +122,7 @@ public final class EnvStepPool implements AutoCloseable {
     }
   }
 
-  /** Stops the threads; running chunks finish. */
+  /** Stops the threads; running tasks finish. */
   @Override
   public void close() {
     executor.shutdown();
