@@ -17,22 +17,13 @@ import pytest
 
 from gymbridge.v1 import env_service_pb2 as pb
 from support import wire
+from support.atari_pair import EnvPair
 
 gym.register_envs(ale_py)
 
 pytestmark = [pytest.mark.filterwarnings("ignore:.*is out of date")]
 
 INFO_KEYS = ("lives", "episode_frame_number", "frame_number")
-
-
-def info_of(value_map) -> dict:
-    out = {}
-    for k, v in value_map.entries.items():
-        if v.WhichOneof("kind") == "list":
-            out[k] = tuple(item.int_value for item in v.list.items)
-        else:
-            out[k] = v.int_value
-    return out
 
 
 def gym_info(info: dict) -> dict:
@@ -42,52 +33,15 @@ def gym_info(info: dict) -> dict:
     return out
 
 
-class Pair:
-    """One Gymnasium env and one Java session of the same id and kwargs, compared at each call."""
-
-    def __init__(self, client: wire.Client, env_id: str, kwargs: dict):
-        self.case = f"{env_id} {kwargs}"
-        self.gym = gym.make(env_id, **kwargs)
-        self.client = client
-        self.session = client.make(env_id, kwargs=kwargs).session_id
-        self.where = "start"
-
-    def check(self, what, java, expected):
-        if what == "obs":
-            if not np.array_equal(java, expected):
-                diff = np.argwhere(java != expected)
-                pytest.fail(f"{self.case} at {self.where}: observations differ at {len(diff)} "
-                            f"positions, first {diff[:3].tolist()}", pytrace=False)
-        elif java != expected:
-            pytest.fail(f"{self.case} at {self.where}: {what} java={java!r} gym={expected!r}",
-                        pytrace=False)
-
-    def reset(self, seed):
-        self.where = f"reset(seed={seed})"
-        obs, info = self.gym.reset(seed=seed)
-        r = self.client.reset(self.session, seed=seed)
-        self.check("obs", wire.observation(r.observation)[0], obs)
-        self.check("info", info_of(r.infos[0]), gym_info(info))
-
-    def step(self, action, k):
-        self.where = f"step {k} (action {action})"
-        obs, reward, terminated, truncated, info = self.gym.step(action)
-        r = self.client.step(self.session, [action])
-        self.check("obs", wire.observation(r.observation)[0], obs)
-        self.check("reward", r.rewards[0], float(reward))
-        self.check("terminated", r.terminated[0], bool(terminated))
-        self.check("truncated", r.truncated[0], bool(truncated))
-        self.check("info", info_of(r.infos[0]), gym_info(info))
-        return terminated or truncated
-
-    def close(self):
-        self.gym.close()
-        self.client.close(self.session)
+def make_pair(client: wire.Client, env_id: str, kwargs: dict) -> EnvPair:
+    """The same id and kwargs in Gymnasium and on the server."""
+    return EnvPair(f"{env_id} {kwargs}", gym.make(env_id, **kwargs), client,
+                   client.make(env_id, kwargs=kwargs).session_id, gym_info)
 
 
 def play(client, env_id, kwargs, seeds, steps) -> int:
     """Plays each seed for `steps` steps; returns how many episodes ended (terminated or truncated)."""
-    pair = Pair(client, env_id, kwargs)
+    pair = make_pair(client, env_id, kwargs)
     ended = 0
     try:
         for seed in seeds:

@@ -23,6 +23,7 @@ import pytest
 from gymnasium.wrappers import AtariPreprocessing, FrameStackObservation
 
 from support import wire
+from support.atari_pair import EnvPair
 
 gym.register_envs(ale_py)
 
@@ -141,73 +142,26 @@ CASES = [
 ]
 
 
-def info_of(infos) -> dict:
-    """Env 0's info of a response; `infos` is empty when every env's info is (FireReset's reset)."""
-    if not infos:
-        return {}
-    out = {}
-    for k, v in infos[0].entries.items():
-        if v.WhichOneof("kind") == "list":
-            out[k] = tuple(item.int_value for item in v.list.items)
-        else:
-            out[k] = v.int_value
-    return out
-
-
 def gym_info(info: dict) -> dict:
     return {k: tuple(int(x) for x in v) if isinstance(v, (tuple, list, np.ndarray)) else int(v)
             for k, v in info.items()}
 
 
-class Pair:
-    def __init__(self, client, env_id, env_kwargs, pipe):
-        self.case = f"{env_id} {env_kwargs} {pipe}"
-        self.gym = reference(env_id, env_kwargs, pipe)
-        self.client = client
-        made = client.make(env_id, kwargs=server_kwargs(env_kwargs, pipe))
-        box = made.spec.observation_space.box
-        assert tuple(box.shape) == self.gym.observation_space.shape, self.case
-        self.session = made.session_id
-        self.where = "start"
-
-    def check(self, what, java, expected):
-        if what == "obs":
-            if java.dtype != expected.dtype or not np.array_equal(java, expected):
-                diff = np.argwhere(java != expected)
-                pytest.fail(f"{self.case} at {self.where}: observations differ at {len(diff)} "
-                            f"positions, first {diff[:3].tolist()}", pytrace=False)
-        elif java != expected:
-            pytest.fail(f"{self.case} at {self.where}: {what} java={java!r} gym={expected!r}",
-                        pytrace=False)
-
-    def reset(self, seed):
-        self.where = f"reset(seed={seed})"
-        obs, info = self.gym.reset(seed=seed)
-        r = self.client.reset(self.session, seed=seed)
-        self.check("obs", wire.observation(r.observation)[0], obs)
-        self.check("info", info_of(r.infos), gym_info(info))
-
-    def step(self, action, k):
-        self.where = f"step {k} (action {action})"
-        obs, reward, terminated, truncated, info = self.gym.step(action)
-        r = self.client.step(self.session, [action])
-        self.check("obs", wire.observation(r.observation)[0], obs)
-        self.check("reward", r.rewards[0], float(reward))
-        self.check("terminated", r.terminated[0], bool(terminated))
-        self.check("truncated", r.truncated[0], bool(truncated))
-        self.check("info", info_of(r.infos), gym_info(info))
-        return terminated or truncated
-
-    def close(self):
-        self.gym.close()
-        self.client.close(self.session)
+def make_pair(client, env_id, env_kwargs, pipe) -> EnvPair:
+    """Gymnasium's pipeline and the server's, for the same id and options."""
+    case = f"{env_id} {env_kwargs} {pipe}"
+    reference_env = reference(env_id, env_kwargs, pipe)
+    made = client.make(env_id, kwargs=server_kwargs(env_kwargs, pipe))
+    box = made.spec.observation_space.box
+    assert tuple(box.shape) == reference_env.observation_space.shape, case
+    return EnvPair(case, reference_env, client, made.session_id, gym_info)
 
 
 @pytest.mark.parametrize("env_id,env_kwargs,pipe,seeds,steps,must_end", CASES,
                          ids=[f"{c[0]}-{c[2] if c[2] == NATURE else c[2][0]}-{c[1]}"
                               for c in CASES])
 def test_matches_gymnasium_pipeline(client, env_id, env_kwargs, pipe, seeds, steps, must_end):
-    pair = Pair(client, env_id, env_kwargs, pipe)
+    pair = make_pair(client, env_id, env_kwargs, pipe)
     ended = 0
     try:
         for seed in seeds:
