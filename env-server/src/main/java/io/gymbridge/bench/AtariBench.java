@@ -2,6 +2,9 @@ package io.gymbridge.bench;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.gymbridge.envs.Env;
+import io.gymbridge.envs.EnvRegistration;
+import io.gymbridge.envs.EnvRegistry;
 import io.gymbridge.server.EnvServer;
 import io.gymbridge.server.EnvServerMain;
 import io.gymbridge.server.ServerConfig;
@@ -9,11 +12,17 @@ import io.gymbridge.v1.EnvServiceGrpc;
 import io.gymbridge.v1.MakeRequest;
 import io.gymbridge.v1.MakeResponse;
 import io.gymbridge.v1.Value;
+import io.gymbridge.vector.AutoresetMode;
+import io.gymbridge.vector.EnvStepPool;
+import io.gymbridge.vector.VectorEnv;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,12 +33,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Atari agent steps/s delivered over gRPC loopback to a client with random actions: one vector
- * session of N envs stepped by a blocking loop (as an agent does), and two sessions of N/2 whose
- * steps are in flight together (the client prepares one while the server steps the other). The
- * server steps a session's envs in parallel on its per-core pool. Defaults: Breakout with
- * Gymnasium's DQN pipeline on the server (AtariPreprocessing's defaults and a stack of 4 over
- * {@code ALE/Breakout-v5} with frameskip 1, sticky actions 0.25), 8 envs.
+ * Atari agent steps/s of the same envs in-process (the server's work alone) and delivered over gRPC
+ * loopback to a client with random actions: one vector session of N envs stepped by a blocking loop
+ * (as an agent does), and two sessions of N/2 whose steps are in flight together (the client
+ * prepares one while the server steps the other). The server steps a session's envs in parallel on
+ * its per-core pool. Defaults: Breakout with Gymnasium's DQN pipeline on the server
+ * (AtariPreprocessing's defaults and a stack of 4 over {@code ALE/Breakout-v5} with frameskip 1,
+ * sticky actions 0.25), 8 envs.
  */
 @Command(
     name = "bench-atari",
@@ -77,9 +87,9 @@ public final class AtariBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ServerConfig config = ServerConfig.defaults();
+    EnvRegistry registry = EnvServerMain.registry(romDir);
     try (EnvServer server =
-        new EnvServer(EnvServerMain.nettyBuilder(config), EnvServerMain.registry(romDir), config)
-            .start()) {
+        new EnvServer(EnvServerMain.nettyBuilder(config), registry, config).start()) {
       ManagedChannel channel =
           NettyChannelBuilder.forAddress("127.0.0.1", server.port())
               .usePlaintext()
@@ -98,27 +108,76 @@ public final class AtariBench implements Callable<Integer> {
             numEnvs,
             Runtime.getRuntime().availableProcessors());
         System.out.printf("%-40s %14s%n", "path", "agent steps/s");
+        EnvRegistration reg =
+            registry
+                .find(envId)
+                .orElseThrow(() -> new IllegalArgumentException("no env " + envId + " here"));
+        System.out.printf(
+            "%-40s %,14.0f%n", "in-process, 1 env", inProcess(reg, make, 1, numActions));
+        System.out.printf(
+            "%-40s %,14.0f%n",
+            "in-process, vector of " + numEnvs + " on the pool",
+            inProcess(reg, make, numEnvs, numActions));
         double one = new CallbackClient(channel, make, numActions, 1, warmupSeconds, seconds).run();
         System.out.printf("%-40s %,14.0f%n", "gRPC stream, 1 session, blocking", one * numEnvs);
         if (numEnvs % 2 == 0) {
+          MakeRequest half = makeRequest(numEnvs / 2);
           double two =
-              new CallbackClient(
-                      channel, makeRequest(numEnvs / 2), numActions, 2, warmupSeconds, seconds)
-                  .run();
+              new CallbackClient(channel, half, numActions, 2, warmupSeconds, seconds).run();
           System.out.printf(
               "%-40s %,14.0f%n",
               "gRPC stream, 2 sessions of " + numEnvs / 2 + " in flight", two * numEnvs);
-        }
-        if (numEnvs % 2 == 0) {
-          double both = twoConnections(server.port(), makeRequest(numEnvs / 2), numActions);
           System.out.printf(
-              "%-40s %,14.0f%n", "gRPC stream, 2 connections of " + numEnvs / 2, both);
+              "%-40s %,14.0f%n",
+              "gRPC stream, 2 connections of " + numEnvs / 2,
+              twoConnections(server.port(), half, numActions));
         }
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
     }
     return 0;
+  }
+
+  /**
+   * Agent steps/s of {@code n} envs made and stepped in this process, without gRPC: the server's
+   * work alone, as a vector on a per-core step pool like a session's.
+   */
+  private double inProcess(EnvRegistration reg, MakeRequest make, int n, int numActions) {
+    List<Env> envs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      envs.add(EnvRegistry.make(reg, make.getKwargsMap(), null));
+    }
+    try (EnvStepPool pool = EnvStepPool.perCore();
+        VectorEnv vector = new VectorEnv(envs, AutoresetMode.NEXT_STEP, pool)) {
+      Long[] seeds = new Long[n];
+      for (int i = 0; i < n; i++) {
+        seeds[i] = (long) i;
+      }
+      vector.reset(seeds, Map.of(), null);
+      ByteBuffer actions = ByteBuffer.allocate(8 * n).order(ByteOrder.LITTLE_ENDIAN);
+      SplittableRandom random = new SplittableRandom(0);
+      long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+      long start = 0;
+      long steps = 0;
+      long end = warmEnd + (long) (seconds * 1e9);
+      long now;
+      do {
+        for (int i = 0; i < n; i++) {
+          actions.putLong(i * 8, random.nextInt(numActions));
+        }
+        vector.step(actions);
+        now = System.nanoTime();
+        if (now >= warmEnd) {
+          if (start == 0) {
+            start = now;
+          } else {
+            steps++;
+          }
+        }
+      } while (now < end);
+      return steps * n / ((now - start) / 1e9);
+    }
   }
 
   /**
