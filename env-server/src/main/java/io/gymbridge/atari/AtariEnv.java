@@ -168,7 +168,9 @@ public final class AtariEnv implements Env, AtariConsole {
     }
     ale.reset_game();
     hasState = true;
-    writeObservation(out.obs());
+    if (!out.discardsObservation()) {
+      writeObservation(out.obs());
+    }
     writeInfo(out.info());
     if (seeds != null) {
       out.info()
@@ -226,7 +228,9 @@ public final class AtariEnv implements Env, AtariConsole {
     // ALE 0.7.3's game_over() counts reaching the frame limit as over; ale-py 0.12.1's
     // game_over(with_truncation=False) does not, so only a truncated step needs a closer look.
     boolean terminated = truncated ? gameOverIgnoringFrameLimit() : ale.game_over();
-    writeObservation(out.obs());
+    if (!out.discardsObservation()) {
+      writeObservation(out.obs());
+    }
     out.setReward(reward);
     out.setTerminated(terminated);
     out.setTruncated(truncated);

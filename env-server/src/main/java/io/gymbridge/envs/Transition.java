@@ -17,6 +17,7 @@ public final class Transition {
   private double reward;
   private boolean terminated;
   private boolean truncated;
+  private boolean discardsObservation;
 
   /** A transition whose observation occupies {@code length} bytes of {@code batch} at offset. */
   public Transition(byte[] batch, int offset, int length) {
@@ -26,6 +27,22 @@ public final class Transition {
   /** A transition with its own observation buffer (single envs, tests). */
   public static Transition ofSize(int obsBytes) {
     return new Transition(new byte[obsBytes], 0, obsBytes);
+  }
+
+  /**
+   * A transition whose observation nobody reads: an env may leave {@link #obs()} unwritten. For
+   * wrappers that read the screen from the console instead (AtariPreprocessing), so the env beneath
+   * does not render 100 KB of RGB per emulator frame only to have it thrown away.
+   */
+  public static Transition discardingObservation(int obsBytes) {
+    Transition t = ofSize(obsBytes);
+    t.discardsObservation = true;
+    return t;
+  }
+
+  /** Whether the observation is never read, so writing it is wasted work (it is still allowed). */
+  public boolean discardsObservation() {
+    return discardsObservation;
   }
 
   /** The observation slot: absolute puts at index 0.. in the observation space's dtype. */

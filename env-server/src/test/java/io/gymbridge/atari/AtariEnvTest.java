@@ -263,6 +263,28 @@ class AtariEnvTest {
   }
 
   @Test
+  void aTransitionThatDiscardsItsObservationIsLeftUnwrittenButGetsTheRest() {
+    // AtariPreprocessing reads screens from the console, so its inner transition skips the frame.
+    try (AtariEnv full = make("ALE/Pong-v5", Map.of());
+        AtariEnv bare = make("ALE/Pong-v5", Map.of())) {
+      int bytes = Spaces.elementBytes(full.observationSpace());
+      Transition written = Transition.ofSize(bytes);
+      Transition discarded = Transition.discardingObservation(bytes);
+      Step a = reset(full, 7L, written);
+      Step b = reset(bare, 7L, discarded);
+      for (int i = 0; i < 50; i++) {
+        a = step(full, i % 6, written);
+        b = step(bare, i % 6, discarded);
+        assertEquals(a.reward(), b.reward());
+        assertEquals(a.terminated(), b.terminated());
+        assertEquals(a.info(), b.info());
+      }
+      assertFalse(java.util.Arrays.equals(new byte[bytes], a.obs()), "the written screen is blank");
+      assertArrayEquals(new byte[bytes], b.obs(), "nothing was written into the discarded slot");
+    }
+  }
+
+  @Test
   void minimalAndFullActionSets() {
     try (AtariEnv breakout = make("ALE/Breakout-v5", Map.of());
         AtariEnv pong = make("ALE/Pong-v5", Map.of());

@@ -1,5 +1,7 @@
 package io.gymbridge.atari.preprocessing;
 
+import java.util.Arrays;
+
 /**
  * {@code cv2.resize(src, (dstWidth, dstHeight), interpolation=cv2.INTER_AREA)} for uint8 images of
  * 1 to 4 interleaved channels, byte for byte as OpenCV 4.x computes it (Gymnasium's
@@ -25,8 +27,10 @@ package io.gymbridge.atari.preprocessing;
  * this class does not implement: the constructor rejects it.
  *
  * <p>The tables and row buffers are built once per (source size, destination size, channels);
- * {@link #resize} allocates nothing. Not thread-safe (it owns its row buffers): one instance per
- * env.
+ * {@link #resize} allocates nothing. Two shortcuts keep the float operations exactly OpenCV's: a
+ * source row equal to the row above reuses its horizontal pass, and one-channel rows run a fixed
+ * number of taps per pixel, padded with zero weights. Not thread-safe (it owns its row buffers):
+ * one instance per env.
  */
 public final class AreaResize {
   private final int srcHeight;
@@ -47,6 +51,11 @@ public final class AreaResize {
   private final int[] xSource;
   private final int[] xDest;
   private final float[] xAlpha;
+  // The x table regrouped for one channel: every destination pixel gets the same number of taps
+  // (xTaps), its own table entries first, then zero-weight padding that reads its last source.
+  private final int xTaps;
+  private final int[] tapSource;
+  private final float[] tapAlpha;
   private final int[] ySource;
   private final float[] yAlpha;
   private final int[] yStart;
@@ -128,6 +137,12 @@ public final class AreaResize {
       xSource = x.source;
       xDest = x.dest;
       xAlpha = x.alpha;
+      xTaps = x.maxEntriesPerDest();
+      tapSource = new int[dstWidth * xTaps];
+      tapAlpha = new float[dstWidth * xTaps];
+      if (channels == 1) {
+        x.fillTaps(xTaps, tapSource, tapAlpha);
+      }
       ySource = y.source;
       yAlpha = y.alpha;
       yStart = new int[dstHeight + 1];
@@ -148,6 +163,9 @@ public final class AreaResize {
     } else {
       xSource = xDest = null;
       xAlpha = null;
+      xTaps = 0;
+      tapSource = null;
+      tapAlpha = null;
       ySource = yStart = null;
       yAlpha = null;
       rows = null;
@@ -215,9 +233,20 @@ public final class AreaResize {
    * output element is {@code beta0 * row0 + beta1 * row1 + ...} in the y table's order, rounded.
    */
   private void resizeGeneral(byte[] src, byte[] dst) {
+    int rowBytes = srcWidth * channels;
     for (int sy = 0; sy < srcHeight; sy++) {
-      if (rows[sy] != null) {
-        horizontal(src, sy * srcWidth * channels, rows[sy]);
+      if (rows[sy] == null) {
+        continue;
+      }
+      int base = sy * rowBytes;
+      // Atari screens repeat rows (9 in 10 in Breakout and Pong, 6 in 10 in Seaquest): a row equal
+      // to the one above has the same horizontal pass, so its floats are copied, not recomputed.
+      if (sy > 0
+          && rows[sy - 1] != null
+          && Arrays.equals(src, base - rowBytes, base, src, base, base + rowBytes)) {
+        System.arraycopy(rows[sy - 1], 0, rows[sy], 0, rows[sy].length);
+      } else {
+        horizontal(src, base, rows[sy]);
       }
     }
     int width = dstWidth * channels;
@@ -254,20 +283,19 @@ public final class AreaResize {
    */
   private void horizontal(byte[] src, int rowBase, float[] buf) {
     if (channels == 1) {
-      int k = 0;
-      int n = xSource.length;
-      while (k < n) {
-        int d = xDest[k];
+      // A fixed number of taps per pixel, so the loop has no data-dependent branch. The padding
+      // taps add (+0f) to a non-negative sum, which leaves it bit for bit unchanged.
+      int taps = xTaps;
+      for (int d = 0, k = 0; d < buf.length; d++) {
         float acc = 0f;
-        do {
-          acc += (src[rowBase + xSource[k]] & 0xff) * xAlpha[k];
-          k++;
-        } while (k < n && xDest[k] == d);
+        for (int end = k + taps; k < end; k++) {
+          acc += (src[rowBase + tapSource[k]] & 0xff) * tapAlpha[k];
+        }
         buf[d] = acc;
       }
       return;
     }
-    java.util.Arrays.fill(buf, 0f);
+    Arrays.fill(buf, 0f);
     for (int k = 0; k < xSource.length; k++) {
       int s = rowBase + xSource[k];
       int d = xDest[k];
@@ -286,6 +314,40 @@ public final class AreaResize {
 
   /** One axis of OpenCV's computeResizeAreaTab, as parallel arrays. */
   private record Table(int[] source, int[] dest, float[] alpha) {
+    /** The most entries any one destination has (2 or 3 for a 160 -> 84 shrink). */
+    int maxEntriesPerDest() {
+      int most = 0;
+      for (int k = 0; k < dest.length; ) {
+        int first = k;
+        while (k < dest.length && dest[k] == dest[first]) {
+          k++;
+        }
+        most = Math.max(most, k - first);
+      }
+      return most;
+    }
+
+    /**
+     * For one channel: destination d's entries at [d * taps, d * taps + its count) in table order,
+     * then padding with alpha 0 that reads d's last source (so never outside the row).
+     */
+    void fillTaps(int taps, int[] tapSource, float[] tapAlpha) {
+      for (int k = 0; k < dest.length; ) {
+        int d = dest[k];
+        int at = d * taps;
+        int last = source[k];
+        while (k < dest.length && dest[k] == d) {
+          last = source[k];
+          tapSource[at] = last;
+          tapAlpha[at++] = alpha[k++];
+        }
+        for (int end = (d + 1) * taps; at < end; at++) {
+          tapSource[at] = last;
+          tapAlpha[at] = 0f;
+        }
+      }
+    }
+
     static Table compute(int ssize, int dsize, int cn, double scale) {
       int[] source = new int[ssize * 2];
       int[] dest = new int[ssize * 2];
@@ -315,10 +377,7 @@ public final class AreaResize {
           alpha[k++] = (float) (Math.min(Math.min(fsx2 - sx2, 1.0), cellWidth) / cellWidth);
         }
       }
-      return new Table(
-          java.util.Arrays.copyOf(source, k),
-          java.util.Arrays.copyOf(dest, k),
-          java.util.Arrays.copyOf(alpha, k));
+      return new Table(Arrays.copyOf(source, k), Arrays.copyOf(dest, k), Arrays.copyOf(alpha, k));
     }
   }
 }

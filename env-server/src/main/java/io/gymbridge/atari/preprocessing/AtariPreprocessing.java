@@ -46,7 +46,8 @@ import java.util.Map;
  * ({@code float32(v) / 255}).
  *
  * <p>Steps allocate no frame buffers: two screen buffers, the resized frame and the inner
- * transition are made once.
+ * transition are made once. The inner transition discards its observation (the screens come from
+ * the console), so the env beneath skips rendering a frame that Gymnasium would render and drop.
  */
 public final class AtariPreprocessing extends EnvWrapper {
   private static final ByteBuffer NOOP = Actions.discrete(Actions.NOOP);
@@ -140,7 +141,7 @@ public final class AtariPreprocessing extends EnvWrapper {
     this.obsBuffer = new byte[][] {new byte[h * w * channels], new byte[h * w * channels]};
     this.resize = new AreaResize(h, w, options.screenHeight(), options.screenWidth(), channels);
     this.resized = new byte[resize.dstBytes()];
-    this.inner = Transition.ofSize(Spaces.elementBytes(env.observationSpace()));
+    this.inner = Transition.discardingObservation(Spaces.elementBytes(env.observationSpace()));
     this.observationSpace = space(options);
   }
 
@@ -254,9 +255,7 @@ public final class AtariPreprocessing extends EnvWrapper {
     if (options.frameSkip() > 1) {
       byte[] b1 = obsBuffer[1];
       for (int i = 0; i < b0.length; i++) {
-        if ((b1[i] & 0xff) > (b0[i] & 0xff)) {
-          b0[i] = b1[i];
-        }
+        b0[i] = (byte) Math.max(b0[i] & 0xff, b1[i] & 0xff); // branch-free: the JIT's fast form
       }
     }
     resize.resize(b0, resized);
