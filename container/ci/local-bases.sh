@@ -23,8 +23,7 @@ copy_libs() {
   ldd "$@" 2>/dev/null | awk '/=> \// {print $3} /^\s*\/lib64\// {print $1}' | sort -u |
     while read -r lib; do
       mkdir -p "$dest$(dirname "$lib")"
-      cp -L "$lib" "$dest$lib"
-      # Debian's /lib is a link to /usr/lib: keep both spellings resolvable.
+      cp -L "$lib" "$dest$lib" # $dest/lib links to usr/lib, as on Debian
     done
 }
 
