@@ -30,11 +30,13 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = EnvServerMain.Version.class,
     description = "Serves Gymnasium environments over the gymbridge.v1 gRPC contract.",
+    subcommands = HealthCommand.class,
     footer = {
       "",
       "Every option can also come from the environment variable shown in brackets.",
       "Health: grpc.health.v1 (service \"\" and gymbridge.v1.EnvService); reflection is on, so",
-      "  grpcurl -plaintext localhost:50051 list   works out of the box."
+      "  grpcurl -plaintext localhost:50051 list   works out of the box.",
+      "  env-server health [--address HOST:PORT]   exits 0 when SERVING (a container HEALTHCHECK)."
     })
 public final class EnvServerMain implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(EnvServerMain.class);

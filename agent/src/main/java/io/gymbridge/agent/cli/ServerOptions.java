@@ -1,5 +1,7 @@
 package io.gymbridge.agent.cli;
 
+import io.gymbridge.agent.client.ServerAddresses;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -11,10 +13,29 @@ final class ServerOptions {
       paramLabel = "HOST:PORT",
       description =
           "A gymbridge env server; repeat for several (envs are spread evenly over them). "
-              + "Default: start one in-process.")
+              + "dns:///NAME:PORT stands for every address NAME resolves to (a scaled compose "
+              + "service, a Kubernetes headless service). Default: start one in-process.")
   List<String> servers = new ArrayList<>();
 
+  @Option(
+      names = "--wait-for-servers",
+      paramLabel = "SECONDS",
+      defaultValue = "${env:GYMBRIDGE_WAIT_FOR_SERVERS:-0}",
+      description =
+          "Wait up to this long for every --server to resolve and report SERVING on "
+              + "grpc.health.v1 before starting [GYMBRIDGE_WAIT_FOR_SERVERS] (default: "
+              + "${DEFAULT-VALUE}: no wait, an unreachable server fails at once).")
+  long waitForServersSeconds;
+
+  /** The server addresses to open sessions on, after any wait; empty for an in-process server. */
   List<String> addresses() {
-    return servers;
+    if (servers.isEmpty()) {
+      return servers;
+    }
+    if (waitForServersSeconds < 0) {
+      throw new IllegalArgumentException(
+          "--wait-for-servers: expected seconds >= 0, got " + waitForServersSeconds);
+    }
+    return ServerAddresses.resolve(servers, Duration.ofSeconds(waitForServersSeconds), System.out);
   }
 }

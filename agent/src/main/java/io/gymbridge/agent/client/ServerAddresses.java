@@ -1,0 +1,134 @@
+package io.gymbridge.agent.client;
+
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.gymbridge.server.HealthProbe;
+import java.io.PrintStream;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the {@code --server} values into the addresses the agent opens sessions on, and optionally
+ * waits until each of them reports SERVING on {@code grpc.health.v1}.
+ *
+ * <p>{@code host:port} is used as given. {@code dns:///name:port} (gRPC's target syntax) stands for
+ * every address the name resolves to, sorted, each a server of its own: a scaled compose service or
+ * a Kubernetes headless service then counts as all its replicas. Names are resolved once, at start;
+ * replicas added later are not picked up.
+ *
+ * <p>Waiting exists for deployments that start the agent beside its servers (compose, Kubernetes):
+ * until the deadline, names that do not resolve yet and servers that refuse or are not SERVING are
+ * retried every 0.5 s. Without a wait, an unreachable server fails the first Make at once.
+ */
+public final class ServerAddresses {
+  private static final String DNS_PREFIX = "dns:///";
+  private static final Duration PROBE_DEADLINE = Duration.ofSeconds(2);
+  private static final long RETRY_MILLIS = 500;
+
+  private ServerAddresses() {}
+
+  /**
+   * The addresses behind {@code servers}, after waiting up to {@code wait} for all to be SERVING
+   * (zero: no health check, names resolved once).
+   *
+   * @throws IllegalArgumentException a name does not resolve (and no wait was asked for)
+   * @throws IllegalStateException the wait ran out; the message names each server not ready and why
+   */
+  public static List<String> resolve(List<String> servers, Duration wait, PrintStream log) {
+    if (wait.isZero() || wait.isNegative()) {
+      try {
+        return expand(servers);
+      } catch (UnknownHostException e) {
+        throw new IllegalArgumentException("--server: cannot resolve " + e.getMessage(), e);
+      }
+    }
+    long deadline = System.nanoTime() + wait.toNanos();
+    long start = System.nanoTime();
+    Map<String, String> notReady = new LinkedHashMap<>();
+    boolean logged = false;
+    while (true) {
+      notReady.clear();
+      List<String> addresses = List.of();
+      try {
+        addresses = expand(servers);
+      } catch (UnknownHostException e) {
+        notReady.put(e.getMessage(), "name does not resolve (yet)");
+      }
+      for (String address : addresses) {
+        String why = notServing(address);
+        if (why != null) {
+          notReady.put(address, why);
+        }
+      }
+      if (notReady.isEmpty()) {
+        if (logged) {
+          log.printf(
+              "env servers ready after %.1f s: %s%n", (System.nanoTime() - start) / 1e9, addresses);
+        }
+        return addresses;
+      }
+      if (System.nanoTime() >= deadline) {
+        throw new IllegalStateException(
+            "env servers not ready after waiting "
+                + wait.toSeconds()
+                + " s (--wait-for-servers): "
+                + notReady);
+      }
+      if (!logged) {
+        log.println("waiting up to " + wait.toSeconds() + " s for env servers: " + notReady);
+        logged = true;
+      }
+      try {
+        Thread.sleep(RETRY_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for env servers " + servers, e);
+      }
+    }
+  }
+
+  /** {@code servers} with each {@code dns:///name:port} replaced by its resolved addresses. */
+  static List<String> expand(List<String> servers) throws UnknownHostException {
+    List<String> out = new ArrayList<>();
+    for (String s : servers) {
+      if (!s.startsWith(DNS_PREFIX)) {
+        out.add(s);
+        continue;
+      }
+      String hostPort = s.substring(DNS_PREFIX.length());
+      RemoteSession.checkAddress(hostPort);
+      int colon = hostPort.lastIndexOf(':');
+      String host = hostPort.substring(0, colon);
+      String port = hostPort.substring(colon + 1);
+      InetAddress[] all;
+      try {
+        all = InetAddress.getAllByName(host);
+      } catch (UnknownHostException e) {
+        throw new UnknownHostException(s);
+      }
+      Arrays.stream(all)
+          .map(a -> a instanceof Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress())
+          .distinct()
+          .sorted()
+          .forEach(a -> out.add(a + ":" + port));
+    }
+    return out;
+  }
+
+  /** Null when {@code address} is SERVING, else why not. */
+  private static String notServing(String address) {
+    try {
+      ServingStatus status = HealthProbe.check(address, "", PROBE_DEADLINE);
+      return status == ServingStatus.SERVING ? null : status.name();
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode().name();
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.gymbridge.server;
+
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code env-server health}: asks a running server for its {@code grpc.health.v1} status and exits
+ * 0 when it is SERVING, 1 otherwise. The container image's HEALTHCHECK runs it, so the image needs
+ * no separate probe binary; by default it checks the port the server in the same container uses.
+ */
+@Command(
+    name = "health",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Checks a gymbridge server's grpc.health.v1 status: prints it and exits 0 when SERVING,",
+      "1 when not serving or unreachable (a container HEALTHCHECK)."
+    })
+final class HealthCommand implements Callable<Integer> {
+  @Option(
+      names = "--address",
+      paramLabel = "HOST:PORT",
+      description =
+          "Server to check (default: 127.0.0.1 and the port from GYMBRIDGE_PORT, else 50051).")
+  String address;
+
+  @Option(
+      names = "--service",
+      defaultValue = "",
+      description =
+          "Service to check (default: \"\", the whole server; or gymbridge.v1.EnvService).")
+  String service;
+
+  @Option(
+      names = "--timeout-seconds",
+      defaultValue = "3",
+      description = "Deadline for connecting and answering (default: ${DEFAULT-VALUE}).")
+  double timeoutSeconds;
+
+  @Override
+  public Integer call() {
+    String target = address != null ? address : "127.0.0.1:" + defaultPort();
+    Duration deadline = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
+    try {
+      ServingStatus status = HealthProbe.check(target, service, deadline);
+      System.out.println(target + ": " + status);
+      return status == ServingStatus.SERVING ? 0 : 1;
+    } catch (StatusRuntimeException e) {
+      System.out.println(target + ": " + e.getStatus().getCode() + " " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private static String defaultPort() {
+    String p = System.getenv("GYMBRIDGE_PORT");
+    return p == null || p.isBlank() ? "50051" : p.strip();
+  }
+}

@@ -1,0 +1,45 @@
+package io.gymbridge.server;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code grpc.health.v1.Health/Check} against a server, as a container health check or a client
+ * waiting for its servers does it: plaintext, one deadline for connecting and answering.
+ */
+public final class HealthProbe {
+  private HealthProbe() {}
+
+  /**
+   * The serving status of {@code service} ("" for the whole server) at {@code target}.
+   *
+   * @param target a gRPC target: {@code host:port}, or {@code dns:///host:port}
+   * @return SERVING, NOT_SERVING, ...; never null
+   * @throws StatusRuntimeException the server could not be reached in time (UNAVAILABLE,
+   *     DEADLINE_EXCEEDED) or does not know {@code service} (NOT_FOUND)
+   */
+  public static ServingStatus check(String target, String service, Duration deadline) {
+    ManagedChannel channel =
+        Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+    try {
+      return HealthGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+          .check(HealthCheckRequest.newBuilder().setService(service).build())
+          .getStatus();
+    } finally {
+      channel.shutdownNow();
+      try {
+        channel.awaitTermination(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
