@@ -54,14 +54,11 @@ def main(argv=None) -> int:
 
 
 class _CallableModule(types.ModuleType):
-    def __call__(self, *args, **kwargs):
-        from gymbridge import serve as fn
+    """Lets `import gymbridge.serve` (which rebinds the package attribute to this module) keep
+    gymbridge.serve(envs, port) working."""
 
-        return fn(*args, **kwargs) if not isinstance(fn, types.ModuleType) else _serve_fn(*args, **kwargs)
-
-
-def _serve_fn(envs, port=50051, host="127.0.0.1", **options):
-    return _serve(envs, port=port, host=host, **options)
+    def __call__(self, envs, port: int = 50051, host: str = "127.0.0.1", **options):
+        return _serve(envs, port=port, host=host, **options)
 
 
 if __name__ == "__main__":
