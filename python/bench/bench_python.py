@@ -6,7 +6,8 @@ Cases: gymnasium.make (1 env) and SyncVectorEnv (gym.make_vec, vectorization_mod
 per-env semantics as a gymbridge session) in-process; gymbridge.make / make_vec against the Java
 env-server and against the Python server, each in its own process on loopback. Random actions drawn
 beforehand; single envs reset when an episode ends, vector envs autoreset (NEXT_STEP). Each case
-warms up for 1 s, then counts env steps for --seconds.
+warms up for --warmup seconds (default 3: the Java server's JIT needs a few seconds of calls
+before a round trip reaches its steady cost), then counts env steps for --seconds.
 """
 
 from __future__ import annotations
@@ -43,9 +44,12 @@ def wait_up(address: str, proc: subprocess.Popen, timeout_s: float = 60):
     raise RuntimeError(f"no server on {address} after {timeout_s} s")
 
 
+WARMUP_S = 3.0
+
+
 def timed(step_fn, seconds: float, per_call: int) -> float:
-    """Env steps per second of step_fn (one call = per_call env steps), after a 1 s warm-up."""
-    end = time.perf_counter() + 1.0
+    """Env steps per second of step_fn (one call = per_call env steps), after WARMUP_S of calls."""
+    end = time.perf_counter() + WARMUP_S
     while time.perf_counter() < end:
         step_fn()
     calls = 0
@@ -97,7 +101,10 @@ def main() -> int:
     p.add_argument("--jar", required=True, help="the env-server jar (bin/bench-python passes it)")
     p.add_argument("--seconds", type=float, default=3.0)
     p.add_argument("--num-envs", type=int, default=64)
+    p.add_argument("--warmup", type=float, default=3.0, help="seconds of calls before measuring")
     a = p.parse_args()
+    global WARMUP_S
+    WARMUP_S = a.warmup
     n = a.num_envs
     java_port, py_port = free_port(), free_port()
     env = dict(os.environ, GYMBRIDGE_LOG_LEVEL="WARN")
@@ -120,7 +127,7 @@ def main() -> int:
             ("gymbridge.make_vec -> Python server", n, lambda: vector(
                 gymbridge.make_vec("CartPole-v1", n, py_addr), n, a.seconds)),
         ]
-        print(f"CartPole-v1, random actions, {a.seconds:g} s per case after 1 s warm-up, {os.cpu_count()} CPUs")
+        print(f"CartPole-v1, random actions, {a.seconds:g} s per case after {a.warmup:g} s warm-up, {os.cpu_count()} CPUs")
         print(f"| {'case':<38} | {'num_envs':>8} | {'steps/s':>12} | {'us/call':>9} |")
         print(f"|{'-' * 40}|{'-' * 10}:|{'-' * 13}:|{'-' * 10}:|")
         for name, k, fn in rows:
