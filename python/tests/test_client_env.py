@@ -205,3 +205,18 @@ def test_an_exception_inside_a_served_env_becomes_a_grpc_error_with_its_message(
         env.close()
     finally:
         server.stop()
+
+
+def test_make_vec_works_under_gymnasiums_vector_wrappers(server_address):
+    envs = gym.wrappers.vector.RecordEpisodeStatistics(gymbridge.make_vec("CartPole-v1", 8, address=server_address))
+    try:
+        envs.reset(seed=0)
+        rng = np.random.default_rng(0)
+        lengths = []
+        for _ in range(200):
+            _, _, term, trunc, info = envs.step(rng.integers(2, size=8))
+            if "episode" in info:
+                lengths += list(info["episode"]["l"][info["_episode"]])
+        assert len(lengths) >= 8 and all(8 <= n <= 500 for n in lengths)
+    finally:
+        envs.close()
