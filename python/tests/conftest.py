@@ -1,8 +1,9 @@
 """Fixtures for the Python side of the gymbridge tests.
 
 By default a session-scoped fixture starts the Java env-server jar on a free port and stops it at
-the end; GYMBRIDGE_ADDRESS=host:port points the tests at a server that is already running.
-Stubs are generated into python/build/gen on first use (python/gen_protos.py).
+the end; GYMBRIDGE_ADDRESS=host:port points the tests at a server that is already running. A second
+session-scoped fixture starts the Python server (python -m gymbridge.serve) in its own process.
+The stubs come from the installed gymbridge package (bin/python-venv installs python/ into .venv).
 """
 
 from __future__ import annotations
@@ -23,10 +24,8 @@ JAR = ROOT / "env-server" / "target" / "gymbridge-env-server.jar"
 START_TIMEOUT_S = 60.0  # a cold JVM on a busy 2-core machine can take several seconds
 GIVEN_SERVER_TIMEOUT_S = 10.0  # GYMBRIDGE_ADDRESS's server should already be up
 
-sys.path.insert(0, str(PYTHON_DIR))
-import gen_protos  # noqa: E402
-
-sys.path.insert(0, str(gen_protos.generate()))
+# Envs the Python server fixture serves: the issue's classic-control and toy-text set.
+PYTHON_SERVER_ENVS = ["CartPole-v1", "Acrobot-v1", "MountainCar-v0", "FrozenLake-v1", "Taxi-v4", "Blackjack-v1"]  # Gymnasium 1.3.0 registers Taxi-v4, not v3
 
 from support import wire  # noqa: E402
 
@@ -52,7 +51,7 @@ def _health_status(channel: grpc.Channel, timeout_s: float) -> int:
 
 
 def _wait_serving(address: str, timeout_s: float, proc: subprocess.Popen | None = None,
-                  log: Path | None = None) -> None:
+                  log: Path | None = None, what: str = "env-server") -> None:
     def server_log() -> str:
         if log is None:
             return ""
@@ -65,7 +64,7 @@ def _wait_serving(address: str, timeout_s: float, proc: subprocess.Popen | None 
         while time.monotonic() < deadline:
             if proc is not None and proc.poll() is not None:
                 pytest.fail(
-                    f"env-server exited with status {proc.returncode} before serving on {address}."
+                    f"{what} exited with status {proc.returncode} before serving on {address}."
                     + server_log(),
                     pytrace=False,
                 )
@@ -78,7 +77,7 @@ def _wait_serving(address: str, timeout_s: float, proc: subprocess.Popen | None 
                 last = f"{e.code().name}: {e.details()}"
             time.sleep(0.1)
     pytest.fail(
-        f"env-server at {address} not SERVING after {timeout_s:.0f} s (last: {last})."
+        f"{what} at {address} not SERVING after {timeout_s:.0f} s (last: {last})."
         + server_log(),
         pytrace=False,
     )
@@ -119,6 +118,39 @@ def server_address(tmp_path_factory) -> str:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def python_server_address(tmp_path_factory) -> str:
+    """host:port of a Python gymbridge server (python -m gymbridge.serve) in its own process,
+    serving PYTHON_SERVER_ENVS; GYMBRIDGE_PYTHON_ADDRESS=host:port uses a running one instead."""
+    given = os.environ.get("GYMBRIDGE_PYTHON_ADDRESS")
+    if given:
+        _wait_serving(given, GIVEN_SERVER_TIMEOUT_S, what="python server")
+        yield given
+        return
+    port = _free_port()
+    address = f"127.0.0.1:{port}"
+    log = tmp_path_factory.mktemp("python-server") / "stderr.log"
+    cmd = [sys.executable, "-m", "gymbridge.serve", "--port", str(port)]
+    for env_id in PYTHON_SERVER_ENVS:
+        cmd += ["--env", env_id]
+    with open(log, "wb") as err:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=err, stderr=err)
+    try:
+        _wait_serving(address, START_TIMEOUT_S, proc, log, what="python server")
+        yield address
+    finally:
+        _stop(proc)
 
 
 @pytest.fixture(scope="session")

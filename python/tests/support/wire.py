@@ -1,71 +1,20 @@
-"""gymbridge.v1 on the wire, for the tests: Tensor <-> numpy, Value encoding, Space -> gymnasium
-space, and a small client whose every call carries a deadline. Import after the stubs are on sys.path (conftest does it)."""
+"""gymbridge.v1 on the wire, for the tests: the package's codec (gymbridge.codec) under the names
+the parity tests use, and a small raw-stub client whose every call carries a deadline (the tests
+that check the server itself talk to it without the gymnasium.Env wrapper in between)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
 import grpc
-import gymnasium as gym
 import numpy as np
 
+from gymbridge.codec import _ENUMS, to_numpy, to_space, to_tensor, to_value  # noqa: F401
 from gymbridge.v1 import env_service_pb2 as pb
 from gymbridge.v1 import env_service_pb2_grpc as pb_grpc
-from gymbridge.v1 import space_pb2, tensor_pb2, value_pb2
+from gymbridge.v1 import value_pb2
 
 DEADLINE_S = 10.0
-
-_DTYPES = {
-    tensor_pb2.DTYPE_BOOL: np.bool_,
-    tensor_pb2.DTYPE_INT8: np.int8,
-    tensor_pb2.DTYPE_UINT8: np.uint8,
-    tensor_pb2.DTYPE_INT16: np.int16,
-    tensor_pb2.DTYPE_UINT16: np.uint16,
-    tensor_pb2.DTYPE_INT32: np.int32,
-    tensor_pb2.DTYPE_UINT32: np.uint32,
-    tensor_pb2.DTYPE_INT64: np.int64,
-    tensor_pb2.DTYPE_UINT64: np.uint64,
-    tensor_pb2.DTYPE_FLOAT16: np.float16,
-    tensor_pb2.DTYPE_FLOAT32: np.float32,
-    tensor_pb2.DTYPE_FLOAT64: np.float64,
-}
-_ENUMS = {np.dtype(t): e for e, t in _DTYPES.items()}
-
-
-def to_numpy(tensor: tensor_pb2.Tensor) -> np.ndarray:
-    """A Tensor as a numpy array of its dtype and shape (native byte order)."""
-    if tensor.dtype not in _DTYPES:
-        raise ValueError(f"tensor dtype {tensor.dtype} has no numpy equivalent")
-    dtype = np.dtype(_DTYPES[tensor.dtype])
-    arr = np.frombuffer(tensor.data, dtype=dtype.newbyteorder("<"))
-    return arr.reshape(tuple(tensor.shape)).astype(dtype)
-
-
-def to_tensor(array, dtype=None) -> tensor_pb2.Tensor:
-    """A numpy array (or anything np.asarray takes) as a little-endian Tensor."""
-    arr = np.asarray(array, dtype=dtype)
-    return tensor_pb2.Tensor(
-        dtype=_ENUMS[arr.dtype],
-        shape=arr.shape,
-        data=arr.astype(arr.dtype.newbyteorder("<"), copy=False).tobytes(order="C"),
-    )
-
-
-def to_value(x) -> value_pb2.Value:
-    """A Python scalar, string or numpy array as a Value (kwargs, options, actions)."""
-    if x is None:
-        return value_pb2.Value()
-    if isinstance(x, (bool, np.bool_)):
-        return value_pb2.Value(bool_value=bool(x))
-    if isinstance(x, (int, np.integer)):
-        return value_pb2.Value(int_value=int(x))
-    if isinstance(x, (float, np.floating)):
-        return value_pb2.Value(float_value=float(x))
-    if isinstance(x, str):
-        return value_pb2.Value(string_value=x)
-    if isinstance(x, np.ndarray):
-        return value_pb2.Value(tensor=to_tensor(x))
-    raise TypeError(f"no Value encoding for {type(x).__name__}")
 
 
 def observation(value: value_pb2.Value) -> np.ndarray:
@@ -73,51 +22,6 @@ def observation(value: value_pb2.Value) -> np.ndarray:
     if value.WhichOneof("kind") != "tensor":
         raise AssertionError(f"expected a tensor observation, got {value.WhichOneof('kind')}")
     return to_numpy(value.tensor)
-
-
-def box_bound(bound: tensor_pb2.Tensor, shape: tuple, dtype, what: str) -> np.ndarray:
-    """A Box's low or high at the Box's full shape: space.proto allows the full shape, or a scalar
-    (shape []) that the receiver broadcasts, as gymnasium.spaces.Box(low=scalar) does."""
-    arr = to_numpy(bound)
-    if arr.dtype != np.dtype(dtype):
-        raise ValueError(f"Box {what}: dtype {arr.dtype}, expected the Box's {np.dtype(dtype)}")
-    if arr.shape == ():
-        return np.full(shape, arr, dtype=arr.dtype)
-    if arr.shape != shape:
-        raise ValueError(
-            f"Box {what}: shape {list(arr.shape)}, expected the Box's {list(shape)} or [] "
-            "(a scalar broadcast to it)"
-        )
-    return arr
-
-
-def to_space(space: space_pb2.Space) -> gym.spaces.Space:
-    """A Space message as the gymnasium.spaces object it describes."""
-    kind = space.WhichOneof("kind")
-    if kind == "box":
-        b = space.box
-        shape = tuple(b.shape)
-        dtype = _DTYPES[b.dtype]
-        low = box_bound(b.low, shape, dtype, "low")
-        high = box_bound(b.high, shape, dtype, "high")
-        return gym.spaces.Box(low=low, high=high, shape=shape, dtype=dtype)
-    if kind == "discrete":
-        return gym.spaces.Discrete(space.discrete.n, start=space.discrete.start)
-    if kind == "multi_discrete":
-        md = space.multi_discrete
-        nvec = to_numpy(md.nvec)
-        start = to_numpy(md.start) if md.HasField("start") and md.start.data else None
-        return gym.spaces.MultiDiscrete(nvec, dtype=nvec.dtype, start=start)
-    if kind == "multi_binary":
-        return gym.spaces.MultiBinary(list(space.multi_binary.shape))
-    if kind == "tuple":
-        return gym.spaces.Tuple([to_space(s) for s in space.tuple.spaces])
-    if kind == "dict":
-        return gym.spaces.Dict({e.key: to_space(e.space) for e in space.dict.entries})
-    if kind == "text":
-        t = space.text
-        return gym.spaces.Text(t.max_length, min_length=t.min_length, charset=t.charset)
-    raise ValueError(f"space of kind {kind}")
 
 
 class Client:

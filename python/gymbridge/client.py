@@ -1,0 +1,318 @@
+"""Client side: a gymnasium.Env and a gymnasium.vector.VectorEnv backed by a gymbridge server.
+
+Both talk unary RPCs with a deadline on every call (a Python stream costs a thread hand-off per
+message in grpcio, so unary calls are as fast here and simpler to reason about). Sessions are
+closed on close() and when the object is garbage-collected; a client that dies without closing
+leaves its session to the server's idle timeout.
+"""
+
+from __future__ import annotations
+
+import functools
+import weakref
+from collections.abc import Sequence
+from typing import Any
+
+import grpc
+import gymnasium as gym
+import numpy as np
+from gymnasium.envs.registration import EnvSpec
+from gymnasium.vector import AutoresetMode, VectorEnv
+from gymnasium.vector.utils import batch_space
+
+from gymbridge import codec
+from gymbridge.errors import RemoteError
+from gymbridge.v1 import env_service_pb2 as pb
+from gymbridge.v1 import env_service_pb2_grpc as pb_grpc
+
+DEFAULT_ADDRESS = "127.0.0.1:50051"
+DEFAULT_TIMEOUT_S = 30.0  # per call; Make of an Atari env loads a ROM
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # the Java server's default limit; gRPC's own is 4 MiB
+
+_MODES = {
+    AutoresetMode.NEXT_STEP: pb.AUTORESET_MODE_NEXT_STEP,
+    AutoresetMode.SAME_STEP: pb.AUTORESET_MODE_SAME_STEP,
+    AutoresetMode.DISABLED: pb.AUTORESET_MODE_DISABLED,
+}
+_FROM_WIRE_MODE = {v: k for k, v in _MODES.items()}
+
+
+class _Connection:
+    """A channel, a stub and the address, with every call given a deadline and errors turned
+    into RemoteError."""
+
+    def __init__(self, address: str, timeout_s: float, token: str | None, channel: grpc.Channel | None):
+        self.address = address
+        self.timeout_s = timeout_s
+        self.metadata = (("authorization", f"Bearer {token}"),) if token else None
+        self.owns_channel = channel is None
+        self.channel = channel or grpc.insecure_channel(
+            address,
+            options=[
+                ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+                ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            ],
+        )
+        self.stub = pb_grpc.EnvServiceStub(self.channel)
+
+    def call(self, rpc: str, request):
+        try:
+            return getattr(self.stub, rpc)(request, timeout=self.timeout_s, metadata=self.metadata)
+        except grpc.RpcError as e:
+            raise RemoteError.from_rpc_error(rpc, self.address, e) from None
+
+    def close(self):
+        if self.owns_channel:
+            self.channel.close()
+
+
+def _close_session(conn: _Connection, session_id: str) -> None:
+    """Finalizer: close the session quietly (the server may have closed it already)."""
+    try:
+        conn.call("Close", pb.CloseRequest(session_id=session_id))
+    except Exception:  # noqa: BLE001 - best effort at garbage collection / exit
+        pass
+    conn.close()
+
+
+def _make_request(env_id, num_envs, autoreset_mode, render_mode, max_episode_steps, kwargs) -> pb.MakeRequest:
+    req = pb.MakeRequest(env_id=env_id, num_envs=num_envs, autoreset_mode=autoreset_mode)
+    if render_mode is not None:
+        req.render_mode = render_mode
+    if max_episode_steps is not None:
+        req.max_episode_steps = max_episode_steps
+    for k, v in kwargs.items():
+        req.kwargs[k].CopyFrom(codec.to_value(v))
+    return req
+
+
+def _gym_spec(made: pb.MakeResponse, entry_point, kwargs: dict) -> EnvSpec:
+    s = made.spec
+    return EnvSpec(
+        id=s.id,
+        entry_point=entry_point,
+        reward_threshold=s.reward_threshold if s.HasField("reward_threshold") else None,
+        nondeterministic=s.nondeterministic,
+        max_episode_steps=s.max_episode_steps if s.HasField("max_episode_steps") else None,
+        order_enforce=False,
+        disable_env_checker=True,
+        kwargs=dict(kwargs),
+    )
+
+
+def _metadata(made: pb.MakeResponse) -> dict:
+    md: dict[str, Any] = {"render_modes": list(made.spec.render_modes)}
+    if made.spec.render_fps:
+        fps = made.spec.render_fps
+        md["render_fps"] = int(fps) if float(fps).is_integer() else fps
+    return md
+
+
+def _reset_request(session_id: str, seed, options: dict | None) -> pb.ResetRequest:
+    req = pb.ResetRequest(session_id=session_id)
+    if isinstance(seed, (Sequence, np.ndarray)) and not isinstance(seed, str):
+        req.seeds.SetInParent()
+        for s in seed:
+            entry = req.seeds.seeds.add()
+            if s is not None:
+                entry.seed = int(s)
+    elif seed is not None:
+        req.seed = int(seed)
+    options = dict(options or {})
+    mask = options.pop("reset_mask", None)
+    if mask is not None:
+        req.reset_mask.extend(bool(m) for m in np.asarray(mask).reshape(-1))
+    for k, v in options.items():
+        req.options[k].CopyFrom(codec.to_value(v))
+    return req
+
+
+class RemoteEnv(gym.Env):
+    """One env of a gymbridge server as a gymnasium.Env. Make it with gymbridge.make().
+
+    The session is made with autoreset DISABLED, so the env behaves as a local one: reset it after
+    an episode ends. ``np_random`` is a client-side generator seeded as Gymnasium seeds an env's
+    (``reset(seed=s)`` reseeds it, ``seed=None`` keeps it); the env's own draws happen on the
+    server, from the server env's generator, seeded with the same seed.
+    """
+
+    def __init__(self, env_id: str, address: str = DEFAULT_ADDRESS, *, render_mode: str | None = None,
+                 max_episode_steps: int | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
+                 token: str | None = None, channel: grpc.Channel | None = None, **kwargs):
+        self._conn = _Connection(address, timeout_s, token, channel)
+        try:
+            made = self._conn.call(
+                "Make", _make_request(env_id, 1, pb.AUTORESET_MODE_DISABLED, render_mode, max_episode_steps, kwargs)
+            )
+        except BaseException:
+            self._conn.close()
+            raise
+        self.session_id = made.session_id
+        self._finalizer = weakref.finalize(self, _close_session, self._conn, made.session_id)
+        self.observation_space = codec.to_space(made.spec.observation_space)
+        self.action_space = codec.to_space(made.spec.action_space)
+        self.metadata = _metadata(made)
+        self.render_mode = render_mode
+        spec_kwargs = dict(kwargs)
+        if render_mode is not None:
+            spec_kwargs["render_mode"] = render_mode
+        entry = functools.partial(make, env_id, address, timeout_s=timeout_s, token=token)
+        self.spec = _gym_spec(made, entry, spec_kwargs)
+        self.server_spec = made.spec  # the EnvSpec message: kwargs in effect, description
+        self._empty_action = gym.vector.utils.create_empty_array(self.action_space, n=1, fn=np.zeros)
+
+    def reset(self, *, seed: int | None = None, options: dict | None = None):
+        super().reset(seed=seed)
+        resp = self._conn.call("Reset", _reset_request(self.session_id, seed, options))
+        obs = codec.decode_batch(self.observation_space, resp.observation, 1, "observation")
+        return codec.element(self.observation_space, obs, 0), self._info(resp.infos)
+
+    def step(self, action):
+        batch = gym.vector.utils.concatenate(self.action_space, [action], self._empty_action)
+        req = pb.StepRequest(session_id=self.session_id, action=codec.encode_batch(self.action_space, batch))
+        resp = self._conn.call("Step", req)
+        obs = codec.decode_batch(self.observation_space, resp.observation, 1, "observation")
+        return (
+            codec.element(self.observation_space, obs, 0),
+            float(resp.rewards[0]),
+            bool(resp.terminated[0]),
+            bool(resp.truncated[0]),
+            self._info(resp.infos),
+        )
+
+    def render(self):
+        if self.render_mode is None:
+            gym.logger.warn(
+                f"You are calling render method without specifying any render mode. Make the env with "
+                f'gymbridge.make("{self.spec.id}", render_mode="rgb_array")'
+            )
+            return None
+        resp = self._conn.call("Render", pb.RenderRequest(session_id=self.session_id))
+        return codec.to_numpy(resp.frames, "frames")[0]
+
+    def close(self):
+        """Closes the session and the channel; closing again does nothing."""
+        if self._finalizer.alive:
+            self._finalizer.detach()
+            try:
+                self._conn.call("Close", pb.CloseRequest(session_id=self.session_id))
+            finally:
+                self._conn.close()
+
+    @staticmethod
+    def _info(infos) -> dict:
+        return codec.from_value_map(infos[0], "info") if infos else {}
+
+
+class RemoteVectorEnv(VectorEnv):
+    """A session of num_envs envs of a gymbridge server as a gymnasium.vector.VectorEnv, with the
+    server's autoreset mode in ``metadata["autoreset_mode"]``. Make it with gymbridge.make_vec()."""
+
+    def __init__(self, env_id: str, num_envs: int, address: str = DEFAULT_ADDRESS, *,
+                 autoreset_mode: AutoresetMode | str | None = None, render_mode: str | None = None,
+                 max_episode_steps: int | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
+                 token: str | None = None, channel: grpc.Channel | None = None, **kwargs):
+        if isinstance(autoreset_mode, str):
+            autoreset_mode = AutoresetMode(autoreset_mode)
+        wire_mode = pb.AUTORESET_MODE_UNSPECIFIED if autoreset_mode is None else _MODES[autoreset_mode]
+        self._conn = _Connection(address, timeout_s, token, channel)
+        try:
+            made = self._conn.call(
+                "Make", _make_request(env_id, num_envs, wire_mode, render_mode, max_episode_steps, kwargs)
+            )
+        except BaseException:
+            self._conn.close()
+            raise
+        self.session_id = made.session_id
+        self._finalizer = weakref.finalize(self, _close_session, self._conn, made.session_id)
+        self.num_envs = made.num_envs
+        self.single_observation_space = codec.to_space(made.spec.observation_space)
+        self.single_action_space = codec.to_space(made.spec.action_space)
+        self.observation_space = batch_space(self.single_observation_space, self.num_envs)
+        self.action_space = batch_space(self.single_action_space, self.num_envs)
+        self.metadata = _metadata(made)
+        self.metadata["autoreset_mode"] = _FROM_WIRE_MODE[made.autoreset_mode]
+        self.render_mode = render_mode
+        spec_kwargs = dict(kwargs)
+        if render_mode is not None:
+            spec_kwargs["render_mode"] = render_mode
+        entry = functools.partial(make, env_id, address, timeout_s=timeout_s, token=token)
+        self.spec = _gym_spec(made, entry, spec_kwargs)
+        self.server_spec = made.spec
+
+    @property
+    def autoreset_mode(self) -> AutoresetMode:
+        return self.metadata["autoreset_mode"]
+
+    def reset(self, *, seed: int | list[int | None] | None = None, options: dict | None = None):
+        """seed: None (every env keeps its RNG), an int (env i gets seed + i) or a list of
+        num_envs ints/None. options["reset_mask"] (num_envs bools) resets only those envs."""
+        if seed is not None and not isinstance(seed, (int, np.integer)) and len(seed) != self.num_envs:
+            raise ValueError(f"seed: expected None, an int or {self.num_envs} entries, got {len(seed)}")
+        super().reset(seed=int(seed) if isinstance(seed, (int, np.integer)) else None)
+        resp = self._conn.call("Reset", _reset_request(self.session_id, seed, options))
+        obs = codec.decode_batch(self.single_observation_space, resp.observation, self.num_envs, "observation")
+        return obs, self._infos(resp.infos)
+
+    def step(self, actions):
+        req = pb.StepRequest(session_id=self.session_id, action=codec.encode_batch(self.single_action_space, actions))
+        resp = self._conn.call("Step", req)
+        n = self.num_envs
+        obs = codec.decode_batch(self.single_observation_space, resp.observation, n, "observation")
+        infos = self._infos(resp.infos)
+        if resp.final_env_indices:
+            k = len(resp.final_env_indices)
+            finals = codec.decode_batch(self.single_observation_space, resp.final_observation, k, "final_observation")
+            for j, i in enumerate(resp.final_env_indices):
+                final_info = codec.from_value_map(resp.final_infos[j]) if resp.final_infos else {}
+                final = {"final_obs": codec.element(self.single_observation_space, finals, j), "final_info": final_info}
+                infos = self._add_info(infos, final, i)
+        return (
+            obs,
+            np.fromiter(resp.rewards, dtype=np.float64, count=n),
+            np.fromiter(resp.terminated, dtype=np.bool_, count=n),
+            np.fromiter(resp.truncated, dtype=np.bool_, count=n),
+            infos,
+        )
+
+    def render(self):
+        """Every env's uint8 RGB frame, as SyncVectorEnv.render() gives (a tuple)."""
+        if self.render_mode is None:
+            gym.logger.warn("You are calling render method without specifying any render mode.")
+            return None
+        resp = self._conn.call("Render", pb.RenderRequest(session_id=self.session_id))
+        return tuple(codec.to_numpy(resp.frames, "frames"))
+
+    def close_extras(self, **kwargs):
+        if self._finalizer.alive:
+            self._finalizer.detach()
+            try:
+                self._conn.call("Close", pb.CloseRequest(session_id=self.session_id))
+            finally:
+                self._conn.close()
+
+    def _infos(self, infos) -> dict:
+        out: dict = {}
+        for i, m in enumerate(infos):
+            if m.entries:
+                out = self._add_info(out, codec.from_value_map(m, f"infos[{i}]"), i)
+        return out
+
+
+def make(env_id: str, address: str = DEFAULT_ADDRESS, **kwargs) -> RemoteEnv:
+    """gymnasium.make for an env of a gymbridge server: ``make("CartPole-v1", "host:port")``.
+
+    Keyword arguments: ``render_mode``, ``max_episode_steps``, ``timeout_s`` (deadline of each
+    call), ``token`` (bearer token), ``channel`` (an existing grpc.Channel), and any other is a
+    make kwarg of the env (``make("ALE/Pong-v5", addr, frameskip=1)``).
+    """
+    return RemoteEnv(env_id, address, **kwargs)
+
+
+def make_vec(env_id: str, num_envs: int = 1, address: str = DEFAULT_ADDRESS, **kwargs) -> RemoteVectorEnv:
+    """gymnasium.make_vec for a gymbridge server: one session of num_envs envs, stepped as one.
+
+    ``autoreset_mode`` (a gymnasium.vector.AutoresetMode or its value; default: the server's,
+    NEXT_STEP) and the keyword arguments of make().
+    """
+    return RemoteVectorEnv(env_id, num_envs, address, **kwargs)

@@ -1,0 +1,67 @@
+"""python -m gymbridge.serve --env CartPole-v1 [--env ...] [--port 50051]: serves Gymnasium envs.
+
+Also importable: this module is callable as gymbridge.serve(envs, port) is, so `import
+gymbridge.serve` does not shadow the function.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import signal
+import sys
+import types
+
+from gymbridge.server import serve as _serve
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m gymbridge.serve", description=__doc__.split("\n")[0])
+    p.add_argument("--env", action="append", required=True, metavar="ID",
+                   help="a Gymnasium env id to serve (repeat for several)")
+    p.add_argument("--port", type=int, default=50051, help="port, 0 for any free one (default 50051)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback)")
+    p.add_argument("--import", dest="imports", action="append", default=[], metavar="MODULE",
+                   help="import a module first, e.g. one that registers envs (ale_py)")
+    p.add_argument("--max-workers", type=int, default=16, help="worker threads (default 16)")
+    p.add_argument("--max-sessions", type=int, default=256, help="open sessions (default 256)")
+    p.add_argument("--max-envs-per-session", type=int, default=1024, help="default 1024")
+    p.add_argument("--max-message-bytes", type=int, default=64 * 1024 * 1024, help="default 64 MiB")
+    p.add_argument("--idle-timeout-s", type=float, default=300.0, help="close idle sessions (default 300 s)")
+    p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    a = p.parse_args(argv)
+    logging.basicConfig(level=a.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for m in a.imports:
+        importlib.import_module(m)
+    try:
+        server = _serve(a.env, port=a.port, host=a.host, max_workers=a.max_workers, max_sessions=a.max_sessions,
+                        max_envs_per_session=a.max_envs_per_session, max_message_bytes=a.max_message_bytes,
+                        idle_timeout_s=a.idle_timeout_s)
+    except (ValueError, OSError) as e:
+        print(f"gymbridge.serve: {e}", file=sys.stderr)
+        return 2
+    print(f"gymbridge.serve: serving {', '.join(a.env)} on {server.address}", flush=True)
+
+    def stop(signum, frame):
+        server.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    server.wait()
+    return 0
+
+
+class _CallableModule(types.ModuleType):
+    """Lets `import gymbridge.serve` (which rebinds the package attribute to this module) keep
+    gymbridge.serve(envs, port) working."""
+
+    def __call__(self, envs, port: int = 50051, host: str = "127.0.0.1", **options):
+        return _serve(envs, port=port, host=host, **options)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+else:
+    sys.modules[__name__].__class__ = _CallableModule

@@ -1,0 +1,242 @@
+"""The gymbridge.v1 EnvService over a session table: each RPC is a thin call into a Session."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+
+import grpc
+from google.rpc import status_pb2
+
+import gymbridge
+from gymbridge import codec
+from gymbridge.server.errors import Refusal, invalid
+from gymbridge.server.registry import EnvRegistry, spec_message
+from gymbridge.server.session import Session
+from gymbridge.v1 import env_service_pb2 as pb
+from gymbridge.v1 import env_service_pb2_grpc as pb_grpc
+
+log = logging.getLogger("gymbridge.server")
+
+PROTOCOL = "gymbridge.v1"
+PROTOCOL_REVISION = 2
+SERVER_NAME = "gymbridge-python"
+CAPABILITIES = (
+    "stream",
+    "render:rgb_array",
+    "autoreset:next_step",
+    "autoreset:same_step",
+    "autoreset:disabled",
+    "reset_mask",
+)
+
+
+class Limits:
+    """Server limits (0 is never used: every limit is finite). Validated once, then read-only."""
+
+    def __init__(self, max_sessions: int = 256, max_envs_per_session: int = 1024,
+                 max_message_bytes: int = 64 * 1024 * 1024, idle_timeout_s: float = 300.0):
+        for name, v in [("max_sessions", max_sessions), ("max_envs_per_session", max_envs_per_session),
+                        ("max_message_bytes", max_message_bytes), ("idle_timeout_s", idle_timeout_s)]:
+            if v <= 0:
+                raise ValueError(f"{name}: expected > 0, got {v}")
+        self.max_sessions = max_sessions
+        self.max_envs_per_session = max_envs_per_session
+        self.max_message_bytes = max_message_bytes
+        self.idle_timeout_s = idle_timeout_s
+
+
+class EnvService(pb_grpc.EnvServiceServicer):
+    def __init__(self, registry: EnvRegistry, limits: Limits):
+        self.registry = registry
+        self.limits = limits
+        self._sessions: dict[str, Session] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._reaper = threading.Thread(target=self._reap, name="gymbridge-session-reaper", daemon=True)
+        self._reaper.start()
+
+    # ---- unary RPCs ---------------------------------------------------------------------------
+
+    def GetServerInfo(self, request, context):
+        return self._unary(context, "GetServerInfo", self._server_info)
+
+    def ListEnvs(self, request, context):
+        return self._unary(
+            context, "ListEnvs",
+            lambda: pb.ListEnvsResponse(envs=[self.registry.default_spec(i) for i in self.registry.ids()]),
+        )
+
+    def Make(self, request, context):
+        return self._unary(context, "Make", lambda: self._make(request))
+
+    def Reset(self, request, context):
+        return self._unary(context, "Reset", lambda: self._get(request.session_id).reset(request))
+
+    def Step(self, request, context):
+        return self._unary(context, "Step", lambda: self._get(request.session_id).step(request))
+
+    def Render(self, request, context):
+        return self._unary(context, "Render", lambda: self._get(request.session_id).render())
+
+    def Close(self, request, context):
+        return self._unary(context, "Close", lambda: self._close(request.session_id))
+
+    # ---- the stream ---------------------------------------------------------------------------
+
+    def Stream(self, request_iterator, context):
+        owned: set[str] = set()
+        try:
+            for req in request_iterator:
+                yield self._stream_one(req, owned)
+        finally:
+            for sid in owned:
+                self._close_quietly(sid, "stream ended")
+
+    def _stream_one(self, req: pb.StreamRequest, owned: set[str]) -> pb.StreamResponse:
+        which = req.WhichOneof("request")
+        try:
+            if which == "make":
+                made = self._make(req.make)
+                owned.add(made.session_id)
+                return pb.StreamResponse(make=made)
+            if which == "reset":
+                return pb.StreamResponse(reset=self._get(req.reset.session_id).reset(req.reset))
+            if which == "step":
+                return pb.StreamResponse(step=self._get(req.step.session_id).step(req.step))
+            if which == "render":
+                return pb.StreamResponse(render=self._get(req.render.session_id).render())
+            if which == "close":
+                resp = self._close(req.close.session_id)
+                owned.discard(req.close.session_id)
+                return pb.StreamResponse(close=resp)
+            raise invalid("request: expected one of make, reset, step, render, close")
+        except Exception as e:  # noqa: BLE001 - answered in-band, the stream goes on
+            code, message = _status_of(e, f"Stream.{which}")
+            return pb.StreamResponse(error=status_pb2.Status(code=code.value[0], message=message))
+
+    # ---- sessions -----------------------------------------------------------------------------
+
+    def _make(self, req: pb.MakeRequest) -> pb.MakeResponse:
+        self.registry.check_id(req.env_id)
+        n = req.num_envs or 1
+        if n > self.limits.max_envs_per_session:
+            raise Refusal(
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"num_envs: {n} is over this server's limit of {self.limits.max_envs_per_session} envs per session",
+            )
+        steps = req.max_episode_steps if req.HasField("max_episode_steps") else None
+        if steps is not None and steps <= 0:
+            raise invalid(f"max_episode_steps: expected > 0, got {steps}")
+        mode = req.autoreset_mode or pb.AUTORESET_MODE_NEXT_STEP
+        if mode not in (pb.AUTORESET_MODE_NEXT_STEP, pb.AUTORESET_MODE_SAME_STEP, pb.AUTORESET_MODE_DISABLED):
+            raise invalid(f"autoreset_mode: expected NEXT_STEP, SAME_STEP or DISABLED, got {mode}")
+        kwargs = {k: codec.from_value(v, f"kwargs.{k}") for k, v in req.kwargs.items()}
+        render_mode = req.render_mode or None
+        if render_mode and render_mode not in self.registry.default_spec(req.env_id).render_modes:
+            modes = list(self.registry.default_spec(req.env_id).render_modes)
+            raise invalid(f'render_mode: expected "" or one of {modes} for {req.env_id}, got \'{req.render_mode}\'')
+        with self._lock:
+            if len(self._sessions) >= self.limits.max_sessions:
+                raise Refusal(
+                    grpc.StatusCode.RESOURCE_EXHAUSTED,
+                    f"this server already has {len(self._sessions)} of its {self.limits.max_sessions} sessions "
+                    "open (--max-sessions); close sessions you no longer use, or retry later",
+                )
+            sid = "s-" + secrets.token_hex(8)
+            self._sessions[sid] = None  # reserve the slot; envs are made outside the lock
+        envs = []
+        try:
+            for _ in range(n):
+                envs.append(self.registry.make(req.env_id, kwargs, render_mode, steps))
+            spec = spec_message(req.env_id, envs[0], kwargs, steps)
+            session = Session(sid, req.env_id, envs, mode, render_mode, self.limits.max_message_bytes)
+        except BaseException:
+            with self._lock:
+                self._sessions.pop(sid, None)
+            for env in envs:
+                env.close()
+            raise
+        with self._lock:
+            self._sessions[sid] = session
+        log.info("session %s made: %s x%d autoreset=%s (sessions open: %d/%d)", sid, req.env_id, n,
+                 pb.AutoresetMode.Name(mode), len(self._sessions), self.limits.max_sessions)
+        return pb.MakeResponse(session_id=sid, spec=spec, num_envs=n, autoreset_mode=mode)
+
+    def _get(self, sid: str) -> Session:
+        s = self._sessions.get(sid)
+        if s is None:
+            raise Refusal(
+                grpc.StatusCode.NOT_FOUND,
+                f"session_id: no open session '{sid}' (closed, timed out after {self.limits.idle_timeout_s:g} s "
+                "idle, or never made)",
+            )
+        return s
+
+    def _close(self, sid: str) -> pb.CloseResponse:
+        with self._lock:
+            s = self._sessions.pop(sid, None) if self._sessions.get(sid) is not None else None
+        if s is None:
+            raise Refusal(grpc.StatusCode.NOT_FOUND, f"session_id: no open session '{sid}'")
+        s.close()
+        log.info("session %s closed (client asked); sessions open: %d", sid, len(self._sessions))
+        return pb.CloseResponse()
+
+    def _close_quietly(self, sid: str, why: str):
+        with self._lock:
+            s = self._sessions.pop(sid, None) if self._sessions.get(sid) is not None else None
+        if s is not None:
+            s.close()
+            log.info("session %s closed (%s); sessions open: %d", sid, why, len(self._sessions))
+
+    def _reap(self):
+        period = max(0.05, min(self.limits.idle_timeout_s / 4, 10.0))
+        while not self._stop.wait(period):
+            now = time.monotonic()
+            for sid, s in list(self._sessions.items()):
+                if s is not None and now - s.last_used > self.limits.idle_timeout_s:
+                    self._close_quietly(sid, f"idle for over {self.limits.idle_timeout_s:g} s")
+
+    def shutdown(self):
+        """Stops the reaper and closes every session."""
+        self._stop.set()
+        for sid in list(self._sessions):
+            self._close_quietly(sid, "server shutting down")
+
+    # ---- plumbing -----------------------------------------------------------------------------
+
+    def _server_info(self) -> pb.GetServerInfoResponse:
+        return pb.GetServerInfoResponse(
+            protocol=PROTOCOL,
+            protocol_revision=PROTOCOL_REVISION,
+            server_name=SERVER_NAME,
+            server_version=gymbridge.__version__,
+            capabilities=CAPABILITIES,
+            limits=pb.ServerLimits(
+                max_sessions=self.limits.max_sessions,
+                max_envs_per_session=self.limits.max_envs_per_session,
+                max_message_bytes=self.limits.max_message_bytes,
+                idle_timeout_seconds=int(-(-self.limits.idle_timeout_s // 1)),
+            ),
+        )
+
+    @staticmethod
+    def _unary(context, rpc: str, handler):
+        try:
+            return handler()
+        except Exception as e:  # noqa: BLE001 - every failure gets the contract's status
+            code, message = _status_of(e, rpc)
+        context.abort(code, message)
+
+
+def _status_of(e: Exception, rpc: str) -> tuple[grpc.StatusCode, str]:
+    if isinstance(e, Refusal):
+        log.debug("%s refused: %s %s", rpc, e.code.name, e.message)
+        return e.code, e.message
+    if isinstance(e, codec.CodecError):
+        log.debug("%s refused: %s", rpc, e)
+        return grpc.StatusCode.INVALID_ARGUMENT, str(e)
+    log.exception("%s failed inside the server", rpc)
+    return grpc.StatusCode.INTERNAL, f"{rpc} failed inside the server ({type(e).__name__}: {e}); this is a bug"

@@ -1,0 +1,227 @@
+"""One client's vector env behind a session id, with Gymnasium 1.x SyncVectorEnv semantics.
+
+Mirrors the Java server's VectorEnv: per-env seeds, per-env infos, and the autoreset mode chosen at
+Make. Calls on one session are serialized by its lock; sessions run in parallel.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import grpc
+import gymnasium as gym
+import numpy as np
+
+from gymbridge import codec
+from gymbridge.server.errors import Refusal, invalid
+from gymbridge.server.registry import reset_option_keys
+from gymbridge.v1 import env_service_pb2 as pb
+from gymbridge.v1 import value_pb2
+
+NEXT_STEP = pb.AUTORESET_MODE_NEXT_STEP
+SAME_STEP = pb.AUTORESET_MODE_SAME_STEP
+DISABLED = pb.AUTORESET_MODE_DISABLED
+
+
+class Session:
+    def __init__(self, session_id: str, env_id: str, envs: list[gym.Env], mode: int, render_mode: str | None,
+                 max_message_bytes: int):
+        self.id = session_id
+        self.env_id = env_id
+        self.envs = envs
+        self.n = len(envs)
+        self.mode = mode
+        self.render_mode = render_mode
+        self.max_message_bytes = max_message_bytes
+        self.obs_space = envs[0].observation_space
+        self.act_space = envs[0].action_space
+        self.option_keys = reset_option_keys(envs[0])
+        self.lock = threading.Lock()
+        self.last_used = time.monotonic()
+        self.closed = False
+        self._obs = [None] * self.n  # each env's latest observation
+        self._zero_obs = codec.element(
+            self.obs_space, gym.vector.utils.create_empty_array(self.obs_space, n=1, fn=np.zeros), 0
+        )
+        self._ever_reset = [False] * self.n
+        self._pending = [False] * self.n  # NEXT_STEP: env ended on the previous step
+
+    # ---- env calls with the contract's statuses -----------------------------------------------
+
+    def _env_call(self, i: int, what: str, fn, options_given: bool = False):
+        try:
+            return fn()
+        except gym.error.ResetNeeded as e:
+            raise Refusal(grpc.StatusCode.FAILED_PRECONDITION, f"env {i}: {e}") from e
+        except gym.error.DependencyNotInstalled as e:  # the server's Python lacks e.g. pygame
+            raise Refusal(grpc.StatusCode.FAILED_PRECONDITION, f"{what} of {self.env_id} on this server: {e}") from e
+        except Exception as e:  # noqa: BLE001 - any exception of the served env becomes a status
+            code = grpc.StatusCode.INVALID_ARGUMENT if options_given and isinstance(e, (ValueError, TypeError)) \
+                else grpc.StatusCode.INTERNAL
+            raise Refusal(
+                code,
+                f"{what} of env {i} of session {self.id} ({self.env_id}) raised {type(e).__name__}: {e}",
+            ) from e
+
+    def _touch(self):
+        if self.closed:
+            raise Refusal(grpc.StatusCode.NOT_FOUND, f"session_id: session {self.id} is closed")
+        self.last_used = time.monotonic()
+
+    # ---- RPCs ---------------------------------------------------------------------------------
+
+    def reset(self, req: pb.ResetRequest) -> pb.ResetResponse:
+        with self.lock:
+            self._touch()
+            seeds = self._seeds(req)
+            options = {k: codec.from_value(v, f"options.{k}") for k, v in req.options.items()}
+            if self.option_keys is not None and not set(options) <= self.option_keys:
+                unknown = sorted(set(options) - self.option_keys)
+                raise invalid(
+                    f"options: {self.env_id} takes {sorted(self.option_keys) or 'no options'}, got unknown {unknown}"
+                )
+            mask = [True] * self.n
+            if req.reset_mask:
+                if len(req.reset_mask) != self.n:
+                    raise invalid(
+                        f"reset_mask: expected {self.n} flags (one per env) or none, got {len(req.reset_mask)}"
+                    )
+                mask = list(req.reset_mask)
+            infos = [{} for _ in range(self.n)]
+            for i in range(self.n):
+                if not mask[i]:
+                    continue
+                env = self.envs[i]
+                kw = {"seed": seeds[i]}
+                if options:
+                    kw["options"] = options
+                obs, infos[i] = self._env_call(i, "reset", lambda: env.reset(**kw), options_given=bool(options))
+                self._obs[i] = obs
+                self._ever_reset[i] = True
+                self._pending[i] = False
+            resp = pb.ResetResponse(observation=self._observation())
+            self._add_infos(resp.infos, infos)
+            return resp
+
+    def step(self, req: pb.StepRequest) -> pb.StepResponse:
+        with self.lock:
+            self._touch()
+            batch = codec.decode_batch(self.act_space, req.action, self.n, "action")
+            actions = [codec.element(self.act_space, batch, i) for i in range(self.n)]
+            for i, a in enumerate(actions):
+                if not self.act_space.contains(a):
+                    raise invalid(f"action[{i}]: {a!r} is not in the action space {self.act_space}")
+            for i in range(self.n):
+                if not self._ever_reset[i]:
+                    raise Refusal(
+                        grpc.StatusCode.FAILED_PRECONDITION,
+                        f"env {i} has never been reset: call Reset (without a reset_mask that skips it) before Step",
+                    )
+            rewards = np.zeros(self.n)
+            terms = [False] * self.n
+            truncs = [False] * self.n
+            infos = [{} for _ in range(self.n)]
+            finals = []  # (env index, final obs, final info)
+            for i in range(self.n):
+                env = self.envs[i]
+                if self.mode == NEXT_STEP and self._pending[i]:
+                    obs, info = self._env_call(i, "reset", lambda: env.reset())
+                    r, te, tr = 0.0, False, False
+                else:
+                    a = actions[i]
+                    obs, r, te, tr, info = self._env_call(i, "step", lambda: env.step(a))
+                ended = bool(te) or bool(tr)
+                if self.mode == SAME_STEP and ended:
+                    finals.append((i, obs, info))
+                    obs, info = self._env_call(i, "reset", lambda: env.reset())
+                self._obs[i] = obs
+                rewards[i], terms[i], truncs[i], infos[i] = float(r), bool(te), bool(tr), info
+                self._pending[i] = ended
+            resp = pb.StepResponse(
+                observation=self._observation(), rewards=rewards.tolist(), terminated=terms, truncated=truncs
+            )
+            self._add_infos(resp.infos, infos)
+            if finals:
+                resp.final_env_indices.extend(i for i, _, _ in finals)
+                batch = codec.batch_of(self.obs_space, [o for _, o, _ in finals])
+                resp.final_observation.CopyFrom(codec.encode_batch(self.obs_space, batch))
+                self._add_infos(resp.final_infos, [info for _, _, info in finals])
+            return resp
+
+    def render(self) -> pb.RenderResponse:
+        with self.lock:
+            self._touch()
+            if self.render_mode != "rgb_array":
+                raise Refusal(
+                    grpc.StatusCode.FAILED_PRECONDITION,
+                    f"session {self.id} was made with render_mode '{self.render_mode or ''}': "
+                    'make it with render_mode "rgb_array" to render',
+                )
+            frames = [self._env_call(i, "render", env.render) for i, env in enumerate(self.envs)]
+            arr = np.stack([np.asarray(f, dtype=np.uint8) for f in frames])
+            if arr.nbytes > self.max_message_bytes - 1024:
+                raise Refusal(
+                    grpc.StatusCode.RESOURCE_EXHAUSTED,
+                    f"render of {self.n} frames is {arr.nbytes} bytes, over the server's max message size of "
+                    f"{self.max_message_bytes} bytes: render a smaller session or raise --max-message-bytes",
+                )
+            return pb.RenderResponse(frames=codec.to_tensor(arr))
+
+    def close(self):
+        """Closes the envs; idempotent."""
+        with self.lock:
+            if self.closed:
+                return
+            self.closed = True
+            for env in self.envs:
+                try:
+                    env.close()
+                except Exception:  # noqa: BLE001 - closing the others matters more
+                    pass
+
+    # ---- helpers ------------------------------------------------------------------------------
+
+    def _observation(self):
+        items = [o if o is not None else self._zero_obs for o in self._obs]
+        return codec.encode_batch(self.obs_space, codec.batch_of(self.obs_space, items))
+
+    @staticmethod
+    def _add_infos(field, infos: list[dict]):
+        """Per-env info maps, or none when every info is empty (the contract's shorthand)."""
+        if any(infos):
+            for info in infos:
+                field.append(_info_map(info))
+
+    def _seeds(self, req: pb.ResetRequest) -> list[int | None]:
+        which = req.WhichOneof("seeding")
+        if which == "seed":
+            base = req.seed
+            if base < 0 or base > 2**63 - 1 - self.n:
+                raise invalid(f"seed: expected an integer in [0, {2**63 - 1 - self.n}] (env i gets seed + i), got {base}")
+            return [base + i for i in range(self.n)]
+        if which == "seeds":
+            entries = req.seeds.seeds
+            if len(entries) != self.n:
+                raise invalid(f"seeds: expected {self.n} entries (one per env), got {len(entries)}")
+            out = []
+            for i, e in enumerate(entries):
+                if e.HasField("seed"):
+                    if e.seed < 0:
+                        raise invalid(f"seeds[{i}]: expected an integer >= 0, got {e.seed}")
+                    out.append(e.seed)
+                else:
+                    out.append(None)
+            return out
+        return [None] * self.n
+
+
+def _info_map(info: dict):
+    """An info dict as a ValueMap; a value with no Value encoding travels as its repr()."""
+    m = value_pb2.ValueMap()
+    for k, v in info.items():
+        try:
+            m.entries[str(k)].CopyFrom(codec.to_value(v))
+        except codec.CodecError:
+            m.entries[str(k)].string_value = repr(v)
+    return m
