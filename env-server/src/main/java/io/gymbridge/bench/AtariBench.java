@@ -35,9 +35,10 @@ import picocli.CommandLine.Option;
 /**
  * Atari agent steps/s of the same envs in-process (the server's work alone) and delivered over gRPC
  * loopback to a client with random actions: one vector session of N envs stepped by a blocking loop
- * (as an agent does), and two sessions of N/2 whose steps are in flight together (the client
- * prepares one while the server steps the other). The server steps a session's envs in parallel on
- * its per-core pool. Defaults: Breakout with Gymnasium's DQN pipeline on the server
+ * (as an agent does), two sessions of N/2 whose steps are in flight together on one stream (the
+ * client prepares one while the server steps the other), and 2 or 4 connections with a session of
+ * N/2 or N/4 each (an agent given the same server several times). The server steps a session's envs
+ * in parallel on its per-core pool. Defaults: Breakout with Gymnasium's DQN pipeline on the server
  * (AtariPreprocessing's defaults and a stack of 4 over {@code ALE/Breakout-v5} with frameskip 1,
  * sticky actions 0.25), 8 envs.
  */
@@ -73,8 +74,10 @@ public final class AtariBench implements Callable<Integer> {
 
   @Option(
       names = "--warmup-seconds",
-      defaultValue = "5",
-      description = "Warm-up seconds per case (default: ${DEFAULT-VALUE}).")
+      defaultValue = "15",
+      description =
+          "Warm-up seconds per case (default: ${DEFAULT-VALUE}; on 2 cores the server's JIT"
+              + " needs ~15 s to settle: with 5 s the gRPC cases read ~15% low).")
   double warmupSeconds;
 
   @Option(names = "--rom-dir", description = "Atari ROM folder (default: as the server finds it).")
@@ -127,10 +130,14 @@ public final class AtariBench implements Callable<Integer> {
           System.out.printf(
               "%-40s %,14.0f%n",
               "gRPC stream, 2 sessions of " + numEnvs / 2 + " in flight", two * numEnvs);
-          System.out.printf(
-              "%-40s %,14.0f%n",
-              "gRPC stream, 2 connections of " + numEnvs / 2,
-              twoConnections(server.port(), half, numActions));
+        }
+        for (int k = 2; k <= 4; k += 2) {
+          if (numEnvs % k == 0) {
+            System.out.printf(
+                "%-40s %,14.0f%n",
+                "gRPC, " + k + " connections of " + numEnvs / k,
+                connections(k, server.port(), makeRequest(numEnvs / k), numActions));
+          }
         }
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -181,16 +188,18 @@ public final class AtariBench implements Callable<Integer> {
   }
 
   /**
-   * Two clients on two connections, each stepping its own session: the server runs a connection's
-   * requests on that connection's event loop, so the two sessions' steps overlap on the server too
-   * (on one stream they are answered one after the other). Returns their agent steps/s summed.
+   * {@code k} clients on {@code k} connections, each stepping its own session of {@code
+   * part.num_envs} envs (as an agent given the same server k times does): the server runs a
+   * connection's requests on that connection's event loop, so the sessions' steps overlap on the
+   * server too (on one stream they are answered one after the other), and one session's transfer
+   * overlaps the others' stepping. Returns their agent steps/s summed.
    */
-  private double twoConnections(int port, MakeRequest half, int numActions) throws Exception {
+  private double connections(int k, int port, MakeRequest part, int numActions) throws Exception {
     List<ManagedChannel> channels = new ArrayList<>();
     List<Future<Double>> results = new ArrayList<>();
-    ExecutorService clients = Executors.newFixedThreadPool(2);
+    ExecutorService clients = Executors.newFixedThreadPool(k);
     try {
-      for (int c = 0; c < 2; c++) {
+      for (int c = 0; c < k; c++) {
         ManagedChannel ch =
             NettyChannelBuilder.forAddress("127.0.0.1", port)
                 .usePlaintext()
@@ -201,8 +210,8 @@ public final class AtariBench implements Callable<Integer> {
         results.add(
             clients.submit(
                 () ->
-                    new CallbackClient(ch, half, numActions, 1, warmupSeconds, seconds).run()
-                        * half.getNumEnvs()));
+                    new CallbackClient(ch, part, numActions, 1, warmupSeconds, seconds).run()
+                        * part.getNumEnvs()));
       }
       double sum = 0;
       for (Future<Double> r : results) {
