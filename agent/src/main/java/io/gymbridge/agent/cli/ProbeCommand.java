@@ -83,14 +83,7 @@ public final class ProbeCommand implements Callable<Integer> {
     ManagedChannel channel = ManagedChannelBuilder.forTarget(server).usePlaintext().build();
     try {
       EnvServiceGrpc.EnvServiceBlockingStub stub = EnvServiceGrpc.newBlockingStub(channel);
-      MakeResponse made =
-          stub.withDeadlineAfter(DEADLINE_S, TimeUnit.SECONDS)
-              .make(
-                  MakeRequest.newBuilder()
-                      .setEnvId(envId)
-                      .setNumEnvs(numEnvs)
-                      .setAutoresetMode(AutoresetMode.AUTORESET_MODE_NEXT_STEP)
-                      .build());
+      MakeResponse made = make(stub); // the spec tells which client can take the env
       stub.withDeadlineAfter(DEADLINE_S, TimeUnit.SECONDS)
           .close(CloseRequest.newBuilder().setSessionId(made.getSessionId()).build());
       Space obs = made.getSpec().getObservationSpace();
@@ -114,6 +107,17 @@ public final class ProbeCommand implements Callable<Integer> {
     } finally {
       channel.shutdownNow();
     }
+  }
+
+  /** A NEXT_STEP session of the env, through the generated stub. */
+  private MakeResponse make(EnvServiceGrpc.EnvServiceBlockingStub stub) {
+    return stub.withDeadlineAfter(DEADLINE_S, TimeUnit.SECONDS)
+        .make(
+            MakeRequest.newBuilder()
+                .setEnvId(envId)
+                .setNumEnvs(numEnvs)
+                .setAutoresetMode(AutoresetMode.AUTORESET_MODE_NEXT_STEP)
+                .build());
   }
 
   /** Through the agent's client: {steps, episodes ended}. */
@@ -143,14 +147,7 @@ public final class ProbeCommand implements Callable<Integer> {
     SplittableRandom rng = new SplittableRandom(seed);
     long n = act.getDiscrete().getN();
     long start = act.getDiscrete().getStart();
-    MakeResponse made =
-        stub.withDeadlineAfter(DEADLINE_S, TimeUnit.SECONDS)
-            .make(
-                MakeRequest.newBuilder()
-                    .setEnvId(envId)
-                    .setNumEnvs(numEnvs)
-                    .setAutoresetMode(AutoresetMode.AUTORESET_MODE_NEXT_STEP)
-                    .build());
+    MakeResponse made = make(stub);
     String sid = made.getSessionId();
     int episodes = 0;
     try {
