@@ -39,24 +39,6 @@ def make_pair(client: wire.Client, env_id: str, kwargs: dict) -> EnvPair:
                    client.make(env_id, kwargs=kwargs).session_id, gym_info)
 
 
-def play(client, env_id, kwargs, seeds, steps) -> int:
-    """Plays each seed for `steps` steps; returns how many episodes ended (terminated or truncated)."""
-    pair = make_pair(client, env_id, kwargs)
-    ended = 0
-    try:
-        for seed in seeds:
-            pair.reset(seed)
-            rng = np.random.default_rng(1000 + seed)
-            n = pair.gym.action_space.n
-            for k in range(steps):
-                if pair.step(int(rng.integers(n)), k):
-                    ended += 1
-                    pair.reset(None)
-    finally:
-        pair.close()
-    return ended
-
-
 CASES = [
     # id, kwargs, seeds, steps per seed, must some episode end?
     ("ALE/Breakout-v5", {}, [0, 1, 2], 350, True),
@@ -76,7 +58,7 @@ CASES = [
 @pytest.mark.parametrize("env_id,kwargs,seeds,steps,must_end", CASES,
                          ids=[f"{c[0]}-{c[1]}" for c in CASES])
 def test_matches_ale_py(client, env_id, kwargs, seeds, steps, must_end):
-    ended = play(client, env_id, kwargs, seeds, steps)
+    ended = make_pair(client, env_id, kwargs).play(seeds, steps, rng_base=1000)
     if must_end:
         assert ended > 0, f"no episode of {env_id} {kwargs} ended: the case checks no episode end"
 

@@ -162,18 +162,7 @@ def make_pair(client, env_id, env_kwargs, pipe) -> EnvPair:
                               for c in CASES])
 def test_matches_gymnasium_pipeline(client, env_id, env_kwargs, pipe, seeds, steps, must_end):
     pair = make_pair(client, env_id, env_kwargs, pipe)
-    ended = 0
-    try:
-        for seed in seeds:
-            pair.reset(seed)
-            rng = np.random.default_rng(2000 + seed)
-            n = pair.gym.action_space.n
-            for k in range(steps):
-                if pair.step(int(rng.integers(n)), k):
-                    ended += 1
-                    pair.reset(None)
-    finally:
-        pair.close()
+    ended = pair.play(seeds, steps, rng_base=2000)
     if must_end:
         assert ended > 0, f"no episode of {pair.case} ended: the case checks no episode end"
 

@@ -65,6 +65,23 @@ class EnvPair:
         self.check("info", info_of(r.infos), self.gym_info(info))
         return terminated or truncated
 
+    def play(self, seeds, steps: int, rng_base: int) -> int:
+        """Plays each seed for `steps` random actions (drawn from default_rng(rng_base + seed)),
+        resetting after each episode end, then closes both; returns how many episodes ended."""
+        ended = 0
+        try:
+            for seed in seeds:
+                self.reset(seed)
+                rng = np.random.default_rng(rng_base + seed)
+                n = self.gym.action_space.n
+                for k in range(steps):
+                    if self.step(int(rng.integers(n)), k):
+                        ended += 1
+                        self.reset(None)
+        finally:
+            self.close()
+        return ended
+
     def close(self):
         self.gym.close()
         self.client.close(self.session)
