@@ -1,10 +1,13 @@
 package io.gymbridge.agent.cli;
 
+import io.gymbridge.agent.client.ClientConfig;
 import io.gymbridge.agent.client.EmbeddedEnvServer;
+import io.gymbridge.agent.client.Kwargs;
 import io.gymbridge.agent.client.RemoteBatchedEnv;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The envs a command trains or evaluates on: the given servers, or an env-server started in this
@@ -21,6 +24,13 @@ final class AgentEnvs implements AutoCloseable {
 
   static AgentEnvs open(List<String> servers, String envId, int numEnvs, PrintStream log)
       throws IOException {
+    return open(servers, envId, Map.of(), numEnvs, log);
+  }
+
+  /** As above, making the env with {@code kwargs} (JSON-style values, as a config holds them). */
+  static AgentEnvs open(
+      List<String> servers, String envId, Map<String, ?> kwargs, int numEnvs, PrintStream log)
+      throws IOException {
     EmbeddedEnvServer embedded = null;
     List<String> addresses = servers;
     if (servers.isEmpty()) {
@@ -31,7 +41,9 @@ final class AgentEnvs implements AutoCloseable {
       log.println("env servers: " + servers);
     }
     try {
-      RemoteBatchedEnv env = RemoteBatchedEnv.connect(addresses, envId, numEnvs);
+      RemoteBatchedEnv env =
+          RemoteBatchedEnv.connect(
+              addresses, envId, Kwargs.toValues(kwargs), numEnvs, ClientConfig.defaults());
       return new AgentEnvs(embedded, env);
     } catch (RuntimeException e) {
       if (embedded != null) {

@@ -2,24 +2,58 @@ package io.gymbridge.agent.cli;
 
 import ai.djl.Device;
 import io.gymbridge.agent.client.BatchedEnv;
+import io.gymbridge.agent.client.ObsType;
 import io.gymbridge.agent.dqn.DqnLearner;
-import io.gymbridge.agent.dqn.LearnerConfig;
+import io.gymbridge.agent.replay.FrameReplay;
 import io.gymbridge.agent.replay.PrioritizedReplay;
 import io.gymbridge.agent.replay.Replay;
 import io.gymbridge.agent.replay.UniformReplay;
 import io.gymbridge.agent.train.TrainConfig;
 
-/** Builds the learner and the replay that a {@link TrainConfig} describes. */
+/** Builds the learner and the replay that a {@link TrainConfig} describes for an env. */
 final class AgentParts {
   private AgentParts() {}
 
   static DqnLearner learner(TrainConfig c, BatchedEnv env, Device device) {
-    LearnerConfig lc = c.learnerConfig();
-    return new DqnLearner(lc, env.observationSize(), env.numActions(), device);
+    boolean images = images(env);
+    return new DqnLearner(
+        c.learnerConfig(images),
+        env.observationShape(),
+        env.observationType() == ObsType.UINT8,
+        env.numActions(),
+        device);
   }
 
-  static Replay replay(TrainConfig c, int obsSize) {
+  /**
+   * uint8 observations of shape [C, H, W] are image stacks: C frames of H x W, stored once each by
+   * a {@link FrameReplay}; everything else is a vector stored per transition.
+   */
+  static boolean images(BatchedEnv env) {
+    return env.observationType() == ObsType.UINT8 && env.observationShape().length == 3;
+  }
+
+  static Replay replay(TrainConfig c, BatchedEnv env) {
     long seed = c.seed() * 31 + 7;
+    if (images(env)) {
+      long[] shape = env.observationShape();
+      return new FrameReplay(
+          c.bufferSize(),
+          env.numEnvs(),
+          (int) shape[0],
+          Math.toIntExact(shape[1] * shape[2]),
+          c.nStep(),
+          c.gamma(),
+          c.prioritized() ? c.priorityAlpha() : 0,
+          PrioritizedReplay.DEFAULT_EPSILON,
+          seed);
+    }
+    if (env.observationType() != ObsType.FLOAT32) {
+      throw new IllegalArgumentException(
+          "uint8 observations of shape "
+              + java.util.Arrays.toString(env.observationShape())
+              + " are not supported: the agent takes float32 vectors or uint8 [C, H, W] images");
+    }
+    int obsSize = env.observationSize();
     return c.prioritized()
         ? new PrioritizedReplay(
             c.bufferSize(), obsSize, c.priorityAlpha(), c.priorityBetaStart(), seed)

@@ -84,7 +84,7 @@ public final class BenchCommand implements Callable<Integer> {
                 config,
                 envs.env(),
                 learner,
-                AgentParts.replay(config, envs.env().observationSize()),
+                AgentParts.replay(config, envs.env()),
                 run,
                 envs.rewardThreshold());
         s = trainer.run(new Progress(new PrintStream(new ByteArrayOutputStream())));

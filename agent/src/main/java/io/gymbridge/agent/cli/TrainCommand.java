@@ -91,7 +91,12 @@ public final class TrainCommand implements Callable<Integer> {
     System.out.println(DjlSetup.describe(dev));
     System.out.println("run directory: " + run.root().toAbsolutePath());
     try (AgentEnvs envs =
-            AgentEnvs.open(servers.addresses(), config.envId(), config.numEnvs(), System.out);
+            AgentEnvs.open(
+                servers.addresses(),
+                config.envId(),
+                config.envKwargs(),
+                config.numEnvs(),
+                System.out);
         DqnLearner learner = AgentParts.learner(config, envs.env(), dev)) {
       BatchedEnv env = envs.env();
       Path checkpoint = null;
@@ -105,8 +110,8 @@ public final class TrainCommand implements Callable<Integer> {
       }
       Replay replay =
           checkpoint != null
-              ? Checkpoints.readReplay(checkpoint)
-              : AgentParts.replay(config, env.observationSize());
+              ? Checkpoints.readReplay(checkpoint).orElseGet(() -> AgentParts.replay(config, env))
+              : AgentParts.replay(config, env);
       Trainer trainer = new Trainer(config, env, learner, replay, run, envs.rewardThreshold());
       if (checkpoint != null) {
         Checkpoints.restore(checkpoint, trainer, learner, run);

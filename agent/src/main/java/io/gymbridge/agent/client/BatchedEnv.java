@@ -3,13 +3,20 @@ package io.gymbridge.agent.client;
 /**
  * The agent's view of its envs: numEnvs copies of one env, possibly spread over several servers,
  * reset and stepped as one batch (central inference picks all actions in one forward pass).
- * Observations are flattened float32; actions are Discrete indices.
+ * Observations are flattened, float32 or uint8 as the env's Box says ({@link #observationType});
+ * actions are Discrete indices.
  */
 public interface BatchedEnv extends AutoCloseable {
   int numEnvs();
 
-  /** Floats per observation. */
+  /** Elements per observation (the Box's element count). */
   int observationSize();
+
+  /** The Box's shape, of one env (e.g. [4] for CartPole, [4, 84, 84] for an Atari stack). */
+  long[] observationShape();
+
+  /** Whether observations arrive as float32 ({@link StepBatch#obs}) or uint8 (obsBytes). */
+  ObsType observationType();
 
   /** Size of the Discrete action space. */
   int numActions();

@@ -1,10 +1,12 @@
 package io.gymbridge.agent.client;
 
 import io.grpc.Status;
+import io.gymbridge.v1.Value;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +53,12 @@ public final class RemoteBatchedEnv implements BatchedEnv {
   }
 
   private final String envId;
+  private final Map<String, Value> kwargs;
   private final ClientConfig config;
   private final int numEnvs;
   private final int obsSize;
+  private final long[] obsShape;
+  private final ObsType obsType;
   private final int numActions;
   private final List<Slot> slots;
   private final List<String> addresses;
@@ -67,13 +72,21 @@ public final class RemoteBatchedEnv implements BatchedEnv {
   private long reconnects;
 
   private RemoteBatchedEnv(
-      String envId, ClientConfig config, int numEnvs, List<Slot> slots, List<String> addresses) {
+      String envId,
+      Map<String, Value> kwargs,
+      ClientConfig config,
+      int numEnvs,
+      List<Slot> slots,
+      List<String> addresses) {
     this.envId = envId;
+    this.kwargs = kwargs;
     this.config = config;
     this.numEnvs = numEnvs;
     this.slots = slots;
     this.addresses = addresses;
     this.obsSize = slots.get(0).session.observationSize();
+    this.obsShape = slots.get(0).session.observationShape();
+    this.obsType = slots.get(0).session.observationType();
     this.numActions = slots.get(0).session.numActions();
     this.spec = slots.get(0).session.spec();
   }
@@ -99,6 +112,19 @@ public final class RemoteBatchedEnv implements BatchedEnv {
    */
   public static RemoteBatchedEnv connect(
       List<String> addresses, String envId, int numEnvs, ClientConfig config) {
+    return connect(addresses, envId, Map.of(), numEnvs, config);
+  }
+
+  /**
+   * As {@link #connect(List, String, int, ClientConfig)}, making the env with {@code kwargs}
+   * ({@code gymnasium.make(envId, **kwargs)}; reconnects make it with the same kwargs).
+   */
+  public static RemoteBatchedEnv connect(
+      List<String> addresses,
+      String envId,
+      Map<String, Value> kwargs,
+      int numEnvs,
+      ClientConfig config) {
     if (addresses.isEmpty()) {
       throw new IllegalArgumentException("addresses: expected at least one host:port, got none");
     }
@@ -116,9 +142,11 @@ public final class RemoteBatchedEnv implements BatchedEnv {
     }
     try {
       for (Slot s : slots) {
-        s.session = RemoteSession.open(s.address, envId, s.count, config);
+        s.session =
+            RemoteSession.open(s.address, envId, kwargs, s.count, config, config.makeDeadline());
         RemoteSession first = slots.get(0).session;
         if (!Arrays.equals(s.session.observationShape(), first.observationShape())
+            || s.session.observationType() != first.observationType()
             || s.session.numActions() != first.numActions()) {
           throw new IllegalStateException(
               "servers disagree on the spaces of "
@@ -145,7 +173,8 @@ public final class RemoteBatchedEnv implements BatchedEnv {
       }
       throw e;
     }
-    return new RemoteBatchedEnv(envId, config, numEnvs, slots, List.copyOf(addresses));
+    return new RemoteBatchedEnv(
+        envId, Map.copyOf(kwargs), config, numEnvs, slots, List.copyOf(addresses));
   }
 
   @Override
@@ -156,6 +185,16 @@ public final class RemoteBatchedEnv implements BatchedEnv {
   @Override
   public int observationSize() {
     return obsSize;
+  }
+
+  @Override
+  public long[] observationShape() {
+    return obsShape.clone();
+  }
+
+  @Override
+  public ObsType observationType() {
+    return obsType;
   }
 
   @Override
@@ -207,7 +246,7 @@ public final class RemoteBatchedEnv implements BatchedEnv {
     for (int k = 0; k < slots.size(); k++) {
       Slot s = slots.get(k);
       try {
-        s.session.awaitReset(pending[k], out.obs(), s.offset * obsSize, config.resetDeadline());
+        s.session.awaitReset(pending[k], out, s.offset, config.resetDeadline());
       } catch (SessionLostException e) {
         lost.add(k);
         causes.add(e);
@@ -285,12 +324,7 @@ public final class RemoteBatchedEnv implements BatchedEnv {
   }
 
   private StepBatch newBatch() {
-    return new StepBatch(
-        new float[numEnvs * obsSize],
-        new double[numEnvs],
-        new boolean[numEnvs],
-        new boolean[numEnvs],
-        new boolean[numEnvs]);
+    return StepBatch.empty(numEnvs, obsSize, obsType);
   }
 
   /** Replaces the lost sessions, sharing one budget that starts now. */
@@ -321,8 +355,11 @@ public final class RemoteBatchedEnv implements BatchedEnv {
       try {
         Duration left = Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
         fresh =
-            RemoteSession.open(s.address, envId, s.count, config, min(config.makeDeadline(), left));
-        if (fresh.observationSize() != obsSize || fresh.numActions() != numActions) {
+            RemoteSession.open(
+                s.address, envId, kwargs, s.count, config, min(config.makeDeadline(), left));
+        if (fresh.observationSize() != obsSize
+            || fresh.observationType() != obsType
+            || fresh.numActions() != numActions) {
           throw new IllegalStateException(
               "server "
                   + s.address
@@ -330,19 +367,19 @@ public final class RemoteBatchedEnv implements BatchedEnv {
                   + envId
                   + ": "
                   + fresh.observationSize()
-                  + " floats and "
+                  + " "
+                  + fresh.observationType()
+                  + " elements and "
                   + fresh.numActions()
                   + " actions, expected "
                   + obsSize
+                  + " "
+                  + obsType
                   + " and "
                   + numActions);
         }
         left = Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
-        fresh.awaitReset(
-            fresh.sendReset(seed),
-            out.obs(),
-            s.offset * obsSize,
-            min(config.resetDeadline(), left));
+        fresh.awaitReset(fresh.sendReset(seed), out, s.offset, min(config.resetDeadline(), left));
         s.session = fresh;
         if (!inReset) {
           s.baseSeed = seed;
@@ -352,6 +389,8 @@ public final class RemoteBatchedEnv implements BatchedEnv {
           out.terminated()[i] = false;
           out.truncated()[i] = false;
           out.restarted()[i] = true;
+          out.episodeReturns()[i] = Double.NaN;
+          out.episodeLengths()[i] = 0;
         }
         log.warn(
             "reconnected to {} after {} attempt(s) in {} ms: envs {}..{} restarted with seed {}"

@@ -23,12 +23,14 @@ import io.gymbridge.v1.StreamRequest;
 import io.gymbridge.v1.StreamResponse;
 import io.gymbridge.v1.Tensor;
 import io.gymbridge.v1.Value;
+import io.gymbridge.v1.ValueMap;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * autoreset mode, driven over the bidirectional {@code Stream} RPC on a channel of its own.
  *
  * <p>Supports what the DQN agent needs and says so otherwise: the observation space must be a Box
- * of dtype float32 (observations come back flattened, env after env) and the action space Discrete
- * (actions are indices 0..n-1; the session adds the space's {@code start}).
+ * of dtype float32 or uint8 (observations come back flattened, env after env, in their dtype:
+ * pixels stay bytes) and the action space Discrete (actions are indices 0..n-1; the session adds
+ * the space's {@code start}). Of the infos it reads only {@code info["episode"]} (Gymnasium's
+ * RecordEpisodeStatistics: "r", "l"), into {@link StepBatch#episodeReturns()}.
  *
  * <p>Failures are {@link RemoteEnvException}s naming the server and the request; those after which
  * only a fresh session can help (connection lost, deadline passed, session unknown to the server)
@@ -58,6 +62,7 @@ public final class RemoteSession implements AutoCloseable {
   private final int numEnvs;
   private final long[] obsShape;
   private final int obsSize;
+  private final ObsType obsType;
   private final List<Long> batchedObsShape;
   private final int numActions;
   private final long actionStart;
@@ -80,7 +85,8 @@ public final class RemoteSession implements AutoCloseable {
     this.numEnvs = made.getNumEnvs();
     this.label = "session " + sessionId + " (" + spec.getId() + " x " + numEnvs + ")";
     Space obs = spec.getObservationSpace();
-    if (obs.getKindCase() != Space.KindCase.BOX || obs.getBox().getDtype() != DType.DTYPE_FLOAT32) {
+    DType dtype = obs.getKindCase() == Space.KindCase.BOX ? obs.getBox().getDtype() : null;
+    if (dtype != DType.DTYPE_FLOAT32 && dtype != DType.DTYPE_UINT8) {
       throw new UnsupportedOperationException(
           "observation space "
               + Spaces.describe(obs)
@@ -88,8 +94,10 @@ public final class RemoteSession implements AutoCloseable {
               + spec.getId()
               + " on "
               + address
-              + " is not supported yet: the env client reads float32 Box observations only");
+              + " is not supported yet: the env client reads float32 and uint8 Box observations"
+              + " only");
     }
+    this.obsType = dtype == DType.DTYPE_UINT8 ? ObsType.UINT8 : ObsType.FLOAT32;
     this.obsShape = Spaces.shape(obs);
     this.obsSize = Math.toIntExact(Tensors.elementCount(obsShape));
     List<Long> batched = new ArrayList<>(List.of((long) numEnvs));
@@ -125,12 +133,20 @@ public final class RemoteSession implements AutoCloseable {
    * @throws UnsupportedOperationException the env's spaces are not float32 Box / Discrete
    */
   public static RemoteSession open(String address, String envId, int numEnvs, ClientConfig config) {
-    return open(address, envId, numEnvs, config, config.makeDeadline());
+    return open(address, envId, Map.of(), numEnvs, config, config.makeDeadline());
   }
 
-  /** As {@link #open(String, String, int, ClientConfig)} with the Make deadline given. */
+  /**
+   * As {@link #open(String, String, int, ClientConfig)} with make kwargs ({@code
+   * gymnasium.make(envId, **kwargs)}) and the Make deadline given.
+   */
   static RemoteSession open(
-      String address, String envId, int numEnvs, ClientConfig config, Duration makeDeadline) {
+      String address,
+      String envId,
+      Map<String, Value> kwargs,
+      int numEnvs,
+      ClientConfig config,
+      Duration makeDeadline) {
     checkAddress(address);
     if (numEnvs < 1) {
       throw new IllegalArgumentException("numEnvs must be >= 1, got " + numEnvs);
@@ -145,6 +161,7 @@ public final class RemoteSession implements AutoCloseable {
               .setMake(
                   MakeRequest.newBuilder()
                       .setEnvId(envId)
+                      .putAllKwargs(kwargs)
                       .setNumEnvs(numEnvs)
                       .setAutoresetMode(AutoresetMode.AUTORESET_MODE_NEXT_STEP))
               .build();
@@ -202,9 +219,14 @@ public final class RemoteSession implements AutoCloseable {
     return numEnvs;
   }
 
-  /** Floats per observation (the Box's element count). */
+  /** Elements per observation (the Box's element count). */
   public int observationSize() {
     return obsSize;
+  }
+
+  /** The Box's dtype: float32 observations fill {@link StepBatch#obs}, uint8 ones obsBytes. */
+  public ObsType observationType() {
+    return obsType;
   }
 
   /** The Box's shape, of one env. */
@@ -225,7 +247,7 @@ public final class RemoteSession implements AutoCloseable {
   /** Resets every env; env i gets {@code seed + i}. Restarted flags are all false. */
   public StepBatch reset(long seed) {
     StepBatch out = empty();
-    awaitReset(sendReset(seed), out.obs(), 0, config.resetDeadline());
+    awaitReset(sendReset(seed), out, 0, config.resetDeadline());
     return out;
   }
 
@@ -241,12 +263,7 @@ public final class RemoteSession implements AutoCloseable {
   }
 
   private StepBatch empty() {
-    return new StepBatch(
-        new float[numEnvs * obsSize],
-        new double[numEnvs],
-        new boolean[numEnvs],
-        new boolean[numEnvs],
-        new boolean[numEnvs]);
+    return StepBatch.empty(numEnvs, obsSize, obsType);
   }
 
   StreamClient.Pending sendReset(long seed) {
@@ -257,13 +274,13 @@ public final class RemoteSession implements AutoCloseable {
     return stream.send(r, "Reset of " + label);
   }
 
-  /** Writes the reset observations to {@code obs} from float {@code offset} on. */
-  void awaitReset(StreamClient.Pending p, float[] obs, int offset, Duration deadline) {
+  /** Writes the reset observations into {@code out} from env {@code envOffset} on. */
+  void awaitReset(StreamClient.Pending p, StepBatch out, int envOffset, Duration deadline) {
     StreamResponse r = await(p, deadline);
     if (!r.hasReset()) {
       throw unexpected(p, r);
     }
-    readObservation(r.getReset().getObservation(), obs, offset, p);
+    readObservation(r.getReset().getObservation(), out, envOffset, p);
   }
 
   /** Sends the step of actions[from .. from + numEnvs), checked against the action space. */
@@ -314,12 +331,49 @@ public final class RemoteSession implements AutoCloseable {
               + ", "
               + s.getTruncatedCount());
     }
-    readObservation(s.getObservation(), out.obs(), envOffset * obsSize, p);
+    readObservation(s.getObservation(), out, envOffset, p);
     for (int i = 0; i < numEnvs; i++) {
       out.rewards()[envOffset + i] = s.getRewards(i);
       out.terminated()[envOffset + i] = s.getTerminated(i);
       out.truncated()[envOffset + i] = s.getTruncated(i);
     }
+    if (s.getInfosCount() == numEnvs) {
+      for (int i = 0; i < numEnvs; i++) {
+        readEpisodeRecord(s.getInfos(i), out, envOffset + i, p);
+      }
+    }
+  }
+
+  /** Reads {@code info["episode"]} ("r", "l"), RecordEpisodeStatistics' record, if present. */
+  private void readEpisodeRecord(ValueMap info, StepBatch out, int env, StreamClient.Pending p) {
+    Value episode = info.getEntriesOrDefault("episode", null);
+    if (episode == null) {
+      return;
+    }
+    Value r = episode.hasMap() ? episode.getMap().getEntriesOrDefault("r", null) : null;
+    Value l = episode.hasMap() ? episode.getMap().getEntriesOrDefault("l", null) : null;
+    if (r == null || l == null) {
+      throw malformed(p, "info['episode'] of env " + env + ": expected a dict with 'r' and 'l'");
+    }
+    out.episodeReturns()[env] = number(r, "info['episode']['r']", p);
+    out.episodeLengths()[env] = (long) number(l, "info['episode']['l']", p);
+  }
+
+  private double number(Value v, String what, StreamClient.Pending p) {
+    return switch (v.getKindCase()) {
+      case FLOAT_VALUE -> v.getFloatValue();
+      case INT_VALUE -> v.getIntValue();
+      case TENSOR -> {
+        // numpy scalars travel as 0-d tensors; read the one element as a double.
+        Tensor t = v.getTensor();
+        if (Tensors.elementCount(t.getShapeList()) != 1) {
+          throw malformed(
+              p, what + ": expected a number, got a tensor of shape " + t.getShapeList());
+        }
+        yield Tensors.getDouble(Tensors.buffer(t), t.getDtype(), 0);
+      }
+      default -> throw malformed(p, what + ": expected a number, got " + v.getKindCase());
+    };
   }
 
   private StreamResponse await(StreamClient.Pending p, Duration deadline) {
@@ -337,15 +391,18 @@ public final class RemoteSession implements AutoCloseable {
     }
   }
 
-  private void readObservation(Value v, float[] dst, int offset, StreamClient.Pending p) {
+  private void readObservation(Value v, StepBatch out, int envOffset, StreamClient.Pending p) {
     if (!v.hasTensor()) {
       throw malformed(p, "observation: expected a tensor, got " + v.getKindCase());
     }
     Tensor t = v.getTensor();
-    if (t.getDtype() != DType.DTYPE_FLOAT32 || !t.getShapeList().equals(batchedObsShape)) {
+    DType expected = obsType == ObsType.UINT8 ? DType.DTYPE_UINT8 : DType.DTYPE_FLOAT32;
+    if (t.getDtype() != expected || !t.getShapeList().equals(batchedObsShape)) {
       throw malformed(
           p,
-          "observation: expected float32 "
+          "observation: expected "
+              + DTypes.numpyName(expected)
+              + " "
               + batchedObsShape
               + ", got "
               + DTypes.numpyName(t.getDtype())
@@ -357,7 +414,11 @@ public final class RemoteSession implements AutoCloseable {
     } catch (InvalidValueException e) {
       throw malformed(p, e.getMessage());
     }
-    Tensors.buffer(t).asFloatBuffer().get(dst, offset, numEnvs * obsSize);
+    if (obsType == ObsType.UINT8) {
+      t.getData().copyTo(out.obsBytes(), envOffset * obsSize);
+    } else {
+      Tensors.buffer(t).asFloatBuffer().get(out.obs(), envOffset * obsSize, numEnvs * obsSize);
+    }
   }
 
   private RemoteEnvException unexpected(StreamClient.Pending p, StreamResponse r) {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.gymbridge.agent.replay.Batch;
@@ -15,6 +16,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -40,7 +42,9 @@ public final class DqnLearner implements AutoCloseable {
   private static final int CHECKPOINT_FORMAT = 1;
 
   private final LearnerConfig config;
+  private final long[] obsShape;
   private final int obsSize;
+  private final boolean uint8;
   private final int numActions;
   private final NDManager manager;
   private final QNetwork online;
@@ -48,14 +52,33 @@ public final class DqnLearner implements AutoCloseable {
   private final Adam adam;
   private long trainSteps;
 
+  /** A learner for float32 vector observations of {@code obsSize} elements (an MLP). */
+  public DqnLearner(LearnerConfig config, int obsSize, int numActions, Device device) {
+    this(config, new long[] {obsSize}, false, numActions, device);
+  }
+
   /**
    * Builds both networks (the target a copy of the online one) on {@code device}. Seeded by {@code
    * config.seed()}.
+   *
+   * @param obsShape the observation shape of one env
+   * @param uint8 observations are uint8 (pixels; the network scales them to [0, 1]), else float32
    */
-  public DqnLearner(LearnerConfig config, int obsSize, int numActions, Device device) {
+  public DqnLearner(
+      LearnerConfig config, long[] obsShape, boolean uint8, int numActions, Device device) {
     this.config = config;
-    this.obsSize = obsSize;
+    this.obsShape = obsShape.clone();
+    this.obsSize = Math.toIntExact(java.util.Arrays.stream(obsShape).reduce(1, (a, b) -> a * b));
+    this.uint8 = uint8;
     this.numActions = numActions;
+    if (uint8 != (config.network() == LearnerConfig.Network.NATURE_CNN)) {
+      throw new IllegalArgumentException(
+          "network "
+              + config.network()
+              + " does not take "
+              + (uint8 ? "uint8" : "float32")
+              + " observations: the MLP takes float32 vectors, the Nature CNN uint8 images");
+    }
     this.manager = NDManager.newBaseManager(device);
     try {
       online = newNetwork();
@@ -70,8 +93,13 @@ public final class DqnLearner implements AutoCloseable {
   }
 
   private QNetwork newNetwork() {
-    return new QNetwork(
-        manager, obsSize, numActions, config.hiddenSizes(), config.dueling(), config.seed());
+    return switch (config.network()) {
+      case MLP ->
+          new QNetwork(
+              manager, obsSize, numActions, config.hiddenSizes(), config.dueling(), config.seed());
+      case NATURE_CNN ->
+          QNetwork.natureCnn(manager, obsShape, numActions, config.dueling(), config.seed());
+    };
   }
 
   /** The GPU when the engine sees one ({@code Device.gpu()}, i.e. cuda:0), else the CPU. */
@@ -94,13 +122,26 @@ public final class DqnLearner implements AutoCloseable {
     checkLength("obs", obs.length, n, obsSize);
     Torch.noGrad();
     try (NDScope scope = new NDScope()) {
-      long[] best = online.forward(observations(obs, n)).argMax(1).toLongArray();
-      int[] actions = new int[n];
-      for (int i = 0; i < n; i++) {
-        actions[i] = (int) best[i];
-      }
-      return actions;
+      return argMax(online.forward(observations(obs, n)), n);
     }
+  }
+
+  /** As {@link #greedyActions(float[], int)} for uint8 observations (pixels). */
+  public int[] greedyActions(byte[] obs, int n) {
+    checkLength("obs", obs.length, n, obsSize);
+    Torch.noGrad();
+    try (NDScope scope = new NDScope()) {
+      return argMax(online.forward(observations(obs, n)), n);
+    }
+  }
+
+  private static int[] argMax(NDArray q, int n) {
+    long[] best = q.argMax(1).toLongArray();
+    int[] actions = new int[n];
+    for (int i = 0; i < n; i++) {
+      actions[i] = (int) best[i];
+    }
+    return actions;
   }
 
   /** Online Q-values of {@code n} observations, row-major [n * numActions]. */
@@ -122,8 +163,12 @@ public final class DqnLearner implements AutoCloseable {
     Torch.noGrad();
     try (NDScope scope = new NDScope()) {
       int n = batch.size();
-      NDArray obs = observations(batch.obs(), n);
-      NDArray nextObs = observations(batch.nextObs(), n);
+      NDArray obs =
+          batch.isBytes() ? observations(batch.obsBytes(), n) : observations(batch.obs(), n);
+      NDArray nextObs =
+          batch.isBytes()
+              ? observations(batch.nextObsBytes(), n)
+              : observations(batch.nextObs(), n);
       NDArray actions = manager.create(toLongs(batch.actions()), new Shape(n, 1));
       NDArray rewards = manager.create(batch.rewards());
       NDArray discounts = manager.create(batch.discounts());
@@ -296,7 +341,25 @@ public final class DqnLearner implements AutoCloseable {
   }
 
   private NDArray observations(float[] obs, int n) {
-    return manager.create(obs, new Shape(n, obsSize));
+    if (uint8) {
+      throw new IllegalArgumentException("this learner takes uint8 observations, got float32");
+    }
+    return manager.create(obs, batchShape(n));
+  }
+
+  /** uint8 observations go to the device as bytes; the network scales them there. */
+  private NDArray observations(byte[] obs, int n) {
+    if (!uint8) {
+      throw new IllegalArgumentException("this learner takes float32 observations, got uint8");
+    }
+    return manager.create(ByteBuffer.wrap(obs), batchShape(n), DataType.UINT8);
+  }
+
+  private Shape batchShape(int n) {
+    long[] s = new long[obsShape.length + 1];
+    s[0] = n;
+    System.arraycopy(obsShape, 0, s, 1, obsShape.length);
+    return new Shape(s);
   }
 
   private static long[] toLongs(int[] values) {
@@ -313,8 +376,15 @@ public final class DqnLearner implements AutoCloseable {
           "batch obsSize " + b.obsSize() + " but the learner was built for " + obsSize);
     }
     int n = b.size();
-    checkLength("obs", b.obs().length, n, obsSize);
-    checkLength("nextObs", b.nextObs().length, n, obsSize);
+    if (b.isBytes() != uint8) {
+      throw new IllegalArgumentException(
+          "batch holds "
+              + (b.isBytes() ? "uint8" : "float32")
+              + " observations, this learner "
+              + (uint8 ? "uint8" : "float32"));
+    }
+    checkLength("obs", b.isBytes() ? b.obsBytes().length : b.obs().length, n, obsSize);
+    checkLength("nextObs", b.isBytes() ? b.nextObsBytes().length : b.nextObs().length, n, obsSize);
     checkLength("actions", b.actions().length, n, 1);
     checkLength("rewards", b.rewards().length, n, 1);
     checkLength("discounts", b.discounts().length, n, 1);
@@ -348,6 +418,11 @@ public final class DqnLearner implements AutoCloseable {
 
   public int obsSize() {
     return obsSize;
+  }
+
+  /** Whether observations are uint8 (pixels) rather than float32. */
+  public boolean takesBytes() {
+    return uint8;
   }
 
   public int numActions() {

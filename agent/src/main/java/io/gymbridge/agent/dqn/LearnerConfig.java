@@ -24,6 +24,8 @@ import java.util.List;
  *     1
  * @param tau weight of the online network in a target update, in (0, 1]; 1 = hard copy
  * @param seed seeds the initial weights (drawn in Java, independent of the engine's global RNG)
+ * @param network the architecture: an MLP of {@code hiddenSizes} for vector observations, or the
+ *     Nature CNN for uint8 image stacks ({@code hiddenSizes} unused)
  */
 public record LearnerConfig(
     List<Integer> hiddenSizes,
@@ -35,7 +37,16 @@ public record LearnerConfig(
     double maxGradNorm,
     int targetUpdateInterval,
     double tau,
-    long seed) {
+    long seed,
+    Network network) {
+
+  /** The Q-network architectures. */
+  public enum Network {
+    /** Linear+ReLU layers of {@code hiddenSizes}: vector observations. */
+    MLP,
+    /** Mnih et al. (2015): three convolutions and 512 units: uint8 [C, H, W] image stacks. */
+    NATURE_CNN
+  }
 
   public LearnerConfig {
     hiddenSizes = List.copyOf(hiddenSizes);
@@ -48,6 +59,7 @@ public record LearnerConfig(
     require(maxGradNorm >= 0 && Double.isFinite(maxGradNorm), "maxGradNorm must be >= 0 (0 = off)");
     require(targetUpdateInterval >= 1, "targetUpdateInterval must be >= 1 train steps");
     require(tau > 0 && tau <= 1, "tau must be in (0, 1], got " + tau);
+    require(network != null, "network must be set (MLP or NATURE_CNN)");
   }
 
   /**
@@ -56,7 +68,8 @@ public record LearnerConfig(
    * 10 env steps), seed 1.
    */
   public static LearnerConfig defaults() {
-    return new LearnerConfig(List.of(120, 84), false, false, TdLoss.MSE, 2.5e-4, 1e-8, 0, 50, 1, 1);
+    return new LearnerConfig(
+        List.of(120, 84), false, false, TdLoss.MSE, 2.5e-4, 1e-8, 0, 50, 1, 1, Network.MLP);
   }
 
   public LearnerConfig withHiddenSizes(List<Integer> v) {
@@ -70,7 +83,8 @@ public record LearnerConfig(
         maxGradNorm,
         targetUpdateInterval,
         tau,
-        seed);
+        seed,
+        network);
   }
 
   public LearnerConfig withDueling(boolean v) {
@@ -84,7 +98,8 @@ public record LearnerConfig(
         maxGradNorm,
         targetUpdateInterval,
         tau,
-        seed);
+        seed,
+        network);
   }
 
   public LearnerConfig withDoubleDqn(boolean v) {
@@ -98,7 +113,8 @@ public record LearnerConfig(
         maxGradNorm,
         targetUpdateInterval,
         tau,
-        seed);
+        seed,
+        network);
   }
 
   public LearnerConfig withLoss(TdLoss v) {
@@ -112,7 +128,8 @@ public record LearnerConfig(
         maxGradNorm,
         targetUpdateInterval,
         tau,
-        seed);
+        seed,
+        network);
   }
 
   public LearnerConfig withLearningRate(double v) {
@@ -126,7 +143,8 @@ public record LearnerConfig(
         maxGradNorm,
         targetUpdateInterval,
         tau,
-        seed);
+        seed,
+        network);
   }
 
   public LearnerConfig withAdamEps(double v) {
@@ -140,7 +158,8 @@ public record LearnerConfig(
         maxGradNorm,
         targetUpdateInterval,
         tau,
-        seed);
+        seed,
+        network);
   }
 
   public LearnerConfig withMaxGradNorm(double v) {
@@ -154,7 +173,8 @@ public record LearnerConfig(
         v,
         targetUpdateInterval,
         tau,
-        seed);
+        seed,
+        network);
   }
 
   /** Hard copy of the online network every {@code interval} train steps ({@code tau = 1}). */
@@ -169,13 +189,24 @@ public record LearnerConfig(
         maxGradNorm,
         interval,
         1,
-        seed);
+        seed,
+        network);
   }
 
   /** Polyak update after every train step: {@code target = tau * online + (1 - tau) * target}. */
   public LearnerConfig withSoftTargetUpdate(double tau) {
     return new LearnerConfig(
-        hiddenSizes, dueling, doubleDqn, loss, learningRate, adamEps, maxGradNorm, 1, tau, seed);
+        hiddenSizes,
+        dueling,
+        doubleDqn,
+        loss,
+        learningRate,
+        adamEps,
+        maxGradNorm,
+        1,
+        tau,
+        seed,
+        network);
   }
 
   /** Both target knobs at once, as CleanRL's {@code target_network_frequency} and {@code tau}. */
@@ -190,7 +221,8 @@ public record LearnerConfig(
         maxGradNorm,
         interval,
         tau,
-        seed);
+        seed,
+        network);
   }
 
   public LearnerConfig withSeed(long v) {
@@ -204,6 +236,22 @@ public record LearnerConfig(
         maxGradNorm,
         targetUpdateInterval,
         tau,
+        v,
+        network);
+  }
+
+  public LearnerConfig withNetwork(Network v) {
+    return new LearnerConfig(
+        hiddenSizes,
+        dueling,
+        doubleDqn,
+        loss,
+        learningRate,
+        adamEps,
+        maxGradNorm,
+        targetUpdateInterval,
+        tau,
+        seed,
         v);
   }
 

@@ -9,9 +9,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
@@ -20,10 +22,19 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * An MLP Q-network as a DJL {@link SequentialBlock}: Linear+ReLU per hidden layer, then either a
- * Linear head with one output per action or a dueling head: a value stream {@code V} (Linear to 1)
- * and an advantage stream {@code A} (Linear to numActions) on the last hidden layer, joined as
- * {@code Q = V + A - mean_a(A)}.
+ * A Q-network as a DJL {@link SequentialBlock}, one of two architectures:
+ *
+ * <ul>
+ *   <li>MLP, for vector observations ({@link #QNetwork(NDManager, int, int, List, boolean, long)}):
+ *       Linear+ReLU per hidden layer, then either a Linear head with one output per action or a
+ *       dueling head: a value stream {@code V} (Linear to 1) and an advantage stream {@code A}
+ *       (Linear to numActions) on the last hidden layer, joined as {@code Q = V + A - mean_a(A)}.
+ *   <li>The Nature CNN, for pixels ({@link #natureCnn}), as Mnih et al. (2015) and CleanRL's
+ *       dqn_atari.py: uint8 input [n, C, H, W] scaled to [0, 1] inside the network (so frames cross
+ *       to the device as bytes), Conv 32 8x8 stride 4, Conv 64 4x4 stride 2, Conv 64 3x3 stride 1,
+ *       each with ReLU, Linear 512 + ReLU, Linear to numActions. Dueling (Wang et al. 2016): the
+ *       convolutions are shared and each stream has its own Linear 512 + ReLU.
+ * </ul>
  *
  * <p>Seeding: DJL's only seed is {@code Engine.getInstance().setRandomSeed(int)}, which seeds
  * {@code torch.manual_seed} (and DJL's Java RandomUtils): one global generator for the process,
@@ -41,10 +52,11 @@ import java.util.SplittableRandom;
 public final class QNetwork {
   private static final NDIndex ALL = new NDIndex("...");
 
+  private final long[] obsShape;
   private final int obsSize;
   private final int numActions;
   private final SequentialBlock block = new SequentialBlock();
-  private final List<Linear> linears = new ArrayList<>();
+  private final List<Block> layers = new ArrayList<>(); // Linear and Conv2d, in block order
   private final List<Parameter> parameters;
   private final ParameterStore store;
 
@@ -56,23 +68,51 @@ public final class QNetwork {
       List<Integer> hiddenSizes,
       boolean dueling,
       long seed) {
-    if (obsSize < 1 || numActions < 1) {
+    this(manager, new long[] {obsSize}, numActions, seed, net -> net.mlp(hiddenSizes, dueling));
+  }
+
+  /**
+   * The Nature CNN for uint8 observations of shape {@code [C, H, W]} (e.g. a stack of 4 84x84
+   * frames); H and W must be at least 36 for the three convolutions.
+   */
+  public static QNetwork natureCnn(
+      NDManager manager, long[] obsShape, int numActions, boolean dueling, long seed) {
+    if (obsShape.length != 3 || obsShape[1] < 36 || obsShape[2] < 36) {
       throw new IllegalArgumentException(
-          "obsSize and numActions must be >= 1, got " + obsSize + ", " + numActions);
+          "the Nature CNN takes observations [channels, height, width] with height and width >="
+              + " 36, got "
+              + java.util.Arrays.toString(obsShape));
     }
-    this.obsSize = obsSize;
+    return new QNetwork(manager, obsShape, numActions, seed, net -> net.cnn(dueling));
+  }
+
+  private QNetwork(
+      NDManager manager,
+      long[] obsShape,
+      int numActions,
+      long seed,
+      java.util.function.Consumer<QNetwork> architecture) {
+    long size = 1;
+    for (long d : obsShape) {
+      size *= d;
+    }
+    if (size < 1 || size > Integer.MAX_VALUE || numActions < 1) {
+      throw new IllegalArgumentException(
+          "observation size and numActions must be >= 1, got "
+              + java.util.Arrays.toString(obsShape)
+              + ", "
+              + numActions);
+    }
+    this.obsShape = obsShape.clone();
+    this.obsSize = (int) size;
     this.numActions = numActions;
-    for (int h : hiddenSizes) {
-      block.add(linear(h)).add(Activation.reluBlock());
-    }
-    if (dueling) {
-      block.add(new ParallelBlock(QNetwork::dueling, List.of(linear(1), linear(numActions))));
-    } else {
-      block.add(linear(numActions));
-    }
+    architecture.accept(this);
     block.setInitializer(new ConstantInitializer(0f), p -> true);
     Torch.noGrad();
-    block.initialize(manager, DataType.FLOAT32, new Shape(1, obsSize));
+    long[] input = new long[obsShape.length + 1];
+    input[0] = 1;
+    System.arraycopy(obsShape, 0, input, 1, obsShape.length);
+    block.initialize(manager, DataType.FLOAT32, new Shape(input));
     parameters = List.copyOf(block.getParameters().values());
     for (Parameter p : parameters) {
       NDScope.unregister(p.getArray()); // live as long as the manager, even if built in a scope
@@ -81,10 +121,56 @@ public final class QNetwork {
     store = new ParameterStore(manager, false);
   }
 
+  private void mlp(List<Integer> hiddenSizes, boolean dueling) {
+    for (int h : hiddenSizes) {
+      block.add(linear(h)).add(Activation.reluBlock());
+    }
+    if (dueling) {
+      block.add(new ParallelBlock(QNetwork::dueling, List.of(linear(1), linear(numActions))));
+    } else {
+      block.add(linear(numActions));
+    }
+  }
+
+  private void cnn(boolean dueling) {
+    // uint8 in, float in [0, 1] out, on the device: frames cross to it as bytes.
+    block.add(x -> new NDList(x.singletonOrThrow().toType(DataType.FLOAT32, false).div(255f)));
+    block
+        .add(conv(32, 8, 4))
+        .add(Activation.reluBlock())
+        .add(conv(64, 4, 2))
+        .add(Activation.reluBlock())
+        .add(conv(64, 3, 1))
+        .add(Activation.reluBlock())
+        .add(Blocks.batchFlattenBlock());
+    if (dueling) {
+      Block value = hidden512().add(linear(1));
+      Block advantage = hidden512().add(linear(numActions));
+      block.add(new ParallelBlock(QNetwork::dueling, List.of(value, advantage)));
+    } else {
+      block.add(linear(512)).add(Activation.reluBlock()).add(linear(numActions));
+    }
+  }
+
+  private SequentialBlock hidden512() {
+    return new SequentialBlock().add(linear(512)).add(Activation.reluBlock());
+  }
+
   private Linear linear(int units) {
     Linear l = Linear.builder().setUnits(units).build();
-    linears.add(l);
+    layers.add(l);
     return l;
+  }
+
+  private Conv2d conv(int filters, int kernel, int stride) {
+    Conv2d c =
+        Conv2d.builder()
+            .setFilters(filters)
+            .setKernelShape(new Shape(kernel, kernel))
+            .optStride(new Shape(stride, stride))
+            .build();
+    layers.add(c);
+    return c;
   }
 
   private static NDList dueling(List<NDList> streams) {
@@ -95,10 +181,10 @@ public final class QNetwork {
 
   private void initialize(NDManager manager, SplittableRandom random) {
     try (NDScope scope = new NDScope()) {
-      for (Linear l : linears) {
+      for (Block l : layers) {
         NDArray w = l.getParameters().get("weight").getArray();
         NDArray b = l.getParameters().get("bias").getArray();
-        double bound = 1 / Math.sqrt(w.getShape().get(1));
+        double bound = 1 / Math.sqrt((double) w.size() / w.getShape().get(0));
         w.set(ALL, manager.create(uniform(random, w.size(), bound), w.getShape()));
         b.set(ALL, manager.create(uniform(random, b.size(), bound), b.getShape()));
       }
@@ -114,8 +200,9 @@ public final class QNetwork {
   }
 
   /**
-   * Q-values {@code [n, numActions]} for observations {@code [n, obsSize]}. Records a graph only
-   * inside a GradientCollector; the result lives until the enclosing scope closes.
+   * Q-values {@code [n, numActions]} for observations {@code [n, ...obsShape]} (float32 for an MLP,
+   * uint8 for the CNN). Records a graph only inside a GradientCollector; the result lives until the
+   * enclosing scope closes.
    */
   public NDArray forward(NDArray obs) {
     return block.forward(store, new NDList(obs), false).singletonOrThrow();
@@ -186,7 +273,7 @@ public final class QNetwork {
 
   /** Test hook: sets Linear layer {@code layer} (block order) to row-major {@code weight}, bias. */
   void setLinear(int layer, float[] weight, float[] bias) {
-    Linear l = linears.get(layer);
+    Block l = layers.get(layer);
     NDArray w = l.getParameters().get("weight").getArray();
     NDArray b = l.getParameters().get("bias").getArray();
     Torch.noGrad();
@@ -202,6 +289,11 @@ public final class QNetwork {
 
   public int obsSize() {
     return obsSize;
+  }
+
+  /** The observation shape of one env, without the batch dimension. */
+  public long[] obsShape() {
+    return obsShape.clone();
   }
 
   public int numActions() {

@@ -15,6 +15,7 @@ final class Checkpoints {
   static final int VERSION = 1;
   static final byte KIND_UNIFORM = 1;
   static final byte KIND_PRIORITIZED = 2;
+  static final byte KIND_FRAMES = 3;
 
   private static final int CHUNK_BYTES = 1 << 16;
 

@@ -28,7 +28,7 @@ import java.io.IOException;
  * #sample} and {@link #updatePriorities} gets the priority meant for its old transition (as in
  * Baselines and Dopamine); when a batch holds a slot twice, its last TD error wins.
  */
-public final class PrioritizedReplay implements Replay {
+public final class PrioritizedReplay implements TransitionReplay {
   /** Added to |TD error| before the exponent; Baselines uses the same 1e-6. */
   public static final double DEFAULT_EPSILON = 1e-6;
 
@@ -85,6 +85,7 @@ public final class PrioritizedReplay implements Replay {
   }
 
   /** The importance-sampling exponent the next {@link #sample} uses, in [0, 1]. */
+  @Override
   public void setBeta(double beta) {
     if (!(beta >= 0 && beta <= 1)) {
       throw new IllegalArgumentException("beta must be in [0, 1], got " + beta);

@@ -4,16 +4,24 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 
-/** Experience replay: uniform or prioritized. Not thread-safe. */
+/**
+ * Experience replay, the sampling side: {@link TransitionReplay}s take whole transitions (vector
+ * observations), {@link FrameReplay} takes frame stacks a step at a time. Not thread-safe.
+ */
 public interface Replay {
-  void add(Transition t);
-
   /** Samples {@code batchSize} transitions; needs {@code size() > 0}. */
   Batch sample(int batchSize);
 
   /** Prioritized replay: new priorities from |TD error|; uniform replay ignores this. */
   void updatePriorities(int[] indices, float[] tdErrors);
 
+  /**
+   * The importance-sampling exponent the next {@link #sample} uses, in [0, 1]; uniform replays
+   * ignore it.
+   */
+  default void setBeta(double beta) {}
+
+  /** Transitions that can be sampled. */
   int size();
 
   int capacity();
@@ -31,6 +39,7 @@ public interface Replay {
     return switch (kind) {
       case Checkpoints.KIND_UNIFORM -> UniformReplay.readBody(in);
       case Checkpoints.KIND_PRIORITIZED -> PrioritizedReplay.readBody(in);
+      case Checkpoints.KIND_FRAMES -> FrameReplay.readBody(in);
       default -> throw new IOException("unknown replay kind " + kind + " in checkpoint");
     };
   }

@@ -12,7 +12,7 @@ import java.io.IOException;
  * gives) so that {@link #writeTo} can save the generator with the contents and a resumed run
  * samples exactly what the uninterrupted one would have.
  */
-public final class UniformReplay implements Replay {
+public final class UniformReplay implements TransitionReplay {
   private final TransitionStore store;
   private final SplitMix64 rng;
 

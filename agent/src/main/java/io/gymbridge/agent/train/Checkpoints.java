@@ -19,10 +19,14 @@ import java.util.stream.Stream;
 /**
  * Checkpoints: each is written complete into a hidden temp directory and then renamed into place,
  * and only then does checkpoints/latest point at it, so a crash mid-write never leaves a checkpoint
- * that looks whole but is not. The newest {@value #KEEP} are kept.
+ * that looks whole but is not. The newest {@value #KEEP} are kept. A checkpoint holds the learner
+ * (networks, Adam), the trainer's counters and exploration RNG, and, when the config's saveReplay
+ * is on, the replay; an Atari run leaves the replay out (its ~7 GB would be written at every
+ * checkpoint) and refills it after a resume.
  */
 public final class Checkpoints {
   static final int KEEP = 3;
+  static final String REPLAY_FILE = "replay.bin";
 
   private Checkpoints() {}
 
@@ -35,10 +39,12 @@ public final class Checkpoints {
     deleteRecursively(tmp);
     Files.createDirectories(tmp);
     learner.save(tmp.resolve("learner"));
-    try (DataOutputStream out =
-        new DataOutputStream(
-            new BufferedOutputStream(Files.newOutputStream(tmp.resolve("replay.bin"))))) {
-      replay.writeTo(out);
+    if (replay != null) {
+      try (DataOutputStream out =
+          new DataOutputStream(
+              new BufferedOutputStream(Files.newOutputStream(tmp.resolve(REPLAY_FILE)), 1 << 20))) {
+        replay.writeTo(out);
+      }
     }
     Files.writeString(tmp.resolve("trainer.json"), ConfigLoader.JSON.writeValueAsString(state));
     deleteRecursively(dir);
@@ -101,12 +107,15 @@ public final class Checkpoints {
     trainer.restore(state, history);
   }
 
-  /** The replay saved in a checkpoint. */
-  public static Replay readReplay(Path checkpoint) throws IOException {
+  /** The replay saved in a checkpoint, or empty when it was saved without one (saveReplay). */
+  public static Optional<Replay> readReplay(Path checkpoint) throws IOException {
+    Path file = checkpoint.resolve(REPLAY_FILE);
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
     try (DataInputStream in =
-        new DataInputStream(
-            new BufferedInputStream(Files.newInputStream(checkpoint.resolve("replay.bin"))))) {
-      return Replay.readFrom(in);
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20))) {
+      return Optional.of(Replay.readFrom(in));
     }
   }
 

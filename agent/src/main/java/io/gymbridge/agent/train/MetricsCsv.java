@@ -36,7 +36,7 @@ final class MetricsCsv implements AutoCloseable {
       long step,
       long episode,
       double ret,
-      int length,
+      long length,
       double epsilon,
       double loss,
       double q,

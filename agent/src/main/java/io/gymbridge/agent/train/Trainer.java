@@ -1,23 +1,22 @@
 package io.gymbridge.agent.train;
 
 import io.gymbridge.agent.client.BatchedEnv;
+import io.gymbridge.agent.client.ObsType;
 import io.gymbridge.agent.client.StepBatch;
 import io.gymbridge.agent.dqn.DqnLearner;
 import io.gymbridge.agent.dqn.TrainResult;
 import io.gymbridge.agent.replay.Batch;
-import io.gymbridge.agent.replay.NStepAccumulator;
-import io.gymbridge.agent.replay.PrioritizedReplay;
 import io.gymbridge.agent.replay.Replay;
 import io.gymbridge.agent.replay.SplitMix64;
 import java.io.IOException;
 
 /**
  * The DQN loop, CleanRL-style: act (one forward pass for every env, epsilon-greedy), step the envs,
- * store n-step transitions, and every {@code trainFrequency} env steps run {@code gradientSteps}
- * updates on replay samples. The updates run while the next step is on its way to the servers
- * ({@link BatchedEnv#sendStep}), so env latency hides behind learning. Preprocessing lives in the
- * envs, replay in its package, the learning rule in {@link DqnLearner}: this class only
- * orchestrates and records.
+ * store the experience ({@link Experience}: n-step transitions of vectors, or frames once), and
+ * every {@code trainFrequency} env steps run {@code gradientSteps} updates on replay samples. The
+ * updates run while the next step is on its way to the servers ({@link BatchedEnv#sendStep}), so
+ * env latency hides behind learning. Preprocessing lives in the envs, replay in its package, the
+ * learning rule in {@link DqnLearner}: this class only orchestrates and records.
  */
 public final class Trainer {
   private final TrainConfig config;
@@ -27,7 +26,7 @@ public final class Trainer {
   private final RunDirectory run;
   private final Double rewardThreshold;
   private final EpsilonSchedule epsilon;
-  private final NStepAccumulator[] nSteps;
+  private final Experience experience;
   private SplitMix64 random;
   private final EpisodeLog episodes = new EpisodeLog();
   private final int obsSize;
@@ -40,6 +39,7 @@ public final class Trainer {
   private double lastLoss = Double.NaN;
   private double lastQ = Double.NaN;
   private double wallSecondsBefore; // wall time of earlier runs of this training (resume)
+  private long learnFromStep; // learningStarts, or later after a resume without a saved replay
 
   public Trainer(
       TrainConfig config,
@@ -65,10 +65,8 @@ public final class Trainer {
                 config.totalSteps());
     this.obsSize = env.observationSize();
     this.numEnvs = env.numEnvs();
-    this.nSteps = new NStepAccumulator[numEnvs];
-    for (int i = 0; i < numEnvs; i++) {
-      nSteps[i] = new NStepAccumulator(config.nStep(), config.gamma(), replay::add);
-    }
+    this.experience = Experience.of(replay, config, numEnvs, obsSize);
+    this.learnFromStep = config.learningStarts();
     this.random = new SplitMix64(config.seed() ^ 0x5DEECE66DL);
   }
 
@@ -87,17 +85,18 @@ public final class Trainer {
     double[] episodeReturn = new double[numEnvs];
     int[] episodeLength = new int[numEnvs];
     boolean[] endedLastStep = new boolean[numEnvs];
-    float[] s = new float[obsSize];
-    float[] s2 = new float[obsSize];
-    float[] obs = env.reset(config.seed() + envResets * numEnvs).obs();
+    StepBatch current = env.reset(config.seed() + envResets * numEnvs);
     envResets++;
+    for (int i = 0; i < numEnvs; i++) {
+      experience.episodeStart(i, current);
+    }
     long nextCheckpoint =
         config.checkpointInterval() > 0 ? globalStep + config.checkpointInterval() : Long.MAX_VALUE;
     long stepsSinceTrain = 0;
     double eps = epsilon.value(globalStep);
     int[] actions = null;
     if (globalStep < config.totalSteps()) {
-      actions = selectActions(obs, eps);
+      actions = selectActions(current, eps);
       env.sendStep(actions);
     }
     try (MetricsCsv metrics = new MetricsCsv(run.metricsCsv())) {
@@ -105,59 +104,58 @@ public final class Trainer {
         StepBatch next = env.awaitStep();
         double wall = wallSecondsBefore + (System.nanoTime() - startNanos) / 1e9;
         for (int i = 0; i < numEnvs; i++) {
-          if (next.restarted()[i]) {
-            // A reconnect restarted this env: the partial episode and its pending n-step
-            // transitions belong to a session that no longer exists.
-            nSteps[i].clear();
-            episodeReturn[i] = 0;
-            episodeLength[i] = 0;
+          if (next.restarted()[i] || endedLastStep[i]) {
+            // A reconnect restarted env i (its partial episode belongs to a session that no longer
+            // exists), or NEXT_STEP autoreset only reset it: a new episode, no transition.
+            experience.episodeStart(i, next);
+            if (next.restarted()[i]) {
+              episodeReturn[i] = 0;
+              episodeLength[i] = 0;
+            }
             endedLastStep[i] = false;
             continue;
           }
-          if (endedLastStep[i]) {
-            // NEXT_STEP autoreset: this step only reset env i; no transition to learn from.
-            endedLastStep[i] = false;
-            continue;
-          }
-          float reward = (float) next.rewards()[i];
           boolean terminated = next.terminated()[i];
           boolean truncated = next.truncated()[i];
-          // The accumulator copies what it keeps, so these slices may be reused.
-          System.arraycopy(obs, i * obsSize, s, 0, obsSize);
-          System.arraycopy(next.obs(), i * obsSize, s2, 0, obsSize);
-          nSteps[i].push(s, actions[i], reward, s2, terminated, truncated);
+          experience.step(
+              i, actions[i], (float) next.rewards()[i], current, next, terminated, truncated);
           episodeReturn[i] += next.rewards()[i];
           episodeLength[i]++;
+          long stepAtEnd = globalStep + numEnvs;
+          if (config.episodeStatsFromInfo()) {
+            // The env's own record of the whole game (RecordEpisodeStatistics beneath the
+            // life-loss and clipping wrappers), on the step where the game ended.
+            if (!Double.isNaN(next.episodeReturns()[i])) {
+              logEpisode(
+                  metrics,
+                  progress,
+                  stepAtEnd,
+                  next.episodeReturns()[i],
+                  next.episodeLengths()[i],
+                  eps,
+                  wall);
+            }
+          } else if (terminated || truncated) {
+            logEpisode(metrics, progress, stepAtEnd, episodeReturn[i], episodeLength[i], eps, wall);
+          }
           if (terminated || truncated) {
-            long stepAtEnd = globalStep + numEnvs;
-            episodes.add(stepAtEnd, episodeReturn[i], wall, rewardThreshold);
-            metrics.episode(
-                stepAtEnd,
-                episodes.episodes(),
-                episodeReturn[i],
-                episodeLength[i],
-                eps,
-                lastLoss,
-                lastQ,
-                progress.stepsPerSecond(),
-                wall);
             episodeReturn[i] = 0;
             episodeLength[i] = 0;
             endedLastStep[i] = true;
           }
         }
-        obs = next.obs();
+        current = next;
         globalStep += numEnvs;
         stepsSinceTrain += numEnvs;
         if (globalStep < config.totalSteps()) {
           // Act before learning: the envs step on their servers while the updates below run.
           // The policy acting is the one before those updates, a lag of one batch of steps.
           eps = epsilon.value(globalStep);
-          actions = selectActions(obs, eps);
+          actions = selectActions(current, eps);
           env.sendStep(actions);
         }
 
-        if (globalStep >= config.learningStarts() && replay.size() >= config.batchSize()) {
+        if (globalStep >= learnFromStep && replay.size() >= config.batchSize()) {
           while (stepsSinceTrain >= config.trainFrequency()) {
             stepsSinceTrain -= config.trainFrequency();
             for (int g = 0; g < config.gradientSteps(); g++) {
@@ -191,8 +189,32 @@ public final class Trainer {
         wall);
   }
 
-  private int[] selectActions(float[] obs, double eps) {
-    int[] greedy = learner.greedyActions(obs, numEnvs);
+  private void logEpisode(
+      MetricsCsv metrics,
+      Progress progress,
+      long step,
+      double ret,
+      long length,
+      double eps,
+      double wall) {
+    episodes.add(step, ret, wall, rewardThreshold);
+    metrics.episode(
+        step,
+        episodes.episodes(),
+        ret,
+        length,
+        eps,
+        lastLoss,
+        lastQ,
+        progress.stepsPerSecond(),
+        wall);
+  }
+
+  private int[] selectActions(StepBatch obs, double eps) {
+    int[] greedy =
+        env.observationType() == ObsType.UINT8
+            ? learner.greedyActions(obs.obsBytes(), numEnvs)
+            : learner.greedyActions(obs.obs(), numEnvs);
     for (int i = 0; i < numEnvs; i++) {
       if (random.nextDouble() < eps) {
         greedy[i] = random.nextInt(env.numActions());
@@ -202,9 +224,9 @@ public final class Trainer {
   }
 
   private void update() {
-    if (replay instanceof PrioritizedReplay per) {
+    if (config.prioritized()) {
       double progress = Math.min(1.0, (double) globalStep / config.totalSteps());
-      per.setBeta(config.priorityBetaStart() + progress * (1.0 - config.priorityBetaStart()));
+      replay.setBeta(config.priorityBetaStart() + progress * (1.0 - config.priorityBetaStart()));
     }
     Batch batch = replay.sample(config.batchSize());
     TrainResult result = learner.train(batch);
@@ -228,7 +250,7 @@ public final class Trainer {
         run,
         globalStep,
         learner,
-        replay,
+        config.saveReplay() ? replay : null,
         new TrainerState(
             globalStep,
             updates,
@@ -254,6 +276,10 @@ public final class Trainer {
       episodes.add(p.step(), p.episodeReturn(), 0, null);
     }
     episodes.restoreSolved(state.solvedAtStep(), state.solvedAtSeconds());
+    if (replay.size() == 0) {
+      // The checkpoint held no replay (saveReplay false): refill it before learning again.
+      learnFromStep = Math.max(config.learningStarts(), globalStep + config.learningStarts());
+    }
   }
 
   long globalStep() {

@@ -22,6 +22,9 @@ final class TestServers {
   /** An env whose observations are uint8 frames: the client does not read those yet. */
   static final String UINT8_BOX = "Uint8Box-v0";
 
+  /** An env whose observations are Discrete: the client reads Box observations only. */
+  static final String DISCRETE_OBS = "DiscreteObs-v0";
+
   /** An env whose actions are a Box: the client sends Discrete actions only. */
   static final String BOX_ACTION = "BoxAction-v0";
 
@@ -70,6 +73,8 @@ final class TestServers {
     r.register(
         registration(
             UINT8_BOX, () -> new FixedEnv(Spaces.boxUint8(0, 255, 2, 3), Spaces.discrete(2), 0)));
+    r.register(
+        registration(DISCRETE_OBS, () -> new FixedEnv(Spaces.discrete(5), Spaces.discrete(2), 0)));
     r.register(
         registration(
             BOX_ACTION,

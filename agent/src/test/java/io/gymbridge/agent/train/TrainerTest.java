@@ -92,7 +92,7 @@ class TrainerTest {
       trainer.run(new Progress(new PrintStream(new ByteArrayOutputStream())));
       Path checkpoint = Checkpoints.latest(run).orElseThrow();
 
-      Replay replay2 = Checkpoints.readReplay(checkpoint);
+      Replay replay2 = Checkpoints.readReplay(checkpoint).orElseThrow();
       Trainer resumed = new Trainer(c, env, restored, replay2, run, 475.0);
       Checkpoints.restore(checkpoint, resumed, restored, run);
 
