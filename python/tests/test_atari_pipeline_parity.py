@@ -2,10 +2,12 @@
 
 Reference: real ale-py 0.12.1 + Gymnasium 1.3.0, ``FrameStackObservation(AtariPreprocessing(
 gym.make(id, frameskip=1, ...)), n)``, and for the "nature" preset Stable-Baselines3's
-EpisodicLifeEnv, FireResetEnv and ClipRewardEnv between them. SB3 is not installed here, so those
-three are written below in a few lines each, as SB3 2.x has them, with the two deliberate
-differences the server documents (a seeded reset after a life loss resets for real; FireReset
-returns the observation of its last reset when its second step ends the episode).
+EpisodicLifeEnv, FireResetEnv and ClipRewardEnv between them, over Gymnasium's
+RecordEpisodeStatistics directly above AtariPreprocessing, where the server puts it (its
+``info["episode"]`` "r" and "l" are compared, not "t": wall-clock seconds). SB3 is not installed
+here, so its three wrappers are written below in a few lines each, as SB3 2.x has them, with the
+two deliberate differences the server documents (a seeded reset after a life loss resets for real;
+FireReset returns the observation of its last reset when its second step ends the episode).
 
 Each case makes the same id on both sides, resets both with the same seeds, plays the same random
 actions and compares every observation byte, reward, terminated/truncated flag and the info (lives,
@@ -20,7 +22,7 @@ import ale_py
 import gymnasium as gym
 import numpy as np
 import pytest
-from gymnasium.wrappers import AtariPreprocessing, FrameStackObservation
+from gymnasium.wrappers import AtariPreprocessing, FrameStackObservation, RecordEpisodeStatistics
 
 from support import wire
 from support.atari_pair import EnvPair
@@ -101,7 +103,8 @@ def reference(env_id, env_kwargs, pipe):
     """The Python pipeline for a case: pipe is NATURE or (AtariPreprocessing kwargs, stack, pad)."""
     env = gym.make(env_id, frameskip=1, **env_kwargs)
     if pipe == NATURE:
-        env = EpisodicLifeEnv(AtariPreprocessing(env))
+        # Statistics beneath life loss and clipping: whole games, unclipped (AtariPipeline's doc).
+        env = EpisodicLifeEnv(RecordEpisodeStatistics(AtariPreprocessing(env)))
         if has_fire(env):
             env = FireResetEnv(env)
         return FrameStackObservation(ClipRewardEnv(env), 4)
@@ -142,9 +145,21 @@ CASES = [
 ]
 
 
+# Nature cases whose random play reaches the game over (Breakout: 3 in 600 steps) or the frame
+# limit (Pong, truncated), so RecordEpisodeStatistics' info["episode"] is compared; SpaceInvaders'
+# and MsPacman's games outlast their steps (their learner episodes end at lost lives).
+GAMES_THAT_END = {"ALE/Breakout-v5", "ALE/Pong-v5"}
+
+
 def gym_info(info: dict) -> dict:
-    return {k: tuple(int(x) for x in v) if isinstance(v, (tuple, list, np.ndarray)) else int(v)
-            for k, v in info.items()}
+    """What support.atari_pair.info_of makes of the server's info for the same step."""
+    def plain(k, v):
+        if k == "episode":
+            return {"r": float(v["r"]), "l": int(v["l"])}
+        if isinstance(v, (tuple, list, np.ndarray)):
+            return tuple(int(x) for x in v)
+        return int(v)
+    return {k: plain(k, v) for k, v in info.items()}
 
 
 def make_pair(client, env_id, env_kwargs, pipe) -> EnvPair:
@@ -165,6 +180,8 @@ def test_matches_gymnasium_pipeline(client, env_id, env_kwargs, pipe, seeds, ste
     ended = pair.play(seeds, steps, rng_base=2000)
     if must_end:
         assert ended > 0, f"no episode of {pair.case} ended: the case checks no episode end"
+    if pipe == NATURE and env_id in GAMES_THAT_END:
+        assert pair.episode_reports > 0, f"{pair.case}: no info['episode'] was compared"
 
 
 def test_the_nature_spec_shows_the_expanded_preset_and_frameskip_1(client):
@@ -174,6 +191,7 @@ def test_the_nature_spec_shows_the_expanded_preset_and_frameskip_1(client):
         assert kw["frameskip"].int_value == 1
         assert kw["atari_preprocessing"].bool_value and kw["episodic_life"].bool_value
         assert kw["fire_reset"].bool_value and kw["clip_reward"].bool_value
+        assert kw["record_episode_statistics"].bool_value
         assert kw["frame_stack"].int_value == 4 and kw["noop_max"].int_value == 30
         box = made.spec.observation_space.box
         assert tuple(box.shape) == (4, 84, 84)

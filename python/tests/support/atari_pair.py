@@ -12,13 +12,20 @@ from support import wire
 
 
 def info_of(infos) -> dict:
-    """Env 0's info of a response as plain ints and int tuples; {} when the server sent none."""
+    """Env 0's info of a response as plain ints and int tuples; {} when the server sent none.
+
+    RecordEpisodeStatistics' ``info["episode"]`` becomes ``{"r": float, "l": int}``: its "t" is
+    wall-clock seconds, which no two runs agree on."""
     if not infos:
         return {}
     out = {}
     for k, v in infos[0].entries.items():
-        if v.WhichOneof("kind") == "list":
+        kind = v.WhichOneof("kind")
+        if kind == "list":
             out[k] = tuple(item.int_value for item in v.list.items)
+        elif kind == "map" and k == "episode":
+            e = v.map.entries
+            out[k] = {"r": e["r"].float_value, "l": e["l"].int_value}
         else:
             out[k] = v.int_value
     return out
@@ -35,6 +42,7 @@ class EnvPair:
         self.session = session
         self.gym_info = gym_info
         self.where = "start"
+        self.episode_reports = 0  # steps whose info had RecordEpisodeStatistics' "episode"
 
     def check(self, what, java, expected):
         if what == "obs":
@@ -63,6 +71,7 @@ class EnvPair:
         self.check("terminated", r.terminated[0], bool(terminated))
         self.check("truncated", r.truncated[0], bool(truncated))
         self.check("info", info_of(r.infos), self.gym_info(info))
+        self.episode_reports += "episode" in info
         return terminated or truncated
 
     def play(self, seeds, steps: int, rng_base: int) -> int:

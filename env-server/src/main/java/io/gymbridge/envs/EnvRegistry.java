@@ -2,6 +2,7 @@ package io.gymbridge.envs;
 
 import io.gymbridge.codec.InvalidValueException;
 import io.gymbridge.envs.classic.CartPoleEnv;
+import io.gymbridge.envs.debug.PixelChoiceEnv;
 import io.gymbridge.envs.wrappers.OrderEnforcing;
 import io.gymbridge.envs.wrappers.TimeLimit;
 import io.gymbridge.v1.EnvSpec;
@@ -52,6 +53,18 @@ public final class EnvRegistry {
             false,
             List.of("rgb_array"),
             50));
+    r.register(
+        new EnvRegistration(
+            "PixelChoice-v0",
+            "Say which half of a noisy 36x36 uint8 image holds a white square: 16 steps, +1 per"
+                + " right answer. A fast check that a CNN learner learns (random 8, optimal 16).",
+            PixelChoiceEnv::fromKwargs,
+            Map.of(),
+            null, // the env terminates at 16 steps itself; a TimeLimit would also truncate there
+            15.0,
+            false,
+            List.of("rgb_array"),
+            PixelChoiceEnv.RENDER_FPS));
     return r;
   }
 

@@ -37,7 +37,7 @@ class EnvRegistryTest {
   @Test
   void builtinIdsAreSortedAndCartPoleLimitsAreGymnasiums() {
     assertEquals(
-        List.of("CartPole-v0", "CartPole-v1"),
+        List.of("CartPole-v0", "CartPole-v1", "PixelChoice-v0"),
         registry.all().stream().map(EnvRegistration::id).toList());
     assertEquals(200, registry.find("CartPole-v0").orElseThrow().maxEpisodeSteps());
     assertEquals(500, registry.find("CartPole-v1").orElseThrow().maxEpisodeSteps());

@@ -88,6 +88,7 @@ class AtariPipelineRpcTest {
     assertEquals(intValue(4), kw.get("frame_skip"));
     assertEquals(intValue(84), kw.get("screen_size"));
     assertEquals(boolValue(false), kw.get("terminal_on_life_loss"));
+    assertEquals(boolValue(true), kw.get("record_episode_statistics"));
     assertEquals(boolValue(true), kw.get("episodic_life"));
     assertEquals(boolValue(true), kw.get("fire_reset"));
     assertEquals(boolValue(true), kw.get("clip_reward"));

@@ -4,6 +4,7 @@ import io.gymbridge.atari.AtariConsole;
 import io.gymbridge.codec.InvalidValueException;
 import io.gymbridge.envs.Args;
 import io.gymbridge.envs.Env;
+import io.gymbridge.envs.wrappers.RecordEpisodeStatistics;
 import io.gymbridge.v1.Value;
 import io.gymbridge.v1.ValueList;
 import java.util.Collections;
@@ -16,37 +17,58 @@ import java.util.Set;
  * it composes. The kwargs (all optional; {@link #DEFAULT_KWARGS} lists them with their defaults):
  *
  * <pre>
- * | kwarg                 | type              | default  | what                                      |
- * |-----------------------|-------------------|----------|-------------------------------------------|
- * | preprocessing         | "none" / "nature" | "none"   | a preset; explicit kwargs override it     |
- * | atari_preprocessing   | bool              | false    | Gymnasium's AtariPreprocessing, with:     |
- * | noop_max              | int >= 0          | 30       |   NOOPs after reset: 1..noop_max (0: off) |
- * | frame_skip            | int > 0           | 4        |   frames per step, max of the last two    |
- * | screen_size           | int or [w, h]     | 84       |   INTER_AREA resize                       |
- * | terminal_on_life_loss | bool              | false    |   terminated when a life is lost          |
- * | grayscale_obs         | bool              | true     |   luminance instead of RGB                |
- * | grayscale_newaxis     | bool              | false    |   (h, w, 1) instead of (h, w)             |
- * | scale_obs             | bool              | false    |   float32 in [0, 1] instead of uint8      |
- * | episodic_life         | bool              | false    | SB3 EpisodicLifeEnv                       |
- * | fire_reset            | bool              | false    | SB3 FireResetEnv (games with FIRE only)   |
- * | clip_reward           | bool              | false    | SB3 ClipRewardEnv (reward sign)           |
- * | frame_stack           | int >= 0          | 0        | FrameStackObservation size (0: none)      |
- * | stack_padding         | "reset" / "zero"  | "reset"  | FrameStackObservation padding_type        |
+ * | kwarg                     | type              | default  | what                                      |
+ * |---------------------------|-------------------|----------|-------------------------------------------|
+ * | preprocessing             | "none" / "nature" | "none"   | a preset; explicit kwargs override it     |
+ * | atari_preprocessing       | bool              | false    | Gymnasium's AtariPreprocessing, with:     |
+ * | noop_max                  | int >= 0          | 30       |   NOOPs after reset: 1..noop_max (0: off) |
+ * | frame_skip                | int > 0           | 4        |   frames per step, max of the last two    |
+ * | screen_size               | int or [w, h]     | 84       |   INTER_AREA resize                       |
+ * | terminal_on_life_loss     | bool              | false    |   terminated when a life is lost          |
+ * | grayscale_obs             | bool              | true     |   luminance instead of RGB                |
+ * | grayscale_newaxis         | bool              | false    |   (h, w, 1) instead of (h, w)             |
+ * | scale_obs                 | bool              | false    |   float32 in [0, 1] instead of uint8      |
+ * | record_episode_statistics | bool              | false    | Gymnasium RecordEpisodeStatistics: the    |
+ * |                           |                   |          |   game's unclipped score and length in    |
+ * |                           |                   |          |   info["episode"] at its real end         |
+ * | episodic_life             | bool              | false    | SB3 EpisodicLifeEnv                       |
+ * | fire_reset                | bool              | false    | SB3 FireResetEnv (games with FIRE only)   |
+ * | clip_reward               | bool              | false    | SB3 ClipRewardEnv (reward sign)           |
+ * | frame_stack               | int >= 0          | 0        | FrameStackObservation size (0: none)      |
+ * | stack_padding             | "reset" / "zero"  | "reset"  | FrameStackObservation padding_type        |
  * </pre>
  *
  * {@code preprocessing="nature"} is the Nature DQN pipeline: AtariPreprocessing with Gymnasium's
- * defaults (30 noops, skip 4 with max-pool, 84x84 grayscale uint8), episodic_life, fire_reset,
- * clip_reward and a stack of 4, over an env made with frameskip 1: the preset sets the env's {@code
- * frameskip} to 1 ({@link #envKwargDefaults()}), so it works on any id, {@code ALE/<Game>-v5}
- * included, and the spec shows {@code frameskip=1}. A {@code frameskip} the caller gives explicitly
- * wins; with frame_skip &gt; 1 anything but 1 is then Gymnasium's "Disable frame-skipping" error.
- * Explicit {@code atari_preprocessing=True} without the preset changes no env kwarg, as in
- * Gymnasium (pass {@code frameskip=1} or use a NoFrameskip-v4 id). Setting an option of a stage
- * that is off (noop_max without atari_preprocessing, stack_padding without frame_stack) is an error
- * rather than a silent no-op.
+ * defaults (30 noops, skip 4 with max-pool, 84x84 grayscale uint8), record_episode_statistics,
+ * episodic_life, fire_reset, clip_reward and a stack of 4, over an env made with frameskip 1: the
+ * preset sets the env's {@code frameskip} to 1 ({@link #envKwargDefaults()}), so it works on any
+ * id, {@code ALE/<Game>-v5} included, and the spec shows {@code frameskip=1}. A {@code frameskip}
+ * the caller gives explicitly wins; with frame_skip &gt; 1 anything but 1 is then Gymnasium's
+ * "Disable frame-skipping" error. Explicit {@code atari_preprocessing=True} without the preset
+ * changes no env kwarg, as in Gymnasium (pass {@code frameskip=1} or use a NoFrameskip-v4 id).
+ * Setting an option of a stage that is off (noop_max without atari_preprocessing, stack_padding
+ * without frame_stack) is an error rather than a silent no-op.
  *
  * <p>Order, as CleanRL's and SB3's Atari DQN compose them: {@code
- * FrameStackObservation(ClipReward(FireReset(EpisodicLife(AtariPreprocessing(made)))))}.
+ * FrameStackObservation(ClipReward(FireReset(EpisodicLife(RecordEpisodeStatistics(
+ * AtariPreprocessing(made))))))}, RecordEpisodeStatistics directly over {@code made} when
+ * atari_preprocessing is off.
+ *
+ * <p>RecordEpisodeStatistics sits beneath EpisodicLife, FireReset and ClipReward on purpose, as
+ * CleanRL's RecordEpisodeStatistics and SB3's Monitor sit beneath their life-loss and clipping
+ * wrappers: the learner's episodes end at every lost life and its rewards are signs, but the figure
+ * papers and benchmarks report is the game's score. So {@code info["episode"]} comes once per game,
+ * on the step of the real game over or of the frame-limit truncation, never on a lost life; {@code
+ * "r"} is the unclipped score of the whole game. It sits above AtariPreprocessing, where CleanRL
+ * and SB3 put theirs directly over the raw env, so {@code "l"} counts agent steps (frame_skip
+ * frames each), not emulator frames: the steps taken through AtariPreprocessing since the real
+ * reset, which are the agent's steps plus those the wrappers above take at resets: FireReset's FIRE
+ * and action-2 steps after the real reset and after every lost life, and EpisodicLife's NOOP step
+ * after every lost life (their rewards count in "r" too, though those wrappers drop them).
+ * Breakout, 5 lives, no early end: {@code l = agent steps + 2 + 4 * 3}. AtariPreprocessing's reset
+ * NOOPs are beneath it and not counted. A game that ends on one of those reset-time steps reports
+ * nothing: the wrapper that took it drops its info and resets for real, as SB3's wrappers do over
+ * Monitor.
  *
  * <p>How registration uses it: {@code AtariRegistrations.PREPROCESSING} is every Atari id's {@link
  * io.gymbridge.envs.PostMakeWrapper}, which {@code EnvRegistry.make} applies to what it composed,
@@ -79,6 +101,7 @@ public final class AtariPipeline {
   private final Map<String, Value> effective;
   private final String preset;
   private final boolean atariPreprocessing;
+  private final boolean recordEpisodeStatistics;
   private final AtariPreprocessing.Options preprocessingOptions;
   private final boolean episodicLife;
   private final boolean fireReset;
@@ -110,6 +133,7 @@ public final class AtariPipeline {
             all.getBool("grayscale_obs", true),
             all.getBool("grayscale_newaxis", false),
             all.getBool("scale_obs", false));
+    recordEpisodeStatistics = all.getBool("record_episode_statistics", false);
     episodicLife = all.getBool("episodic_life", false);
     fireReset = all.getBool("fire_reset", false);
     clipReward = all.getBool("clip_reward", false);
@@ -172,7 +196,12 @@ public final class AtariPipeline {
 
   /** Whether {@link #wrap} adds nothing (preset "none" and no stage turned on). */
   public boolean isIdentity() {
-    return !atariPreprocessing && !episodicLife && !fireReset && !clipReward && frameStack == 0;
+    return !atariPreprocessing
+        && !recordEpisodeStatistics
+        && !episodicLife
+        && !fireReset
+        && !clipReward
+        && frameStack == 0;
   }
 
   public boolean atariPreprocessing() {
@@ -202,6 +231,9 @@ public final class AtariPipeline {
     if (atariPreprocessing) {
       env = new AtariPreprocessing(env, console, preprocessingOptions);
     }
+    if (recordEpisodeStatistics) {
+      env = new RecordEpisodeStatistics(env); // beneath life loss and clipping: see the class doc
+    }
     if (episodicLife) {
       env = new EpisodicLife(env, console);
     }
@@ -230,6 +262,7 @@ public final class AtariPipeline {
     m.put("grayscale_obs", bool(d.grayscaleObs()));
     m.put("grayscale_newaxis", bool(d.grayscaleNewaxis()));
     m.put("scale_obs", bool(d.scaleObs()));
+    m.put("record_episode_statistics", bool(nature));
     m.put("episodic_life", bool(nature));
     m.put("fire_reset", bool(nature));
     m.put("clip_reward", bool(nature));

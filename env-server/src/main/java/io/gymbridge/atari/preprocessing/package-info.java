@@ -9,8 +9,11 @@
  * for step, checked against the real Gymnasium wrappers by WrapperParityTest), and the Stable
  * Baselines3 options {@link io.gymbridge.atari.preprocessing.EpisodicLife}, {@link
  * io.gymbridge.atari.preprocessing.FireReset} and {@link
- * io.gymbridge.atari.preprocessing.ClipReward}. {@link io.gymbridge.atari.preprocessing.AreaResize}
- * is cv2's INTER_AREA, byte-identical to OpenCV 4.14.
+ * io.gymbridge.atari.preprocessing.ClipReward}, with Gymnasium's {@link
+ * io.gymbridge.envs.wrappers.RecordEpisodeStatistics} beneath those three so that {@code
+ * info["episode"]} reports whole games and their unclipped scores (AtariPipeline says what its
+ * length counts). {@link io.gymbridge.atari.preprocessing.AreaResize} is cv2's INTER_AREA,
+ * byte-identical to OpenCV 4.14.
  *
  * <p>Where this differs from the Python originals, on purpose:
  *

@@ -16,6 +16,7 @@ import io.gymbridge.codec.InvalidValueException;
 import io.gymbridge.codec.Spaces;
 import io.gymbridge.envs.Env;
 import io.gymbridge.envs.Transition;
+import io.gymbridge.envs.wrappers.RecordEpisodeStatistics;
 import io.gymbridge.random.NumpyGenerator;
 import io.gymbridge.v1.Value;
 import io.gymbridge.v1.ValueList;
@@ -61,6 +62,7 @@ class AtariPipelineTest {
             "grayscale_obs",
             "grayscale_newaxis",
             "scale_obs",
+            "record_episode_statistics",
             "episodic_life",
             "fire_reset",
             "clip_reward",
@@ -88,6 +90,7 @@ class AtariPipelineTest {
     assertEquals(integer(84), eff.get("screen_size"));
     assertEquals(bool(false), eff.get("terminal_on_life_loss"));
     assertEquals(bool(true), eff.get("grayscale_obs"));
+    assertEquals(bool(true), eff.get("record_episode_statistics"));
     assertEquals(bool(true), eff.get("episodic_life"));
     assertEquals(bool(true), eff.get("fire_reset"));
     assertEquals(bool(true), eff.get("clip_reward"));
@@ -98,7 +101,8 @@ class AtariPipelineTest {
     Env env =
         AtariPipeline.fromKwargs(Map.of("preprocessing", string("nature"))).wrap(fake, fake, true);
     assertEquals(Spaces.boxUint8(0, 255, 4, 84, 84), env.observationSpace());
-    // FrameStack(ClipReward(FireReset(EpisodicLife(AtariPreprocessing(made))))).
+    // FrameStack(ClipReward(FireReset(EpisodicLife(RecordEpisodeStatistics(AtariPreprocessing(
+    // made)))))).
     assertInstanceOf(FrameStackObservation.class, env);
   }
 
@@ -159,6 +163,55 @@ class AtariPipelineTest {
       lifeLost = step(env, 0).terminated();
     }
     assertTrue(lifeLost, "episodic_life ends the learner's episode at the lost life");
+  }
+
+  @Test
+  void recordEpisodeStatisticsAloneWrapsTheMadeEnvDirectly() {
+    AtariPipeline p = AtariPipeline.fromKwargs(Map.of("record_episode_statistics", bool(true)));
+    assertFalse(p.isIdentity());
+    FakeAtari fake = new FakeAtari();
+    assertInstanceOf(RecordEpisodeStatistics.class, p.wrap(fake, fake, true));
+  }
+
+  /**
+   * Without atari_preprocessing every wrapper step is one fake step, so the count is exact: three
+   * lives lost at fake steps 5, 12 and 20, the last one the game over. FireReset takes steps 1-2
+   * after the real reset; after each lost life EpisodicLife's NOOP and FireReset's two steps take
+   * 6-8 and 13-15; the agent takes 3-5, 9-12 and 16-20 (12 steps). The statistics count all 20 and
+   * sum all 20 unclipped rewards (t on step t), though the learner saw 3 episodes of clipped ones.
+   */
+  @Test
+  void statisticsBeneathLifeLossAndClippingReportTheWholeGameOnceUnclipped() {
+    FakeAtari fake = new FakeAtari();
+    fake.startLives = 3;
+    fake.lifeLossAt = Set.of(5, 12, 20);
+    Map<String, Value> kwargs =
+        Map.of(
+            "record_episode_statistics", bool(true),
+            "episodic_life", bool(true),
+            "fire_reset", bool(true),
+            "clip_reward", bool(true));
+    Env env = AtariPipeline.fromKwargs(kwargs).wrap(fake, fake, true);
+    reset(env, 3L);
+    int agentSteps = 0;
+    int learnerEpisodes = 0;
+    Transition s = null;
+    while (fake.lives() > 0) {
+      if (s != null && s.terminated()) {
+        assertFalse(s.info().containsKey("episode"), "a lost life reports nothing");
+        reset(env, null);
+      }
+      s = step(env, 3);
+      agentSteps++;
+      assertEquals(1.0, s.reward(), "clipped for the learner");
+      learnerEpisodes += s.terminated() ? 1 : 0;
+    }
+    assertEquals(3, learnerEpisodes);
+    assertEquals(12, agentSteps);
+    Map<String, Value> episode = s.info().get("episode").getMap().getEntriesMap();
+    assertEquals(20, episode.get("l").getIntValue());
+    assertEquals(20 * 21 / 2.0, episode.get("r").getFloatValue());
+    assertEquals(1, fake.resets(), "one real reset: the lives were lost within one game");
   }
 
   @Test
