@@ -6,6 +6,7 @@ import io.gymbridge.agent.client.Kwargs;
 import io.gymbridge.agent.client.RemoteBatchedEnv;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -24,17 +25,25 @@ final class AgentEnvs implements AutoCloseable {
 
   static AgentEnvs open(List<String> servers, String envId, int numEnvs, PrintStream log)
       throws IOException {
-    return open(servers, envId, Map.of(), numEnvs, log);
+    return open(servers, null, envId, Map.of(), numEnvs, log);
   }
 
-  /** As above, making the env with {@code kwargs} (JSON-style values, as a config holds them). */
+  /**
+   * As above, making the env with {@code kwargs} (JSON-style values, as a config holds them); an
+   * in-process server also serves the Atari games of {@code romDir} (null: where it finds ROMs).
+   */
   static AgentEnvs open(
-      List<String> servers, String envId, Map<String, ?> kwargs, int numEnvs, PrintStream log)
+      List<String> servers,
+      Path romDir,
+      String envId,
+      Map<String, ?> kwargs,
+      int numEnvs,
+      PrintStream log)
       throws IOException {
     EmbeddedEnvServer embedded = null;
     List<String> addresses = servers;
     if (servers.isEmpty()) {
-      embedded = EmbeddedEnvServer.start();
+      embedded = EmbeddedEnvServer.startWithAtari(romDir);
       addresses = List.of(embedded.address());
       log.println("env server: in-process at " + embedded.address());
     } else {
@@ -55,6 +64,11 @@ final class AgentEnvs implements AutoCloseable {
 
   RemoteBatchedEnv env() {
     return env;
+  }
+
+  /** The first server's address (the in-process one when no server was given). */
+  String address() {
+    return env.addresses().get(0);
   }
 
   /** The env's reward threshold ("solved" above it), or null when the spec has none. */

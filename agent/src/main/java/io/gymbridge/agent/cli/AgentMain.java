@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = AgentMain.Version.class,
     description = "DQN (DJL, PyTorch engine) trained against gymbridge env servers over gRPC.",
-    subcommands = {TrainCommand.class, EvalCommand.class, BenchCommand.class, ProbeCommand.class})
+    subcommands = {
+      TrainCommand.class,
+      EvalCommand.class,
+      BenchCommand.class,
+      LearnerBenchCommand.class,
+      ProbeCommand.class
+    })
 public final class AgentMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -15,6 +15,7 @@ final class AgentParts {
   private AgentParts() {}
 
   static DqnLearner learner(TrainConfig c, BatchedEnv env, Device device) {
+    checkSupported(env);
     boolean images = images(env);
     return new DqnLearner(
         c.learnerConfig(images),
@@ -29,10 +30,25 @@ final class AgentParts {
    * a {@link FrameReplay}; everything else is a vector stored per transition.
    */
   static boolean images(BatchedEnv env) {
-    return env.observationType() == ObsType.UINT8 && env.observationShape().length == 3;
+    long[] s = env.observationShape();
+    return env.observationType() == ObsType.UINT8 && s.length == 3 && s[0] < s[1] && s[0] < s[2];
+  }
+
+  /** Refuses observations that are neither float32 vectors nor uint8 image stacks, with advice. */
+  static void checkSupported(BatchedEnv env) {
+    if (env.observationType() != ObsType.FLOAT32 && !images(env)) {
+      throw new IllegalArgumentException(
+          "uint8 observations of shape "
+              + java.util.Arrays.toString(env.observationShape())
+              + " are not supported: the agent takes float32 vectors or channel-first uint8 image"
+              + " stacks [C, H, W]. For Atari, use the server's DQN preprocessing (84x84 gray,"
+              + " stack of 4): --preset atari or atari-fast, or --set"
+              + " envKwargs={\"preprocessing\":\"nature\"}");
+    }
   }
 
   static Replay replay(TrainConfig c, BatchedEnv env) {
+    checkSupported(env);
     long seed = c.seed() * 31 + 7;
     if (images(env)) {
       long[] shape = env.observationShape();
@@ -46,12 +62,6 @@ final class AgentParts {
           c.prioritized() ? c.priorityAlpha() : 0,
           PrioritizedReplay.DEFAULT_EPSILON,
           seed);
-    }
-    if (env.observationType() != ObsType.FLOAT32) {
-      throw new IllegalArgumentException(
-          "uint8 observations of shape "
-              + java.util.Arrays.toString(env.observationShape())
-              + " are not supported: the agent takes float32 vectors or uint8 [C, H, W] images");
     }
     int obsSize = env.observationSize();
     return c.prioritized()

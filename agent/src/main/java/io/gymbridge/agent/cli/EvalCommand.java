@@ -1,14 +1,17 @@
 package io.gymbridge.agent.cli;
 
 import ai.djl.Device;
+import io.gymbridge.agent.client.Kwargs;
 import io.gymbridge.agent.dqn.DqnLearner;
 import io.gymbridge.agent.eval.Evaluator;
+import io.gymbridge.agent.eval.GameRecorder;
 import io.gymbridge.agent.train.Checkpoints;
 import io.gymbridge.agent.train.ConfigLoader;
 import io.gymbridge.agent.train.TrainConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,7 +21,12 @@ import picocli.CommandLine.Option;
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
-    description = "Evaluate a checkpoint: N episodes, greedy unless --epsilon is given.")
+    description = {
+      "Evaluate a checkpoint: N episodes with the run's evaluation epsilon (0 for CartPole, 0.05",
+      "for the Atari presets, as Nature) unless --epsilon is given. Envs are made with the run's",
+      "envKwargs and evalEnvKwargs over them: the Atari presets play full games with raw rewards",
+      "(no life-loss termination, no clipping; noop starts and the frame limit stay)."
+    })
 public final class EvalCommand implements Callable<Integer> {
   @Mixin ServerOptions servers;
 
@@ -42,9 +50,8 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Option(
       names = "--epsilon",
-      defaultValue = "0",
-      description = "Random-action probability (default: ${DEFAULT-VALUE}).")
-  double epsilon;
+      description = "Random-action probability (default: the run's evalEpsilon).")
+  Double epsilon;
 
   @Option(
       names = "--seed",
@@ -56,6 +63,19 @@ public final class EvalCommand implements Callable<Integer> {
       names = "--json",
       description = "End with one JSON line: episodes, mean_return, std_return, ...")
   boolean json;
+
+  @Option(
+      names = "--record",
+      paramLabel = "FILE.gif",
+      description = "Also play one game and write it as an animated GIF (plays in any browser).")
+  Path record;
+
+  @Option(
+      names = "--record-max-steps",
+      defaultValue = "4500",
+      description =
+          "Longest recording, in agent steps (default: ${DEFAULT-VALUE}, 5 min of Atari).")
+  int recordMaxSteps;
 
   @Option(
       names = "--device",
@@ -78,31 +98,66 @@ public final class EvalCommand implements Callable<Integer> {
     Device dev = DjlSetup.chooseDevice(device);
     System.out.println(DjlSetup.describe(dev));
     int envs = Math.min(numEnvs, episodes);
+    double eps = epsilon != null ? epsilon : config.evalEpsilon();
+    if (!(eps >= 0 && eps <= 1)) {
+      throw new IllegalArgumentException("--epsilon must be in [0, 1], got " + eps);
+    }
+    Map<String, Object> kwargs = Kwargs.merge(config.envKwargs(), config.evalEnvKwargs());
+    System.out.println("eval env: " + config.envId() + " " + kwargs + ", epsilon " + eps);
     try (AgentEnvs agentEnvs =
-            AgentEnvs.open(servers.addresses(), config.envId(), envs, System.out);
+            AgentEnvs.open(
+                servers.addresses(), servers.romDir, config.envId(), kwargs, envs, System.out);
         DqnLearner learner = AgentParts.learner(config, agentEnvs.env(), dev)) {
       learner.load(dir.resolve("learner"));
-      Evaluator.Result r = Evaluator.run(agentEnvs.env(), learner, episodes, epsilon, seed);
+      Evaluator.Result r = Evaluator.run(agentEnvs.env(), learner, episodes, eps, seed);
       System.out.printf(
           Locale.ROOT,
-          "%s: %d episodes of %s, return %.2f +- %.2f (min %.1f, max %.1f), length %.1f%n",
+          "%s: %d episodes of %s (epsilon %.3f), return %.2f +- %.2f (median %.1f, min %.1f, max"
+              + " %.1f), length %.1f%n",
           dir,
           episodes,
           config.envId(),
+          eps,
           r.meanReturn(),
           r.stdReturn(),
-          r.returns().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
-          r.returns().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
+          r.medianReturn(),
+          r.minReturn(),
+          r.maxReturn(),
           r.meanLength());
+      if (record != null) {
+        GameRecorder.Recording rec =
+            GameRecorder.record(
+                agentEnvs.address(),
+                config.envId(),
+                Kwargs.toValues(kwargs),
+                learner,
+                eps,
+                seed,
+                record,
+                recordMaxSteps,
+                70);
+        System.out.printf(
+            Locale.ROOT,
+            "recorded %s: %d steps, score %.1f%s%n",
+            record,
+            rec.steps(),
+            rec.score(),
+            rec.complete() ? "" : " (stopped at --record-max-steps before the game ended)");
+      }
       if (json) {
         System.out.printf(
             Locale.ROOT,
-            "{\"episodes\": %d, \"mean_return\": %.4f, \"std_return\": %.4f, \"mean_length\": %.2f, "
-                + "\"env_id\": \"%s\", \"checkpoint\": \"%s\"}%n",
+            "{\"episodes\": %d, \"mean_return\": %.4f, \"std_return\": %.4f, \"median_return\":"
+                + " %.4f, \"min_return\": %.4f, \"max_return\": %.4f, \"mean_length\": %.2f,"
+                + " \"epsilon\": %.4f, \"env_id\": \"%s\", \"checkpoint\": \"%s\"}%n",
             episodes,
             r.meanReturn(),
             r.stdReturn(),
+            r.medianReturn(),
+            r.minReturn(),
+            r.maxReturn(),
             r.meanLength(),
+            eps,
             config.envId(),
             dir);
       }

@@ -1,6 +1,7 @@
 package io.gymbridge.agent.cli;
 
 import io.gymbridge.agent.client.ServerAddresses;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,14 @@ final class ServerOptions {
               + "grpc.health.v1 before starting [GYMBRIDGE_WAIT_FOR_SERVERS] (default: "
               + "${DEFAULT-VALUE}: no wait, an unreachable server fails at once).")
   long waitForServersSeconds;
+
+  @Option(
+      names = "--rom-dir",
+      paramLabel = "DIR",
+      description =
+          "Atari ROMs for the in-process env-server (a folder of <game>.bin). Default: "
+              + "ALE_ROM_DIR, else the ROMs of an installed ale-py (pip install ale-py==0.12.1).")
+  Path romDir;
 
   /** The server addresses to open sessions on, after any wait; empty for an in-process server. */
   List<String> addresses() {

@@ -35,7 +35,9 @@ import picocli.CommandLine.Option;
       "",
       "Keys for --set / --config: the fields of TrainConfig (its doc says what each means);",
       "an unknown key is refused with the list of valid ones.",
-      "Presets: default (tuned for CartPole), cleanrl, sb3-zoo, tutorial."
+      "Presets: default (tuned for CartPole), cleanrl, sb3-zoo, tutorial (CartPole);",
+      "atari (CleanRL dqn_atari.py), nature (Mnih et al. 2015), atari-fast (tuned for CPU),",
+      "e.g. --env ALE/Pong-v5 --preset atari-fast."
     })
 public final class TrainCommand implements Callable<Integer> {
   @Mixin ServerOptions servers;
@@ -56,7 +58,8 @@ public final class TrainCommand implements Callable<Integer> {
       names = "--preset",
       defaultValue = "default",
       description =
-          "Named hyperparameters: default, cleanrl, sb3-zoo, tutorial (default: ${DEFAULT-VALUE}).")
+          "Named hyperparameters: default, cleanrl, sb3-zoo, tutorial, atari, nature, atari-fast"
+              + " (default: ${DEFAULT-VALUE}).")
   String preset;
 
   @Option(names = "--config", description = "JSON file with any subset of the config keys.")
@@ -93,6 +96,7 @@ public final class TrainCommand implements Callable<Integer> {
     try (AgentEnvs envs =
             AgentEnvs.open(
                 servers.addresses(),
+                servers.romDir,
                 config.envId(),
                 config.envKwargs(),
                 config.numEnvs(),

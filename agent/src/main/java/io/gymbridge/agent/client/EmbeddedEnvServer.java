@@ -6,6 +6,7 @@ import io.gymbridge.server.EnvServerMain;
 import io.gymbridge.server.ServerConfig;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -55,6 +56,16 @@ public final class EmbeddedEnvServer implements AutoCloseable {
   /** Starts a server with {@link #defaultConfig()} and the built-in envs. */
   public static EmbeddedEnvServer start() throws IOException {
     return start(defaultConfig(), EnvRegistry.builtin());
+  }
+
+  /**
+   * Starts a server with {@link #defaultConfig()}, the built-in envs and the Atari games whose ROMs
+   * it finds: in {@code romDir} (may be null), else where the standalone env-server looks
+   * (ALE_ROM_DIR, an installed ale-py). Without ROMs, asking for an Atari id fails with NOT_FOUND
+   * and a message that says how to get them.
+   */
+  public static EmbeddedEnvServer startWithAtari(Path romDir) throws IOException {
+    return start(defaultConfig(), EnvServerMain.registry(romDir));
   }
 
   /** Starts a server with the built-in envs; {@code config.host()} must be a loopback address. */

@@ -15,6 +15,7 @@ import io.gymbridge.v1.DType;
 import io.gymbridge.v1.EnvSpec;
 import io.gymbridge.v1.MakeRequest;
 import io.gymbridge.v1.MakeResponse;
+import io.gymbridge.v1.RenderRequest;
 import io.gymbridge.v1.ResetRequest;
 import io.gymbridge.v1.Space;
 import io.gymbridge.v1.StepRequest;
@@ -137,14 +138,34 @@ public final class RemoteSession implements AutoCloseable {
   }
 
   /**
-   * As {@link #open(String, String, int, ClientConfig)} with make kwargs ({@code
-   * gymnasium.make(envId, **kwargs)}) and the Make deadline given.
+   * One env of {@code envId} made with {@code kwargs} and render_mode "rgb_array", for {@link
+   * #render}: what recording a game needs.
    */
+  public static RemoteSession openRendering(
+      String address, String envId, Map<String, Value> kwargs, ClientConfig config) {
+    return open(address, envId, kwargs, 1, "rgb_array", config, config.makeDeadline());
+  }
+
   static RemoteSession open(
       String address,
       String envId,
       Map<String, Value> kwargs,
       int numEnvs,
+      ClientConfig config,
+      Duration makeDeadline) {
+    return open(address, envId, kwargs, numEnvs, "", config, makeDeadline);
+  }
+
+  /**
+   * As {@link #open(String, String, int, ClientConfig)} with make kwargs ({@code
+   * gymnasium.make(envId, **kwargs)}) and the Make deadline given.
+   */
+  private static RemoteSession open(
+      String address,
+      String envId,
+      Map<String, Value> kwargs,
+      int numEnvs,
+      String renderMode,
       ClientConfig config,
       Duration makeDeadline) {
     checkAddress(address);
@@ -162,6 +183,7 @@ public final class RemoteSession implements AutoCloseable {
                   MakeRequest.newBuilder()
                       .setEnvId(envId)
                       .putAllKwargs(kwargs)
+                      .setRenderMode(renderMode)
                       .setNumEnvs(numEnvs)
                       .setAutoresetMode(AutoresetMode.AUTORESET_MODE_NEXT_STEP))
               .build();
@@ -249,6 +271,37 @@ public final class RemoteSession implements AutoCloseable {
     StepBatch out = empty();
     awaitReset(sendReset(seed), out, 0, config.resetDeadline());
     return out;
+  }
+
+  /**
+   * The current RGB frame of each env, {@code [numEnvs, height, width, 3]} uint8 (the session must
+   * have been made with render_mode "rgb_array", as {@link #openRendering} does).
+   */
+  public Tensor render() {
+    StreamRequest r =
+        StreamRequest.newBuilder()
+            .setRender(RenderRequest.newBuilder().setSessionId(sessionId))
+            .build();
+    StreamClient.Pending p = stream.send(r, "Render of " + label);
+    StreamResponse response = await(p, config.stepDeadline());
+    if (!response.hasRender()) {
+      throw unexpected(p, response);
+    }
+    Tensor frames = response.getRender().getFrames();
+    if (frames.getDtype() != DType.DTYPE_UINT8
+        || frames.getShapeCount() != 4
+        || frames.getShape(0) != numEnvs
+        || frames.getShape(3) != 3) {
+      throw malformed(
+          p,
+          "frames: expected uint8 ["
+              + numEnvs
+              + ", height, width, 3], got "
+              + DTypes.numpyName(frames.getDtype())
+              + " "
+              + frames.getShapeList());
+    }
+    return frames;
   }
 
   /** Steps every env; {@code actions} holds one index in [0, numActions) per env. */

@@ -23,7 +23,8 @@ public final class GradClip {
     }
     NDArray sumOfSquares = null;
     for (NDArray g : grads) {
-      NDArray s = g.square().sum();
+      // One pass per gradient (torch.norm), not a squared copy and then a sum.
+      NDArray s = g.norm().square();
       sumOfSquares = sumOfSquares == null ? s : sumOfSquares.addi(s);
     }
     NDArray norm = sumOfSquares.sqrt();

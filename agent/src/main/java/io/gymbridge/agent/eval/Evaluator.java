@@ -9,7 +9,10 @@ import java.util.Random;
 
 /**
  * Runs a policy for exactly N episodes on a batch of envs. Each env gets a fixed quota of episodes
- * up front: taking "the first N to finish" instead would favour short episodes.
+ * up front: taking "the first N to finish" instead would favour short episodes. Returns are the
+ * sums of the rewards the envs pay: for the Atari protocol, make the envs without life-loss
+ * termination and reward clipping (a run's evalEnvKwargs) so an episode is a full game and its
+ * return the raw score.
  */
 public final class Evaluator {
   private Evaluator() {}
@@ -27,6 +30,20 @@ public final class Evaluator {
 
     public double meanLength() {
       return lengths.stream().mapToInt(Integer::intValue).average().orElse(Double.NaN);
+    }
+
+    public double medianReturn() {
+      double[] sorted = returns.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      int n = sorted.length;
+      return n == 0 ? Double.NaN : (sorted[(n - 1) / 2] + sorted[n / 2]) / 2;
+    }
+
+    public double minReturn() {
+      return returns.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
+    public double maxReturn() {
+      return returns.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
     }
   }
 
@@ -47,9 +64,9 @@ public final class Evaluator {
     boolean[] endedLastStep = new boolean[n];
     List<Double> returns = new ArrayList<>();
     List<Integer> lengths = new ArrayList<>();
-    float[] obs = env.reset(seed).obs();
+    StepBatch obs = env.reset(seed);
     while (returns.size() < episodes) {
-      int[] actions = learner.greedyActions(obs, n);
+      int[] actions = greedyActions(learner, obs, n);
       for (int i = 0; i < n; i++) {
         if (random.nextDouble() < epsilon) {
           actions[i] = random.nextInt(env.numActions());
@@ -76,8 +93,15 @@ public final class Evaluator {
           endedLastStep[i] = true;
         }
       }
-      obs = sb.obs();
+      obs = sb;
     }
     return new Result(returns, lengths);
+  }
+
+  /** The learner's greedy actions for a batch's observations, float32 or uint8. */
+  public static int[] greedyActions(DqnLearner learner, StepBatch batch, int n) {
+    return batch.obsBytes() != null
+        ? learner.greedyActions(batch.obsBytes(), n)
+        : learner.greedyActions(batch.obs(), n);
   }
 }

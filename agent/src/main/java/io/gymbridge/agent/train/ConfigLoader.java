@@ -24,7 +24,8 @@ import java.util.TreeSet;
  */
 public final class ConfigLoader {
   /** Presets shipped in the jar, by name. */
-  public static final List<String> PRESETS = List.of("default", "cleanrl", "sb3-zoo", "tutorial");
+  public static final List<String> PRESETS =
+      List.of("default", "cleanrl", "sb3-zoo", "tutorial", "atari", "nature", "atari-fast");
 
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -1,0 +1,149 @@
+package io.gymbridge.agent.dqn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.gymbridge.agent.replay.Batch;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The Nature CNN: CleanRL's architecture and parameter count, PyTorch's init, the uint8 path. */
+class NatureCnnTest {
+  private static final long[] ATARI = {4, 84, 84};
+
+  private static long parameters(QNetwork net) {
+    return net.parameterArrays().stream().mapToLong(NDArray::size).sum();
+  }
+
+  @Test
+  void hasCleanRlsLayersAndParameterCount() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      QNetwork net = QNetwork.natureCnn(m, ATARI, 4, false, 1);
+      List<Shape> shapes = net.parameterArrays().stream().map(NDArray::getShape).toList();
+      assertEquals(
+          List.of(
+              new Shape(32, 4, 8, 8),
+              new Shape(32),
+              new Shape(64, 32, 4, 4),
+              new Shape(64),
+              new Shape(64, 64, 3, 3),
+              new Shape(64),
+              new Shape(512, 3136),
+              new Shape(512),
+              new Shape(4, 512),
+              new Shape(4)),
+          shapes);
+      // torch: sum(p.numel() for p in QNetwork(envs).parameters()) in CleanRL's dqn_atari.py
+      assertEquals(1_686_180, parameters(net));
+      // Dueling: the convolutions shared, a 512-unit stream each for V (1) and A (4).
+      QNetwork dueling = QNetwork.natureCnn(m, ATARI, 4, true, 1);
+      assertEquals(1_686_180 - 2_052 + (3136 * 512 + 512 + 513) + 2_052, parameters(dueling));
+    }
+  }
+
+  @Test
+  void initialWeightsFollowPyTorchsConvAndLinearBounds() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      QNetwork net = QNetwork.natureCnn(m, ATARI, 6, false, 3);
+      // fan-in: 4*8*8, 32*4*4, 64*3*3, 3136, 512 (weight and bias of each layer)
+      double[] fanIn = {256, 256, 512, 512, 576, 576, 3136, 3136, 512, 512};
+      List<NDArray> params = net.parameterArrays();
+      for (int i = 0; i < params.size(); i++) {
+        float[] w = params.get(i).toFloatArray();
+        double bound = 1 / Math.sqrt(fanIn[i]);
+        double sumSq = 0;
+        for (float x : w) {
+          assertTrue(Math.abs(x) <= bound, "parameter " + i + " value " + x + " > " + bound);
+          sumSq += x * x;
+        }
+        if (w.length > 1000) {
+          // U(-b, b) has standard deviation b / sqrt(3).
+          assertEquals(bound / Math.sqrt(3), Math.sqrt(sumSq / w.length), 0.03 * bound);
+        }
+      }
+    }
+  }
+
+  @Test
+  void mapsUint8StacksToOneQValuePerActionScaledInsideTheNetwork() {
+    try (NDManager m = NDManager.newBaseManager();
+        NDScope scope = new NDScope()) {
+      QNetwork net = QNetwork.natureCnn(m, ATARI, 4, true, 1);
+      byte[] frames = new byte[2 * 4 * 84 * 84];
+      new SplittableRandom(1).nextBytes(frames);
+      NDArray bytes = m.create(ByteBuffer.wrap(frames), new Shape(2, 4, 84, 84), DataType.UINT8);
+      NDArray q = net.forward(bytes);
+      assertEquals(new Shape(2, 4), q.getShape());
+      // The same pixel values as float32 give the same Q-values: the bytes reach the network
+      // unchanged and are converted there, not on the host.
+      float[] values = new float[frames.length];
+      for (int i = 0; i < frames.length; i++) {
+        values[i] = frames[i] & 0xFF;
+      }
+      NDArray floats = m.create(values, new Shape(2, 4, 84, 84));
+      assertArrayEquals(q.toFloatArray(), net.forward(floats).toFloatArray(), 1e-5f);
+    }
+  }
+
+  @Test
+  void refusesImagesTooSmallForTheThreeConvolutions() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> QNetwork.natureCnn(m, new long[] {4, 20, 20}, 4, false, 1));
+      assertTrue(e.getMessage().contains(">= 36"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aLearnerTakesUint8BatchesAndLearnsAFixedTarget() {
+    LearnerConfig c =
+        LearnerConfig.defaults()
+            .withNetwork(LearnerConfig.Network.NATURE_CNN)
+            .withLearningRate(1e-3)
+            .withHardTargetUpdate(1000);
+    long[] shape = {2, 36, 36};
+    try (DqnLearner learner = new DqnLearner(c, shape, true, 3, Device.cpu())) {
+      int n = 8;
+      int size = 2 * 36 * 36;
+      byte[] obs = new byte[n * size];
+      new SplittableRandom(2).nextBytes(obs);
+      int[] actions = {0, 1, 2, 0, 1, 2, 0, 1};
+      float[] rewards = {1, -1, 0.5f, 1, -1, 0.5f, 1, -1};
+      float[] zeros = new float[n];
+      float[] ones = new float[n];
+      java.util.Arrays.fill(ones, 1f);
+      Batch b = Batch.ofBytes(n, size, obs, actions, rewards, obs, zeros, ones, new int[n]);
+      float first = learner.train(b).loss();
+      float last = first;
+      for (int i = 0; i < 200; i++) {
+        last = learner.train(b).loss();
+      }
+      // Terminal transitions: the target is the reward, so the loss goes towards 0.
+      assertTrue(last < 0.05 * first, "loss " + first + " -> " + last);
+      assertEquals(4, learner.greedyActions(new byte[4 * 2 * 36 * 36], 4).length);
+      assertThrows(
+          IllegalArgumentException.class, () -> learner.greedyActions(new float[2 * 36 * 36], 1));
+    }
+  }
+
+  @Test
+  void theMlpRefusesPixelsAndTheCnnRefusesVectors() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new DqnLearner(LearnerConfig.defaults(), ATARI, true, 4, Device.cpu()));
+    assertTrue(e.getMessage().contains("does not take uint8"), e.getMessage());
+  }
+}
