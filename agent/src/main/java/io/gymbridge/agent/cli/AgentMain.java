@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       BenchCommand.class,
       LearnerBenchCommand.class,
+      ReplayBenchCommand.class,
       ProbeCommand.class
     })
 public final class AgentMain implements Runnable {

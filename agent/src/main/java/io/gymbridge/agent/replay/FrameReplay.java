@@ -3,6 +3,7 @@ package io.gymbridge.agent.replay;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -58,7 +59,7 @@ public final class FrameReplay implements Replay {
   private final double alpha;
   private final double priorityEpsilon;
   private final int framesPerChunk;
-  private final byte[][] chunks;
+  private final ByteBuffer[] chunks; // direct (off-heap), allocated as the rings fill
   private final byte[] flags;
   private final int[] actions;
   private final float[] rewards;
@@ -119,7 +120,7 @@ public final class FrameReplay implements Replay {
     this.priorityEpsilon = priorityEpsilon;
     int slots = perEnv * numEnvs;
     this.framesPerChunk = Math.max(1, CHUNK_BYTES / frameBytes);
-    this.chunks = new byte[(slots + framesPerChunk - 1) / framesPerChunk][];
+    this.chunks = new ByteBuffer[(slots + framesPerChunk - 1) / framesPerChunk];
     this.flags = new byte[slots];
     this.actions = new int[slots];
     this.rewards = new float[slots];
@@ -197,10 +198,9 @@ public final class FrameReplay implements Replay {
       // Frame k of the next stack must be frame k + 1 of the current one.
       long pos = p - stack + 2 + k;
       int g = slot(env, pos);
-      byte[] chunk = chunks[g / framesPerChunk];
-      int at = (g % framesPerChunk) * frameBytes;
-      int from = offset + k * frameBytes;
-      if (!Arrays.equals(chunk, at, at + frameBytes, next, from, from + frameBytes)) {
+      ByteBuffer stored =
+          chunks[g / framesPerChunk].slice((g % framesPerChunk) * frameBytes, frameBytes);
+      if (stored.mismatch(ByteBuffer.wrap(next, offset + k * frameBytes, frameBytes)) != -1) {
         throw new IllegalArgumentException(
             "env "
                 + env
@@ -253,13 +253,17 @@ public final class FrameReplay implements Replay {
     }
     int g = slot(env, w);
     flags[g] = 0;
-    byte[] chunk = chunks[g / framesPerChunk];
-    if (chunk == null) {
-      int inChunk = Math.min(framesPerChunk, flags.length - (g / framesPerChunk) * framesPerChunk);
-      chunk = chunks[g / framesPerChunk] = new byte[inChunk * frameBytes];
-    }
-    System.arraycopy(src, offset, chunk, (g % framesPerChunk) * frameBytes, frameBytes);
+    chunk(g / framesPerChunk).put((g % framesPerChunk) * frameBytes, src, offset, frameBytes);
     head[env] = w + 1;
+  }
+
+  /** Chunk i, allocated (off-heap, zeroed) on first use. */
+  private ByteBuffer chunk(int i) {
+    if (chunks[i] == null) {
+      int frames = Math.min(framesPerChunk, flags.length - i * framesPerChunk);
+      chunks[i] = ByteBuffer.allocateDirect(frames * frameBytes);
+    }
+    return chunks[i];
   }
 
   @Override
@@ -351,12 +355,8 @@ public final class FrameReplay implements Replay {
   private void copyStack(int env, long newest, byte[] dst, int offset) {
     for (int k = 0; k < stack; k++) {
       int g = slot(env, newest - stack + 1 + k);
-      System.arraycopy(
-          chunks[g / framesPerChunk],
-          (g % framesPerChunk) * frameBytes,
-          dst,
-          offset + k * frameBytes,
-          frameBytes);
+      chunks[g / framesPerChunk].get(
+          (g % framesPerChunk) * frameBytes, dst, offset + k * frameBytes, frameBytes);
     }
   }
 
@@ -419,8 +419,8 @@ public final class FrameReplay implements Replay {
   /** Bytes of frame storage allocated so far (grows as the rings fill, up to capacity frames). */
   public long frameBytesAllocated() {
     long sum = 0;
-    for (byte[] c : chunks) {
-      sum += c == null ? 0 : c.length;
+    for (ByteBuffer c : chunks) {
+      sum += c == null ? 0 : c.capacity();
     }
     return sum;
   }
@@ -458,10 +458,13 @@ public final class FrameReplay implements Replay {
     out.write(flags);
     Checkpoints.writeInts(out, actions, actions.length);
     Checkpoints.writeFloats(out, rewards, rewards.length);
-    for (byte[] c : chunks) {
+    byte[] piece = new byte[1 << 16];
+    for (ByteBuffer c : chunks) {
       out.writeBoolean(c != null);
-      if (c != null) {
-        out.write(c);
+      for (int at = 0; c != null && at < c.capacity(); at += piece.length) {
+        int n = Math.min(piece.length, c.capacity() - at);
+        c.get(at, piece, 0, n);
+        out.write(piece, 0, n);
       }
     }
     if (tree != null) {
@@ -496,11 +499,15 @@ public final class FrameReplay implements Replay {
     in.readFully(r.flags);
     Checkpoints.readInts(in, r.actions, r.actions.length);
     Checkpoints.readFloats(in, r.rewards, r.rewards.length);
+    byte[] piece = new byte[1 << 16];
     for (int i = 0; i < r.chunks.length; i++) {
       if (in.readBoolean()) {
-        int inChunk = Math.min(r.framesPerChunk, r.flags.length - i * r.framesPerChunk);
-        r.chunks[i] = new byte[inChunk * frameBytes];
-        in.readFully(r.chunks[i]);
+        ByteBuffer c = r.chunk(i);
+        for (int at = 0; at < c.capacity(); at += piece.length) {
+          int n = Math.min(piece.length, c.capacity() - at);
+          in.readFully(piece, 0, n);
+          c.put(at, piece, 0, n);
+        }
       }
     }
     if (r.tree != null) {
