@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       LearnerBenchCommand.class,
       ReplayBenchCommand.class,
+      PipelineBenchCommand.class,
       ProbeCommand.class
     })
 public final class AgentMain implements Runnable {

@@ -14,6 +14,15 @@ public final class Progress {
   private long lastCurveNanos = startNanos;
   private long stepsAtStart = -1;
   private double stepsPerSecond;
+  // The rate over the last print interval, smoothed: what the ETA and the line use, since the
+  // average since the start overstates it once learning begins.
+  private long lastPrintStep = -1;
+  private double recentStepsPerSecond = Double.NaN;
+  private long markStep = Long.MAX_VALUE;
+  private long markNanos;
+  private long markedAt = -1;
+  private long lastStep;
+  private long lastNanos;
 
   public Progress(PrintStream out) {
     this.out = out;
@@ -24,13 +33,26 @@ public final class Progress {
     if (stepsAtStart < 0) {
       stepsAtStart = step;
     }
+    if (lastPrintStep < 0) {
+      lastPrintStep = step;
+    }
+    if (markedAt < 0 && step >= markStep) {
+      markedAt = step;
+      markNanos = now;
+    }
+    lastStep = step;
+    lastNanos = now;
     double elapsed = (now - startNanos) / 1e9;
     stepsPerSecond = elapsed > 0 ? (step - stepsAtStart) / elapsed : 0;
     if (now - lastPrintNanos < 2_000_000_000L) {
       return;
     }
+    double window = (step - lastPrintStep) / ((now - lastPrintNanos) / 1e9);
+    recentStepsPerSecond =
+        Double.isNaN(recentStepsPerSecond) ? window : 0.8 * recentStepsPerSecond + 0.2 * window;
     lastPrintNanos = now;
-    double eta = stepsPerSecond > 0 ? (total - step) / stepsPerSecond : 0;
+    lastPrintStep = step;
+    double eta = recentStepsPerSecond > 0 ? (total - step) / recentStepsPerSecond : 0;
     out.printf(
         Locale.ROOT,
         "step %,d/%,d (%.0f%%) | episodes %,d | return(100) %.1f | eps %.3f | loss %.4g | %,.0f steps/s | ETA %s%n",
@@ -41,8 +63,20 @@ public final class Progress {
         episodes.meanReturn(),
         epsilon,
         loss,
-        stepsPerSecond,
+        recentStepsPerSecond,
         formatSeconds(eta));
+  }
+
+  /** Starts timing at the first update at or past {@code step}, for {@link #rateSinceMark()}. */
+  public void markAt(long step) {
+    markStep = step;
+  }
+
+  /** Env steps per second from the marked step to the last update; NaN before the mark. */
+  public double rateSinceMark() {
+    return markedAt < 0 || lastNanos == markNanos
+        ? Double.NaN
+        : (lastStep - markedAt) / ((lastNanos - markNanos) / 1e9);
   }
 
   boolean curveDue() {
