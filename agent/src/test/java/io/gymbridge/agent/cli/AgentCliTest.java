@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,30 +16,12 @@ import picocli.CommandLine;
 
 /** The real entry points on tiny budgets: train writes a run directory, eval reads it back. */
 class AgentCliTest {
-  private record Run(int exitCode, String out) {
-    String lastLine() {
-      List<String> lines = out.lines().toList();
-      return lines.get(lines.size() - 1);
-    }
-  }
-
-  private static Run agent(String... args) {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream old = System.out;
-    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-    try {
-      int code = AgentMain.commandLine().execute(args);
-      return new Run(code, buf.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(old);
-    }
-  }
 
   @Test
   void trainThenEvalProduceARunDirectoryAndAJsonSummary(@TempDir Path dir) throws Exception {
     Path run = dir.resolve("run");
-    Run train =
-        agent(
+    AgentRun train =
+        AgentRun.of(
             "train",
             "--out",
             run.toString(),
@@ -59,7 +40,8 @@ class AgentCliTest {
     JsonNode summary = new ObjectMapper().readTree(train.lastLine());
     assertEquals(1600, summary.get("steps").asLong());
 
-    Run eval = agent("eval", "--checkpoint", run.toString(), "--episodes", "5", "--json");
+    AgentRun eval =
+        AgentRun.of("eval", "--checkpoint", run.toString(), "--episodes", "5", "--json");
     assertEquals(0, eval.exitCode(), eval.out());
     JsonNode result = new ObjectMapper().readTree(eval.lastLine());
     assertEquals(5, result.get("episodes").asInt());
@@ -69,8 +51,8 @@ class AgentCliTest {
 
   @Test
   void benchPrintsTheLearnerCostAndOneRowPerSeedThenTheMedian(@TempDir Path dir) {
-    Run bench =
-        agent(
+    AgentRun bench =
+        AgentRun.of(
             "bench",
             "--seeds",
             "4,5",
@@ -98,8 +80,8 @@ class AgentCliTest {
   void everyPresetTrainsThroughTheWholeLoop(String preset, @TempDir Path dir) throws Exception {
     Path run = dir.resolve("run");
     boolean prioritized = preset.endsWith("+prioritized");
-    Run train =
-        agent(
+    AgentRun train =
+        AgentRun.of(
             "train",
             "--preset",
             preset.replace("+prioritized", ""),
@@ -127,8 +109,10 @@ class AgentCliTest {
   @Test
   void resumeContinuesTheSameRunToALargerBudget(@TempDir Path dir) throws Exception {
     Path run = dir.resolve("run");
-    assertEquals(0, agent("train", "--out", run.toString(), "--total-steps", "1000").exitCode());
-    Run resumed = agent("train", "--out", run.toString(), "--resume", "--total-steps", "2000");
+    assertEquals(
+        0, AgentRun.of("train", "--out", run.toString(), "--total-steps", "1000").exitCode());
+    AgentRun resumed =
+        AgentRun.of("train", "--out", run.toString(), "--resume", "--total-steps", "2000");
     assertEquals(0, resumed.exitCode(), resumed.out());
     assertTrue(resumed.out().contains("resumed from"), resumed.out());
     assertEquals(2000, new ObjectMapper().readTree(resumed.lastLine()).get("steps").asLong());

@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gymbridge.atari.RomDirectory;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,25 +40,6 @@ class AtariCliTest {
     }
   }
 
-  private record Run(int exitCode, String out) {
-    String lastLine() {
-      List<String> lines = out.lines().toList();
-      return lines.get(lines.size() - 1);
-    }
-  }
-
-  private static Run agent(String... args) {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream old = System.out;
-    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-    try {
-      int code = AgentMain.commandLine().execute(args);
-      return new Run(code, buf.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(old);
-    }
-  }
-
   private static JsonNode json(String line) throws Exception {
     return new ObjectMapper().readTree(line);
   }
@@ -69,8 +47,8 @@ class AtariCliTest {
   @Test
   void trainResumeAndEvalBreakoutFromPixels(@TempDir Path dir) throws Exception {
     Path run = dir.resolve("breakout");
-    Run train =
-        agent(
+    AgentRun train =
+        AgentRun.of(
             "train",
             "--env",
             "ALE/Breakout-v5",
@@ -104,8 +82,8 @@ class AtariCliTest {
     // One update per 4 env steps from step 200 on.
     assertEquals(100, before.get("updates").asLong(), 1);
 
-    Run resumed =
-        agent(
+    AgentRun resumed =
+        AgentRun.of(
             "train",
             "--out",
             run.toString(),
@@ -122,8 +100,8 @@ class AtariCliTest {
     assertEquals(before.get("updates").asLong() + 25, after.get("updates").asLong(), 1);
 
     Path gif = dir.resolve("game.gif");
-    Run eval =
-        agent(
+    AgentRun eval =
+        AgentRun.of(
             "eval",
             "--checkpoint",
             run.toString(),
