@@ -404,6 +404,11 @@ public final class FrameReplay implements Replay {
     return tree == null ? 0 : tree.get(slot);
   }
 
+  /** The sum tree's total (0 for uniform sampling): the sum of every slot's priority. */
+  public double totalPriority() {
+    return tree == null ? 0 : tree.total();
+  }
+
   /** Transitions that can be sampled now. */
   @Override
   public int size() {

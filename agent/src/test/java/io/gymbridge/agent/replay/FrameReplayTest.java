@@ -200,6 +200,18 @@ class FrameReplayTest {
       s.stepAll(0.08);
       if (t % 37 == 36) {
         assertEquals(s.retained().size(), s.replay.size(), "sampleable count at step " + t);
+        if (prioritized == 1) {
+          // The sum tree holds a positive priority exactly for the sampleable slots, and its
+          // total is their sum.
+          int positive = 0;
+          double sum = 0;
+          for (int i = 0; i < s.replay.capacity(); i++) {
+            positive += s.replay.priority(i) > 0 ? 1 : 0;
+            sum += s.replay.priority(i);
+          }
+          assertEquals(s.replay.size(), positive, "slots with a priority at step " + t);
+          assertEquals(sum, s.replay.totalPriority(), 1e-9 * Math.max(1, sum));
+        }
         if (s.replay.size() > 0) {
           Batch b = s.replay.sample(32);
           assertMatchesReference(s, b);
