@@ -1,5 +1,6 @@
 package io.gymbridge.agent.cli;
 
+import io.gymbridge.agent.client.RemoteEnvException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,7 +34,8 @@ public final class AgentMain implements Runnable {
 
   /**
    * The command line with its error handling: a bad setting (IllegalArgumentException) is a
-   * one-line message and exit code 2, not a stack trace.
+   * one-line message and exit code 2, a server's error (RemoteEnvException) one line and exit code
+   * 1, not a stack trace.
    */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new AgentMain());
@@ -42,6 +44,12 @@ public final class AgentMain implements Runnable {
           if (e instanceof IllegalArgumentException) {
             cmd.getErr().println("error: " + e.getMessage());
             return 2;
+          }
+          if (e instanceof RemoteEnvException) {
+            // A server's refusal (unknown env with advice, missing ROMs, a limit) or a lost
+            // server: its message says what and why; a stack trace would bury it.
+            cmd.getErr().println("error: " + e.getMessage());
+            return 1;
           }
           throw e;
         });

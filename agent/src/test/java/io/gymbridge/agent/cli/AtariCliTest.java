@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gymbridge.atari.RomDirectory;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -130,6 +132,31 @@ class AtariCliTest {
     // badly (one life of a random player lasts ~40).
     assertTrue(result.get("mean_length").asDouble() > 100, eval.out());
     assertEquals(61, gifFrames(gif)); // the reset frame and one per step, up to the limit
+  }
+
+  @Test
+  void withoutRomsTheErrorSaysHowToGetThem(@TempDir Path dir) throws Exception {
+    Path empty = Files.createDirectory(dir.resolve("no-roms"));
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    picocli.CommandLine cli = AgentMain.commandLine();
+    cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+    int code =
+        cli.execute(
+            "train",
+            "--env",
+            "ALE/Breakout-v5",
+            "--preset",
+            "atari-fast",
+            "--rom-dir",
+            empty.toString(),
+            "--out",
+            dir.resolve("run").toString());
+    String message = err.toString(StandardCharsets.UTF_8);
+    assertEquals(1, code, message);
+    assertTrue(message.startsWith("error: "), message);
+    assertTrue(message.contains("NOT_FOUND"), message);
+    assertTrue(message.contains("pip install ale-py==0.12.1"), message);
+    assertFalse(message.contains("\tat "), "no stack trace: " + message);
   }
 
   private static JsonNode trainerJson(Path checkpoint) throws Exception {
