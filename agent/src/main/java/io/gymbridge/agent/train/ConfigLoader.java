@@ -92,8 +92,15 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * A run's config.json, over the defaults: a run written before a key existed gets that key's
+   * default (the behaviour it had), so older run directories still resume and evaluate.
+   */
   public static TrainConfig read(Path configJson) throws IOException {
-    return JSON.readValue(Files.readString(configJson), TrainConfig.class);
+    if (!Files.isRegularFile(configJson)) {
+      throw new IOException("no config.json at " + configJson);
+    }
+    return new ConfigLoader().file(configJson).build();
   }
 
   /** Every key a config may set, sorted. */

@@ -16,8 +16,55 @@ class ConfigLoaderTest {
   void everyPresetBuildsAValidConfig() {
     for (String preset : ConfigLoader.PRESETS) {
       TrainConfig c = new ConfigLoader().preset(preset).build();
-      assertEquals("CartPole-v1", c.envId(), preset);
+      boolean atari = preset.startsWith("atari") || preset.equals("nature");
+      assertEquals(atari ? "ALE/Breakout-v5" : "CartPole-v1", c.envId(), preset);
+      assertEquals(atari ? "nature" : null, c.envKwargs().get("preprocessing"), preset);
+      assertEquals(atari, c.episodeStatsFromInfo(), preset);
+      assertEquals(!atari, c.saveReplay(), preset);
+      assertEquals(atari ? 0.05 : 0.0, c.evalEpsilon(), preset);
     }
+  }
+
+  @Test
+  void atariPresetsCarryTheirSourcesHyperparameters() {
+    TrainConfig cleanrl = new ConfigLoader().preset("atari").build();
+    assertEquals(1e-4, cleanrl.learningRate());
+    assertEquals(1_000_000, cleanrl.bufferSize());
+    assertEquals(32, cleanrl.batchSize());
+    assertEquals(80_000, cleanrl.learningStarts());
+    assertEquals(250, cleanrl.targetUpdateInterval()); // 1,000 env steps at one update per 4
+    assertEquals(0.1, cleanrl.epsilonFraction());
+    assertEquals(10_000_000, cleanrl.totalSteps());
+    assertEquals(false, cleanrl.evalEnvKwargs().get("episodic_life"));
+    assertEquals(false, cleanrl.evalEnvKwargs().get("clip_reward"));
+    TrainConfig fast = new ConfigLoader().preset("atari-fast").build();
+    assertTrue(fast.doubleDqn() && fast.dueling());
+    assertEquals(3, fast.nStep());
+  }
+
+  @Test
+  void aRunWrittenBeforeAKeyExistedReadsWithThatKeysDefault(@TempDir Path dir) throws Exception {
+    // config.json of a CartPole run made before Atari support: no network, envKwargs, ...
+    Path old = dir.resolve("config.json");
+    var node =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            ConfigLoader.JSON.readTree(ConfigLoader.toJson(new ConfigLoader().build()));
+    node.remove(
+        List.of(
+            "envKwargs",
+            "network",
+            "saveReplay",
+            "episodeStatsFromInfo",
+            "evalEpsilon",
+            "evalEnvKwargs"));
+    String json = node.toString();
+    assertFalse(json.contains("network"), json);
+    Files.writeString(old, json);
+    TrainConfig c = ConfigLoader.read(old);
+    assertEquals("auto", c.network());
+    assertTrue(c.saveReplay());
+    assertEquals(0.0, c.evalEpsilon());
+    assertTrue(c.envKwargs().isEmpty());
   }
 
   @Test
