@@ -4,6 +4,7 @@ import io.gymbridge.agent.client.ClientConfig;
 import io.gymbridge.agent.client.EmbeddedEnvServer;
 import io.gymbridge.agent.client.Kwargs;
 import io.gymbridge.agent.client.RemoteBatchedEnv;
+import io.gymbridge.envs.EnvRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -43,7 +44,11 @@ final class AgentEnvs implements AutoCloseable {
     EmbeddedEnvServer embedded = null;
     List<String> addresses = servers;
     if (servers.isEmpty()) {
-      embedded = EmbeddedEnvServer.startWithAtari(romDir);
+      // Built-in envs need no ROM search (it asks python3 for ale-py); anything else may be Atari.
+      embedded =
+          EnvRegistry.builtin().find(envId).isPresent() && romDir == null
+              ? EmbeddedEnvServer.start()
+              : EmbeddedEnvServer.startWithAtari(romDir);
       addresses = List.of(embedded.address());
       log.println("env server: in-process at " + embedded.address());
     } else {

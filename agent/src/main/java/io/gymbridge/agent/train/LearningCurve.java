@@ -50,6 +50,11 @@ final class LearningCurve {
       }
       double maxX =
           Math.max(totalSteps, points.isEmpty() ? 1 : points.get(points.size() - 1).step());
+      // Round numbers on the return axis (Atari scores are integers: ticks at 2.6 or 5.2 would
+      // put the score-1 row under no label), the range widened to whole ticks.
+      double yStep = niceStep((maxY - minY) / 5);
+      minY = Math.floor(minY / yStep) * yStep;
+      maxY = Math.ceil(maxY / yStep) * yStep;
       Axes axes = new Axes(maxX, minY, maxY);
 
       g.setColor(Color.BLACK);
@@ -59,9 +64,11 @@ final class LearningCurve {
       g.drawRect(LEFT, TOP, W - LEFT - RIGHT, H - TOP - BOTTOM);
       for (int i = 0; i <= 5; i++) {
         double x = maxX * i / 5;
-        double y = minY + (maxY - minY) * i / 5;
         g.drawString(String.format(Locale.ROOT, "%,.0f", x), (int) axes.x(x) - 15, H - BOTTOM + 18);
-        g.drawString(String.format(Locale.ROOT, "%.0f", y), 10, (int) axes.y(y) + 4);
+      }
+      String yFormat = yStep >= 1 ? "%.0f" : yStep >= 0.1 ? "%.1f" : "%.2f";
+      for (double y = minY; y <= maxY + yStep / 2; y += yStep) {
+        g.drawString(String.format(Locale.ROOT, yFormat, y), 10, (int) axes.y(y) + 4);
       }
       g.drawString("env steps", W / 2 - 25, H - 12);
       g.drawString("episodic return", LEFT + 5, TOP + 15);
@@ -104,6 +111,16 @@ final class LearningCurve {
     Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
     ImageIO.write(img, "png", tmp.toFile());
     Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The 1, 2 or 5 times a power of ten nearest above {@code raw} (a tick spacing). */
+  static double niceStep(double raw) {
+    if (!(raw > 0)) {
+      return 1;
+    }
+    double power = Math.pow(10, Math.floor(Math.log10(raw)));
+    double m = raw / power;
+    return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * power;
   }
 
   private record Axes(double maxX, double minY, double maxY) {
