@@ -76,9 +76,9 @@ class AtariCliTest {
     assertEquals("nature", config.get("envKwargs").get("preprocessing").asText());
     Path checkpoint = run.resolve("checkpoints/step-000000000600");
     assertTrue(Files.exists(checkpoint.resolve("learner/dqn-learner.npz")));
-    // An Atari checkpoint is the networks and Adam (~20 MB for the dueling CNN), not the replay.
+    // An Atari checkpoint is the networks and Adam (<= 53 MB for the dueling CNN), not the replay.
     assertFalse(Files.exists(checkpoint.resolve("replay.bin")));
-    assertTrue(directorySize(checkpoint) < 40_000_000, "checkpoint " + directorySize(checkpoint));
+    assertTrue(directorySize(checkpoint) < 60_000_000, "checkpoint " + directorySize(checkpoint));
     JsonNode before = trainerJson(checkpoint);
     assertEquals(600, before.get("globalStep").asLong());
     // One update per 4 env steps from step 200 on.
