@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       LearnerBenchCommand.class,
       ReplayBenchCommand.class,
       PipelineBenchCommand.class,
+      CurveCommand.class,
       ProbeCommand.class
     })
 public final class AgentMain implements Runnable {

@@ -21,7 +21,7 @@ import javax.imageio.ImageIO;
  * Java2D, so the agent needs no plotting library; written atomically so a viewer never reads half a
  * file.
  */
-final class LearningCurve {
+public final class LearningCurve {
   private static final int W = 900;
   private static final int H = 500;
   private static final int LEFT = 70;
@@ -33,6 +33,27 @@ final class LearningCurve {
 
   /** One finished episode. */
   record Point(long step, double episodeReturn) {}
+
+  /**
+   * Redraws a run's learning_curve.png from its metrics.csv and config.json, e.g. for a run copied
+   * off a server or one written by an older version; returns the number of episodes drawn.
+   */
+  public static int redraw(RunDirectory run, Double threshold) throws IOException {
+    TrainConfig config = ConfigLoader.read(run.configJson());
+    List<Point> points = new java.util.ArrayList<>();
+    List<String> lines = Files.readAllLines(run.metricsCsv());
+    for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+      String[] f = line.split(",");
+      points.add(new Point(Long.parseLong(f[0]), Double.parseDouble(f[2])));
+    }
+    write(
+        run.learningCurvePng(),
+        config.envId() + " DQN, seed " + config.seed(),
+        points,
+        config.totalSteps(),
+        threshold);
+    return points.size();
+  }
 
   static void write(Path png, String title, List<Point> points, long totalSteps, Double threshold)
       throws IOException {

@@ -33,4 +33,25 @@ class LearningCurveTest {
     assertEquals(900, img.getWidth());
     assertEquals(500, img.getHeight());
   }
+
+  @Test
+  void redrawsARunsCurveFromItsMetrics(@TempDir Path dir) throws Exception {
+    RunDirectory run = RunDirectory.create(dir);
+    java.nio.file.Files.writeString(
+        run.configJson(), ConfigLoader.toJson(new ConfigLoader().build()));
+    StringBuilder csv = new StringBuilder(MetricsCsv.HEADER).append("\n");
+    for (int i = 1; i <= 120; i++) {
+      csv.append(i * 100)
+          .append(',')
+          .append(i)
+          .append(',')
+          .append(i % 30)
+          .append(".0,")
+          .append(i % 30)
+          .append(",0.5,0.1,1.0,100.0,1.0\n");
+    }
+    java.nio.file.Files.writeString(run.metricsCsv(), csv.toString());
+    assertEquals(120, LearningCurve.redraw(run, 475.0));
+    assertEquals(900, ImageIO.read(run.learningCurvePng().toFile()).getWidth());
+  }
 }
