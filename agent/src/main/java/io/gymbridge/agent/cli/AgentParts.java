@@ -9,6 +9,7 @@ import io.gymbridge.agent.replay.PrioritizedReplay;
 import io.gymbridge.agent.replay.Replay;
 import io.gymbridge.agent.replay.UniformReplay;
 import io.gymbridge.agent.train.TrainConfig;
+import java.util.Arrays;
 
 /** Builds the learner and the replay that a {@link TrainConfig} describes for an env. */
 final class AgentParts {
@@ -39,7 +40,7 @@ final class AgentParts {
     if (env.observationType() != ObsType.FLOAT32 && !images(env)) {
       throw new IllegalArgumentException(
           "uint8 observations of shape "
-              + java.util.Arrays.toString(env.observationShape())
+              + Arrays.toString(env.observationShape())
               + " are not supported: the agent takes float32 vectors or channel-first uint8 image"
               + " stacks [C, H, W]. For Atari, use the server's DQN preprocessing (84x84 gray,"
               + " stack of 4): --preset atari or atari-fast, or --set"

@@ -15,6 +15,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -46,7 +48,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   String preset;
 
   @Option(names = "--set", description = "key=value config override, repeatable.")
-  java.util.List<String> sets = new java.util.ArrayList<>();
+  List<String> sets = new ArrayList<>();
 
   @Option(
       names = "--seconds",

@@ -1,5 +1,7 @@
 package io.gymbridge.agent.client;
 
+import java.util.Arrays;
+
 /**
  * What one batched reset or step returned, for every env of a {@link BatchedEnv}.
  *
@@ -35,7 +37,7 @@ public record StepBatch(
   /** An empty batch for {@code numEnvs} envs of {@code obsSize} elements of the given type. */
   static StepBatch empty(int numEnvs, int obsSize, ObsType type) {
     double[] returns = new double[numEnvs];
-    java.util.Arrays.fill(returns, Double.NaN);
+    Arrays.fill(returns, Double.NaN);
     return new StepBatch(
         type == ObsType.FLOAT32 ? new float[numEnvs * obsSize] : null,
         type == ObsType.UINT8 ? new byte[numEnvs * obsSize] : null,

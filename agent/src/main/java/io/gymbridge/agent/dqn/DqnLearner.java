@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -68,7 +69,7 @@ public final class DqnLearner implements AutoCloseable {
       LearnerConfig config, long[] obsShape, boolean uint8, int numActions, Device device) {
     this.config = config;
     this.obsShape = obsShape.clone();
-    this.obsSize = Math.toIntExact(java.util.Arrays.stream(obsShape).reduce(1, (a, b) -> a * b));
+    this.obsSize = Math.toIntExact(Arrays.stream(obsShape).reduce(1, (a, b) -> a * b));
     this.uint8 = uint8;
     this.numActions = numActions;
     if (uint8 != (config.network() == LearnerConfig.Network.NATURE_CNN)) {

@@ -18,8 +18,10 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * A Q-network as a DJL {@link SequentialBlock}, one of two architectures:
@@ -81,7 +83,7 @@ public final class QNetwork {
       throw new IllegalArgumentException(
           "the Nature CNN takes observations [channels, height, width] with height and width >="
               + " 36, got "
-              + java.util.Arrays.toString(obsShape));
+              + Arrays.toString(obsShape));
     }
     return new QNetwork(manager, obsShape, numActions, seed, net -> net.cnn(dueling));
   }
@@ -91,7 +93,7 @@ public final class QNetwork {
       long[] obsShape,
       int numActions,
       long seed,
-      java.util.function.Consumer<QNetwork> architecture) {
+      Consumer<QNetwork> architecture) {
     long size = 1;
     for (long d : obsShape) {
       size *= d;
@@ -99,7 +101,7 @@ public final class QNetwork {
     if (size < 1 || size > Integer.MAX_VALUE || numActions < 1) {
       throw new IllegalArgumentException(
           "observation size and numActions must be >= 1, got "
-              + java.util.Arrays.toString(obsShape)
+              + Arrays.toString(obsShape)
               + ", "
               + numActions);
     }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -40,7 +41,7 @@ public final class LearningCurve {
    */
   public static int redraw(RunDirectory run, Double threshold) throws IOException {
     TrainConfig config = ConfigLoader.read(run.configJson());
-    List<Point> points = new java.util.ArrayList<>();
+    List<Point> points = new ArrayList<>();
     List<String> lines = Files.readAllLines(run.metricsCsv());
     for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
       String[] f = line.split(",");
