@@ -52,6 +52,12 @@ def parse_args():
     p.add_argument("--huber", action="store_true", help="smooth L1 (Huber) loss instead of MSE")
     p.add_argument("--max-grad-norm", type=float, default=MAX_GRAD_NORM_DEFAULT, help="0 = off")
     p.add_argument("--adam-eps", type=float, default=ADAM_EPS_DEFAULT)
+    p.add_argument(
+        "--fused-adam",
+        action="store_true",
+        help="torch.optim.Adam(fused=True), the kernel the Java agent uses; default: PyTorch's "
+        "default Adam, as CleanRL runs it",
+    )
     p.add_argument("--warmup-seconds", type=float, default=5.0, help="updates run, not measured")
     p.add_argument("--seconds", type=float, default=10.0, help="updates measured")
     p.add_argument("--json", action="store_true", help="also print one JSON line at the end")
@@ -121,7 +127,9 @@ def main():
 
     q_network = QNetwork(NUM_ACTIONS, args.dueling)
     target_network = copy.deepcopy(q_network).requires_grad_(False)
-    optimizer = torch.optim.Adam(q_network.parameters(), lr=LEARNING_RATE, eps=args.adam_eps)
+    optimizer = torch.optim.Adam(
+        q_network.parameters(), lr=LEARNING_RATE, eps=args.adam_eps, fused=args.fused_adam or None
+    )
     td_loss = F.smooth_l1_loss if args.huber else F.mse_loss
 
     def update():
@@ -157,7 +165,8 @@ def main():
     loss_name = "huber" if args.huber else "mse"
     print(
         f"torch {torch.__version__}, threads {args.threads}, batch {args.batch}, {heads}, "
-        f"{loss_name}, max_grad_norm {args.max_grad_norm:g}, adam_eps {args.adam_eps:g}; "
+        f"{loss_name}, max_grad_norm {args.max_grad_norm:g}, adam_eps {args.adam_eps:g}"
+        f"{' (fused)' if args.fused_adam else ''}; "
         f"nproc {os.cpu_count()}, load average {load:.2f}"
     )
     update_ms = timed_ms(update, args.seconds, args.warmup_seconds)

@@ -33,37 +33,6 @@ final class Torch {
     JniUtils.zeroGrad((PtNDArray) parameter);
   }
 
-  /**
-   * In place: {@code m = beta1 m + (1 - beta1) g; v = beta2 v + (1 - beta2) g^2; p -= stepSize * m
-   * / (sqrt(v) + eps)}, without autograd and leaving {@code g} as it is. All four arrays share
-   * shape and device.
-   */
-  static void adamUpdate(
-      NDArray p,
-      NDArray g,
-      NDArray m,
-      NDArray v,
-      float stepSize,
-      float beta1,
-      float beta2,
-      float eps) {
-    // weight decay 0, gradient rescale 1, element clip off (negative), plain Adam (not AdamW)
-    JniUtils.adamUpdate(
-        (PtNDArray) p,
-        (PtNDArray) g,
-        (PtNDArray) m,
-        (PtNDArray) v,
-        stepSize,
-        stepSize,
-        0f,
-        1f,
-        -1f,
-        beta1,
-        beta2,
-        eps,
-        false);
-  }
-
   /** Intra-op threads libtorch uses (ai.djl.pytorch.num_threads). */
   static int intraOpThreads() {
     return JniUtils.getNumThreads();

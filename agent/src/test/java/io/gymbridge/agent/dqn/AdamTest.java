@@ -2,10 +2,13 @@ package io.gymbridge.agent.dqn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +81,39 @@ class AdamTest {
   }
 
   @Test
+  void updatesEveryParameterInOneStepAndLeavesTheGradientsAsTheyWere() {
+    Torch.noGrad();
+    try (NDManager m = NDManager.newBaseManager()) {
+      // Two parameters of different shapes: the fused kernel takes them as one list.
+      NDArray matrix = m.create(new float[] {1, -2, 3, 0.5f, 0, -1}, new Shape(2, 3));
+      NDArray vector = m.create(P0);
+      Adam adam = new Adam(List.of(matrix, vector), LR, EPS);
+      float[] gMatrix = {0.3f, 0.2f, 0.1f, -0.1f, -0.2f, -0.3f};
+      NDArray gradMatrix = m.create(gMatrix, new Shape(2, 3));
+      NDArray gradVector = m.create(G1);
+      adam.step(List.of(gradMatrix, gradVector));
+      assertClose(expected(new float[][] {G1}), vector.toFloatArray());
+      float[] after = matrix.toFloatArray();
+      float[] before = {1, -2, 3, 0.5f, 0, -1};
+      for (int i = 0; i < after.length; i++) {
+        double g = gMatrix[i];
+        assertEquals(before[i] - LR * g / (Math.abs(g) + EPS), after[i], 1e-6, "matrix " + i);
+      }
+      assertArrayEquals(gMatrix, gradMatrix.toFloatArray(), 0f);
+      assertArrayEquals(G1, gradVector.toFloatArray(), 0f);
+    }
+  }
+
+  @Test
+  void aGradientListOfTheWrongLengthIsRefused() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Adam adam = new Adam(List.of(m.create(P0)), LR, EPS);
+      assertThrows(IllegalArgumentException.class, () -> adam.step(List.of()));
+      assertEquals(0, adam.steps());
+    }
+  }
+
+  @Test
   void restoredStateContinuesIdentically() {
     Torch.noGrad();
     try (NDManager m = NDManager.newBaseManager()) {
@@ -87,7 +123,7 @@ class AdamTest {
       Adam b = new Adam(List.of(q), LR, EPS);
       try (NDScope scope = new NDScope()) {
         a.step(List.of(m.create(G1)));
-        q.set(new ai.djl.ndarray.index.NDIndex("..."), p);
+        q.set(new NDIndex("..."), p);
         b.restore(a.steps(), a.firstMoments(), a.secondMoments());
         a.step(List.of(m.create(G2)));
         b.step(List.of(m.create(G2)));
