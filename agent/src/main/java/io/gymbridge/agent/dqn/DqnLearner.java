@@ -191,17 +191,11 @@ public final class DqnLearner implements AutoCloseable {
         q = online.forward(obs).gather(actions, 1).squeeze(1);
         tdError = q.sub(tdTarget);
         loss = config.loss().elementwise(tdError).mul(weights).mean();
-        tape.backward(loss);
       }
       Torch.noGrad(); // the collector leaves it on where it found it on
 
-      // Step.
-      NDList grads = online.gradients();
-      if (config.maxGradNorm() > 0) {
-        GradClip.clipGlobalNorm(grads, config.maxGradNorm());
-      }
-      adam.step(grads);
-      online.zeroGradients();
+      // Step: gradients, clipping and Adam in one native call.
+      adam.minimize(loss, config.maxGradNorm());
       trainSteps++;
       if (trainSteps % config.targetUpdateInterval() == 0) {
         target.blendFrom(online, config.tau());

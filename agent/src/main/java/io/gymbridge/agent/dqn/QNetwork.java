@@ -224,21 +224,6 @@ public final class QNetwork {
     return List.copyOf(block.getParameters().keys());
   }
 
-  /** Gradient handles of all parameters (new handles: close them, e.g. by a scope). */
-  NDList gradients() {
-    NDList grads = new NDList(parameters.size());
-    for (Parameter p : parameters) {
-      grads.add(p.getArray().getGradient());
-    }
-    return grads;
-  }
-
-  void zeroGradients() {
-    for (Parameter p : parameters) {
-      Torch.zeroGrad(p.getArray());
-    }
-  }
-
   /** Stops gradients for these parameters (the target network). */
   void freeze() {
     block.freezeParameters(true);

@@ -1,8 +1,6 @@
 package io.gymbridge.agent.dqn;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
@@ -24,13 +22,6 @@ final class Torch {
   /** Autograd off on the calling thread; cheap (one JNI call). */
   static void noGrad() {
     JniUtils.setGradMode(false);
-  }
-
-  /**
-   * Zeroes the accumulated gradient of a parameter in place (PyTorch accumulates across backward).
-   */
-  static void zeroGrad(NDArray parameter) {
-    JniUtils.zeroGrad((PtNDArray) parameter);
   }
 
   /** Intra-op threads libtorch uses (ai.djl.pytorch.num_threads). */

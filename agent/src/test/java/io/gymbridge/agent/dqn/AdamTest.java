@@ -2,30 +2,36 @@ package io.gymbridge.agent.dqn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Adam through its native step: each test minimizes a linear loss {@code sum_i <p_i, g_i>}, whose
+ * gradient is exactly {@code g_i}, and compares with the formula in double precision.
+ */
 class AdamTest {
   private static final double LR = 0.1;
-  private static final double EPS = 1e-3; // large, so that eps shows in the result
+  private static final double EPS = 1e-3; // large, so that eps (and clipping) show in the result
+  private static final double NO_CLIP = 0;
   private static final float[] P0 = {1, -2, 3};
   private static final float[] G1 = {0.1f, -0.2f, 0.3f};
   private static final float[] G2 = {-0.5f, 0.1f, 1.0f};
 
-  /** The formula in double precision, as PyTorch's Adam (betas 0.9, 0.999). */
-  private static double[] expected(float[][] grads) {
-    double[] p = new double[P0.length];
-    double[] m = new double[P0.length];
-    double[] v = new double[P0.length];
+  /** PyTorch's Adam (betas 0.9, 0.999) from P0 over the given gradients, in double precision. */
+  private static double[] expected(float[] p0, float[][] grads) {
+    double[] p = new double[p0.length];
+    double[] m = new double[p0.length];
+    double[] v = new double[p0.length];
     for (int i = 0; i < p.length; i++) {
-      p[i] = P0[i];
+      p[i] = p0[i];
     }
     for (int t = 1; t <= grads.length; t++) {
       for (int i = 0; i < p.length; i++) {
@@ -46,16 +52,34 @@ class AdamTest {
     }
   }
 
+  private static NDArray parameter(NDManager m, float[] values, Shape shape) {
+    NDArray p = m.create(values, shape);
+    p.setRequiresGradient(true);
+    return p;
+  }
+
+  /** One step of {@code adam} on the loss whose gradient for params.get(i) is grads.get(i). */
+  private static void step(Adam adam, List<NDArray> params, List<NDArray> grads, double clip) {
+    try (NDScope scope = new NDScope()) {
+      NDArray loss;
+      try (GradientCollector tape = Engine.getInstance().newGradientCollector()) {
+        loss = params.get(0).mul(grads.get(0)).sum();
+        for (int i = 1; i < params.size(); i++) {
+          loss = loss.add(params.get(i).mul(grads.get(i)).sum());
+        }
+      }
+      Torch.noGrad();
+      adam.minimize(loss, clip);
+    }
+  }
+
   @Test
   void oneStepOnAKnownGradientEqualsTheFormula() {
-    Torch.noGrad();
     try (NDManager m = NDManager.newBaseManager()) {
-      NDArray p = m.create(P0);
+      NDArray p = parameter(m, P0, new Shape(3));
       Adam adam = new Adam(List.of(p), LR, EPS);
-      try (NDScope scope = new NDScope()) {
-        adam.step(List.of(m.create(G1)));
-      }
-      double[] want = expected(new float[][] {G1});
+      step(adam, List.of(p), List.of(m.create(G1)), NO_CLIP);
+      double[] want = expected(P0, new float[][] {G1});
       assertClose(want, p.toFloatArray());
       // bias-corrected first step: p - lr * g / (|g| + eps)
       assertEquals(1 - 0.1 * 0.1 / (0.1 + EPS), want[0], 1e-9);
@@ -67,67 +91,66 @@ class AdamTest {
 
   @Test
   void twoStepsEqualTheFormulaWithBiasCorrection() {
-    Torch.noGrad();
     try (NDManager m = NDManager.newBaseManager()) {
-      NDArray p = m.create(P0);
+      NDArray p = parameter(m, P0, new Shape(3));
       Adam adam = new Adam(List.of(p), LR, EPS);
       for (float[] g : new float[][] {G1, G2}) {
-        try (NDScope scope = new NDScope()) {
-          adam.step(List.of(m.create(g)));
-        }
+        step(adam, List.of(p), List.of(m.create(g)), NO_CLIP);
       }
-      assertClose(expected(new float[][] {G1, G2}), p.toFloatArray());
+      assertClose(expected(P0, new float[][] {G1, G2}), p.toFloatArray());
     }
   }
 
   @Test
-  void updatesEveryParameterInOneStepAndLeavesTheGradientsAsTheyWere() {
-    Torch.noGrad();
+  void updatesParametersOfDifferentShapesInOneStepAndAccumulatesNoGradient() {
     try (NDManager m = NDManager.newBaseManager()) {
-      // Two parameters of different shapes: the fused kernel takes them as one list.
-      NDArray matrix = m.create(new float[] {1, -2, 3, 0.5f, 0, -1}, new Shape(2, 3));
-      NDArray vector = m.create(P0);
-      Adam adam = new Adam(List.of(matrix, vector), LR, EPS);
+      float[] matrix0 = {1, -2, 3, 0.5f, 0, -1};
       float[] gMatrix = {0.3f, 0.2f, 0.1f, -0.1f, -0.2f, -0.3f};
-      NDArray gradMatrix = m.create(gMatrix, new Shape(2, 3));
-      NDArray gradVector = m.create(G1);
-      adam.step(List.of(gradMatrix, gradVector));
-      assertClose(expected(new float[][] {G1}), vector.toFloatArray());
-      float[] after = matrix.toFloatArray();
-      float[] before = {1, -2, 3, 0.5f, 0, -1};
-      for (int i = 0; i < after.length; i++) {
-        double g = gMatrix[i];
-        assertEquals(before[i] - LR * g / (Math.abs(g) + EPS), after[i], 1e-6, "matrix " + i);
-      }
-      assertArrayEquals(gMatrix, gradMatrix.toFloatArray(), 0f);
-      assertArrayEquals(G1, gradVector.toFloatArray(), 0f);
+      NDArray matrix = parameter(m, matrix0, new Shape(2, 3));
+      NDArray vector = parameter(m, P0, new Shape(3));
+      Adam adam = new Adam(List.of(matrix, vector), LR, EPS);
+      List<NDArray> grads = List.of(m.create(gMatrix, new Shape(2, 3)), m.create(G1));
+      step(adam, List.of(matrix, vector), grads, NO_CLIP);
+      step(adam, List.of(matrix, vector), grads, NO_CLIP);
+      // Had the first step's gradient stayed in .grad, the second would have seen it twice.
+      assertClose(expected(matrix0, new float[][] {gMatrix, gMatrix}), matrix.toFloatArray());
+      assertClose(expected(P0, new float[][] {G1, G1}), vector.toFloatArray());
     }
   }
 
   @Test
-  void aGradientListOfTheWrongLengthIsRefused() {
+  void clipsTheGlobalNormOfAllGradientsTogether() {
     try (NDManager m = NDManager.newBaseManager()) {
-      Adam adam = new Adam(List.of(m.create(P0)), LR, EPS);
-      assertThrows(IllegalArgumentException.class, () -> adam.step(List.of()));
-      assertEquals(0, adam.steps());
+      // Gradients (3, 4) and (12): global norm 13. Clipped to 6.5, each is halved.
+      float[] a0 = {1, 1};
+      float[] b0 = {1};
+      NDArray a = parameter(m, a0, new Shape(2));
+      NDArray b = parameter(m, b0, new Shape(1));
+      Adam adam = new Adam(List.of(a, b), LR, EPS);
+      List<NDArray> grads = List.of(m.create(new float[] {3, 4}), m.create(new float[] {12}));
+      step(adam, List.of(a, b), grads, 6.5);
+      assertClose(expected(a0, new float[][] {{1.5f, 2f}}), a.toFloatArray());
+      assertClose(expected(b0, new float[][] {{6f}}), b.toFloatArray());
+      // Below the maximum nothing is scaled.
+      step(adam, List.of(a, b), grads, 20);
+      assertClose(expected(a0, new float[][] {{1.5f, 2f}, {3, 4}}), a.toFloatArray());
+      assertClose(expected(b0, new float[][] {{6f}, {12}}), b.toFloatArray());
     }
   }
 
   @Test
   void restoredStateContinuesIdentically() {
-    Torch.noGrad();
     try (NDManager m = NDManager.newBaseManager()) {
-      NDArray p = m.create(P0);
-      NDArray q = m.create(P0);
+      NDArray p = parameter(m, P0, new Shape(3));
+      NDArray q = parameter(m, P0, new Shape(3));
       Adam a = new Adam(List.of(p), LR, EPS);
       Adam b = new Adam(List.of(q), LR, EPS);
-      try (NDScope scope = new NDScope()) {
-        a.step(List.of(m.create(G1)));
-        q.set(new NDIndex("..."), p);
-        b.restore(a.steps(), a.firstMoments(), a.secondMoments());
-        a.step(List.of(m.create(G2)));
-        b.step(List.of(m.create(G2)));
-      }
+      step(a, List.of(p), List.of(m.create(G1)), NO_CLIP);
+      Torch.noGrad();
+      q.set(new NDIndex("..."), p);
+      b.restore(a.steps(), a.firstMoments(), a.secondMoments());
+      step(a, List.of(p), List.of(m.create(G2)), NO_CLIP);
+      step(b, List.of(q), List.of(m.create(G2)), NO_CLIP);
       assertArrayEquals(p.toFloatArray(), q.toFloatArray(), 0f);
       assertEquals(2, b.steps());
     }

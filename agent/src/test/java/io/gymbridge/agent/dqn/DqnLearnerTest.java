@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import io.gymbridge.agent.replay.Batch;
 import java.util.Arrays;
 import java.util.List;
@@ -112,18 +111,6 @@ class DqnLearnerTest {
       for (int i = 0; i < before.length; i++) {
         for (int j = 0; j < before[i].length; j++) {
           assertEquals(0.5f * online[i][j] + 0.5f * before[i][j], after[i][j], 0f);
-        }
-      }
-    }
-  }
-
-  @Test
-  void gradientsAreZeroAfterEachStep() {
-    try (DqnLearner l = new DqnLearner(SMALL, 4, 2, Device.cpu())) {
-      l.train(Batches.random(new SplittableRandom(3), 32, 4, 2, 0.99f));
-      for (NDArray p : l.online().parameterArrays()) {
-        try (NDArray g = p.getGradient()) {
-          assertEquals(0f, g.abs().sum().getFloat(), 0f);
         }
       }
     }
