@@ -8,6 +8,7 @@ import io.gymbridge.atari.AtariRegistrations;
 import io.gymbridge.atari.AtariRoms;
 import io.gymbridge.atari.RomDirectory;
 import io.gymbridge.envs.EnvRegistry;
+import io.gymbridge.transport.Tokens;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -106,11 +107,18 @@ public final class EnvServerMain implements Callable<Integer> {
 
   @Option(
       names = "--token",
-      defaultValue = "${env:GYMBRIDGE_TOKEN}",
       description =
-          "Require 'authorization: Bearer <token>' on every call but health checks "
-              + "[GYMBRIDGE_TOKEN] (default: none).")
+          "Require 'authorization: Bearer <token>' on every call but health checks. Visible in "
+              + "process listings: prefer --token-file or GYMBRIDGE_TOKEN (default: none).")
   String token;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "Read the bearer token from FILE (a mounted secret); the environment's "
+              + "GYMBRIDGE_TOKEN, then GYMBRIDGE_TOKEN_FILE, are used when neither flag is set.")
+  Path tokenFile;
 
   @Option(
       names = "--tls-cert",
@@ -123,6 +131,15 @@ public final class EnvServerMain implements Callable<Integer> {
       defaultValue = "${env:GYMBRIDGE_TLS_KEY}",
       description = "PEM private key for --tls-cert [GYMBRIDGE_TLS_KEY].")
   Path tlsKey;
+
+  @Option(
+      names = "--tls-client-ca",
+      paramLabel = "FILE",
+      defaultValue = "${env:GYMBRIDGE_TLS_CLIENT_CA}",
+      description =
+          "Mutual TLS: require every client to present a certificate signed by a CA in this PEM "
+              + "file (needs --tls-cert) [GYMBRIDGE_TLS_CLIENT_CA].")
+  Path tlsClientCa;
 
   @Option(
       names = "--rom-dir",
@@ -146,9 +163,10 @@ public final class EnvServerMain implements Callable<Integer> {
         Duration.ofSeconds(idleTimeoutSeconds),
         Duration.ofSeconds(keepAliveSeconds),
         Duration.ofSeconds(shutdownGraceSeconds),
-        token,
+        Tokens.resolve(token, tokenFile, System.getenv()),
         tlsCert,
-        tlsKey);
+        tlsKey,
+        tlsClientCa);
   }
 
   @Override
@@ -209,10 +227,19 @@ public final class EnvServerMain implements Callable<Integer> {
   }
 
   public static NettyServerBuilder nettyBuilder(ServerConfig config) throws IOException {
-    ServerCredentials credentials =
-        config.tlsCert() == null
-            ? InsecureServerCredentials.create()
-            : TlsServerCredentials.create(config.tlsCert().toFile(), config.tlsKey().toFile());
+    ServerCredentials credentials;
+    if (config.tlsCert() == null) {
+      credentials = InsecureServerCredentials.create();
+    } else {
+      TlsServerCredentials.Builder tls =
+          TlsServerCredentials.newBuilder()
+              .keyManager(config.tlsCert().toFile(), config.tlsKey().toFile());
+      if (config.tlsClientCa() != null) {
+        tls.trustManager(config.tlsClientCa().toFile())
+            .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+      }
+      credentials = tls.build();
+    }
     return NettyServerBuilder.forAddress(
             new InetSocketAddress(config.host(), config.port()), credentials)
         .keepAliveTime(config.keepAlive().toSeconds(), TimeUnit.SECONDS)

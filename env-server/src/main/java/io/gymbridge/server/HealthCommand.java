@@ -2,6 +2,8 @@ package io.gymbridge.server;
 
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.gymbridge.transport.ClientSecurity;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,12 +42,49 @@ final class HealthCommand implements Callable<Integer> {
       description = "Deadline for connecting and answering (default: ${DEFAULT-VALUE}).")
   double timeoutSeconds;
 
+  @Option(
+      names = "--tls",
+      description = "Dial with TLS, verifying the server against the system's roots.")
+  boolean tls;
+
+  @Option(
+      names = "--tls-ca",
+      paramLabel = "FILE",
+      defaultValue = "${env:GYMBRIDGE_TLS_CA}",
+      description =
+          "Dial with TLS, verifying the server against these PEM roots [GYMBRIDGE_TLS_CA].")
+  Path tlsCa;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description = "Client certificate (PEM) for a server that requires mutual TLS.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "Private key of --tls-cert.")
+  Path tlsKey;
+
+  @Option(
+      names = "--tls-server-name",
+      paramLabel = "NAME",
+      description =
+          "Name the server's certificate must carry, when it is not the dialed host "
+              + "(e.g. localhost when checking 127.0.0.1).")
+  String tlsServerName;
+
   @Override
   public Integer call() {
     String target = address != null ? address : "127.0.0.1:" + defaultPort();
     Duration deadline = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
+    ClientSecurity security;
     try {
-      ServingStatus status = HealthProbe.check(target, service, deadline);
+      security = new ClientSecurity(null, tls, tlsCa, tlsCert, tlsKey, tlsServerName);
+    } catch (IllegalArgumentException e) {
+      System.out.println(target + ": " + e.getMessage());
+      return 2;
+    }
+    try {
+      ServingStatus status = HealthProbe.check(target, service, deadline, security);
       System.out.println(target + ": " + status);
       return status == ServingStatus.SERVING ? 0 : 1;
     } catch (StatusRuntimeException e) {

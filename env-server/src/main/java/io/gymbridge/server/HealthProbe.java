@@ -1,18 +1,18 @@
 package io.gymbridge.server;
 
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
+import io.gymbridge.transport.ClientSecurity;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One {@code grpc.health.v1.Health/Check} against a server, as a container health check or a client
- * waiting for its servers does it: plaintext, one deadline for connecting and answering.
+ * waiting for its servers does it: one deadline for connecting and answering, over plaintext or TLS
+ * as {@link ClientSecurity} says (servers answer health checks without a token).
  */
 public final class HealthProbe {
   private HealthProbe() {}
@@ -25,9 +25,9 @@ public final class HealthProbe {
    * @throws StatusRuntimeException the server could not be reached in time (UNAVAILABLE,
    *     DEADLINE_EXCEEDED) or does not know {@code service} (NOT_FOUND)
    */
-  public static ServingStatus check(String target, String service, Duration deadline) {
-    ManagedChannel channel =
-        Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+  public static ServingStatus check(
+      String target, String service, Duration deadline, ClientSecurity security) {
+    ManagedChannel channel = security.channelBuilder(target).build();
     try {
       return HealthGrpc.newBlockingStub(channel)
           .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)

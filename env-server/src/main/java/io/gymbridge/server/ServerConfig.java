@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param token bearer token every call must carry, or null for none
  * @param tlsCert PEM certificate chain for TLS, or null for plaintext
  * @param tlsKey PEM private key for TLS, or null
+ * @param tlsClientCa PEM roots that client certificates must chain to (mutual TLS), or null for
+ *     none required
  */
 public record ServerConfig(
     String host,
@@ -30,7 +32,8 @@ public record ServerConfig(
     Duration shutdownGrace,
     String token,
     Path tlsCert,
-    Path tlsKey) {
+    Path tlsKey,
+    Path tlsClientCa) {
 
   public ServerConfig {
     require(port >= 0 && port <= 65535, "port must be in 0..65535, got " + port);
@@ -47,6 +50,9 @@ public record ServerConfig(
     require(
         (tlsCert == null) == (tlsKey == null),
         "tls-cert and tls-key go together: give both or neither");
+    require(
+        tlsClientCa == null || tlsCert != null,
+        "tls-client-ca needs TLS: give tls-cert and tls-key too");
   }
 
   /** Defaults for tests: an ephemeral port on loopback. */
@@ -60,6 +66,7 @@ public record ServerConfig(
         Duration.ofMinutes(5),
         Duration.ofSeconds(30),
         Duration.ofSeconds(5),
+        null,
         null,
         null,
         null);
@@ -77,7 +84,8 @@ public record ServerConfig(
         shutdownGrace,
         token,
         tlsCert,
-        tlsKey);
+        tlsKey,
+        tlsClientCa);
   }
 
   public ServerConfig withLimits(int newMaxSessions, int newMaxEnvs, int newMaxMessageBytes) {
@@ -92,7 +100,8 @@ public record ServerConfig(
         shutdownGrace,
         token,
         tlsCert,
-        tlsKey);
+        tlsKey,
+        tlsClientCa);
   }
 
   public ServerConfig withIdleTimeout(Duration newIdleTimeout) {
@@ -107,7 +116,8 @@ public record ServerConfig(
         shutdownGrace,
         token,
         tlsCert,
-        tlsKey);
+        tlsKey,
+        tlsClientCa);
   }
 
   public ServerConfig withToken(String newToken) {
@@ -122,7 +132,24 @@ public record ServerConfig(
         shutdownGrace,
         newToken,
         tlsCert,
-        tlsKey);
+        tlsKey,
+        tlsClientCa);
+  }
+
+  public ServerConfig withTls(Path newCert, Path newKey, Path newClientCa) {
+    return new ServerConfig(
+        host,
+        port,
+        maxSessions,
+        maxEnvsPerSession,
+        maxMessageBytes,
+        idleTimeout,
+        keepAlive,
+        shutdownGrace,
+        token,
+        newCert,
+        newKey,
+        newClientCa);
   }
 
   private static void require(boolean ok, String message) {

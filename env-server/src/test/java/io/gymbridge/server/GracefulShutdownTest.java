@@ -98,6 +98,7 @@ class GracefulShutdownTest {
             Duration.ofSeconds(10),
             null,
             null,
+            null,
             null);
     TestServer server = TestServer.start(longGrace, countingRegistry());
     server.env().reset(reset(server.env().make(make("Counted-v0", 1)).getSessionId(), 0));

@@ -58,6 +58,7 @@ final class TestServer implements AutoCloseable {
         Duration.ofMillis(500),
         null,
         null,
+        null,
         null);
   }
 

@@ -18,29 +18,25 @@ import java.util.Map;
 final class AgentEnvs implements AutoCloseable {
   private final EmbeddedEnvServer embedded;
   private final RemoteBatchedEnv env;
+  private final ClientConfig client;
 
-  private AgentEnvs(EmbeddedEnvServer embedded, RemoteBatchedEnv env) {
+  private AgentEnvs(EmbeddedEnvServer embedded, RemoteBatchedEnv env, ClientConfig client) {
     this.embedded = embedded;
     this.env = env;
-  }
-
-  static AgentEnvs open(List<String> servers, String envId, int numEnvs, PrintStream log)
-      throws IOException {
-    return open(servers, null, envId, Map.of(), numEnvs, log);
+    this.client = client;
   }
 
   /**
-   * As above, making the env with {@code kwargs} (JSON-style values, as a config holds them); an
-   * in-process server also serves the Atari games of {@code romDir} (null: where it finds ROMs).
+   * Opens {@code numEnvs} envs of {@code envId}, made with {@code kwargs} (JSON-style values, as a
+   * config holds them), on the servers {@code options} name (resolved, waited for, dialed with its
+   * TLS and token), or on an in-process server that also serves the Atari games of its ROM folder.
    */
   static AgentEnvs open(
-      List<String> servers,
-      Path romDir,
-      String envId,
-      Map<String, ?> kwargs,
-      int numEnvs,
-      PrintStream log)
+      ServerOptions options, String envId, Map<String, ?> kwargs, int numEnvs, PrintStream log)
       throws IOException {
+    List<String> servers = options.addresses();
+    Path romDir = options.romDir;
+    ClientConfig client = ClientConfig.defaults().withSecurity(options.security());
     EmbeddedEnvServer embedded = null;
     List<String> addresses = servers;
     if (servers.isEmpty()) {
@@ -52,13 +48,12 @@ final class AgentEnvs implements AutoCloseable {
       addresses = List.of(embedded.address());
       log.println("env server: in-process at " + embedded.address());
     } else {
-      log.println("env servers: " + servers);
+      log.println("env servers: " + servers + " (" + client.security() + ")");
     }
     try {
       RemoteBatchedEnv env =
-          RemoteBatchedEnv.connect(
-              addresses, envId, Kwargs.toValues(kwargs), numEnvs, ClientConfig.defaults());
-      return new AgentEnvs(embedded, env);
+          RemoteBatchedEnv.connect(addresses, envId, Kwargs.toValues(kwargs), numEnvs, client);
+      return new AgentEnvs(embedded, env, client);
     } catch (RuntimeException e) {
       if (embedded != null) {
         embedded.close();
@@ -69,6 +64,11 @@ final class AgentEnvs implements AutoCloseable {
 
   RemoteBatchedEnv env() {
     return env;
+  }
+
+  /** How sessions are opened on these servers (deadlines, TLS, token): for more sessions. */
+  ClientConfig clientConfig() {
+    return client;
   }
 
   /** The first server's address (the in-process one when no server was given). */

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,8 +75,9 @@ public final class BenchCommand implements Callable<Integer> {
       Trainer.Summary s;
       try (AgentEnvs envs =
               AgentEnvs.open(
-                  servers.addresses(),
+                  servers,
                   config.envId(),
+                  Map.of(),
                   config.numEnvs(),
                   new PrintStream(new ByteArrayOutputStream()));
           var learner = AgentParts.learner(config, envs.env(), dev)) {
@@ -118,8 +120,9 @@ public final class BenchCommand implements Callable<Integer> {
     TrainConfig config = loader(seeds.get(0)).build();
     try (AgentEnvs envs =
             AgentEnvs.open(
-                servers.addresses(),
+                servers,
                 config.envId(),
+                Map.of(),
                 config.numEnvs(),
                 new PrintStream(new ByteArrayOutputStream()));
         var learner = AgentParts.learner(config, envs.env(), dev)) {

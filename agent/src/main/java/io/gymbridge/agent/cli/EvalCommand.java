@@ -104,9 +104,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
     Map<String, Object> kwargs = Kwargs.merge(config.envKwargs(), config.evalEnvKwargs());
     System.out.println("eval env: " + config.envId() + " " + kwargs + ", epsilon " + eps);
-    try (AgentEnvs agentEnvs =
-            AgentEnvs.open(
-                servers.addresses(), servers.romDir, config.envId(), kwargs, envs, System.out);
+    try (AgentEnvs agentEnvs = AgentEnvs.open(servers, config.envId(), kwargs, envs, System.out);
         DqnLearner learner = AgentParts.learner(config, agentEnvs.env(), dev)) {
       learner.load(dir.resolve("learner"));
       Evaluator.Result r = Evaluator.run(agentEnvs.env(), learner, episodes, eps, seed);
@@ -128,6 +126,7 @@ public final class EvalCommand implements Callable<Integer> {
         GameRecorder.Recording rec =
             GameRecorder.record(
                 agentEnvs.address(),
+                agentEnvs.clientConfig(),
                 config.envId(),
                 Kwargs.toValues(kwargs),
                 learner,

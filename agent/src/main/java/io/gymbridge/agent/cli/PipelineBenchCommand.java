@@ -65,8 +65,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     System.out.println(DjlSetup.describe(dev));
     try (AgentEnvs envs =
         AgentEnvs.open(
-            servers.addresses(),
-            servers.romDir,
+            servers,
             envId,
             base.envKwargs(),
             base.numEnvs(),

@@ -1,13 +1,14 @@
 package io.gymbridge.agent.cli;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
+import io.gymbridge.agent.client.ClientConfig;
 import io.gymbridge.agent.client.RemoteSession;
 import io.gymbridge.agent.client.StepBatch;
 import io.gymbridge.codec.SpaceMembership;
 import io.gymbridge.codec.Spaces;
 import io.gymbridge.codec.Tensors;
+import io.gymbridge.transport.ClientSecurity;
 import io.gymbridge.v1.AutoresetMode;
 import io.gymbridge.v1.CloseRequest;
 import io.gymbridge.v1.DType;
@@ -24,6 +25,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,6 +48,8 @@ public final class ProbeCommand implements Callable<Integer> {
       paramLabel = "HOST:PORT",
       description = "The server.")
   String server;
+
+  @Mixin SecurityOptions securityOptions;
 
   @Option(names = "--env", required = true, description = "Env id.")
   String envId;
@@ -80,7 +84,8 @@ public final class ProbeCommand implements Callable<Integer> {
   }
 
   private String probe() {
-    ManagedChannel channel = ManagedChannelBuilder.forTarget(server).usePlaintext().build();
+    ClientSecurity security = securityOptions.security();
+    ManagedChannel channel = security.channelBuilder(server).build();
     try {
       EnvServiceGrpc.EnvServiceBlockingStub stub = EnvServiceGrpc.newBlockingStub(channel);
       MakeResponse made = make(stub); // the spec tells which client can take the env
@@ -94,7 +99,7 @@ public final class ProbeCommand implements Callable<Integer> {
       }
       boolean dqnClient =
           obs.getKindCase() == Space.KindCase.BOX && obs.getBox().getDtype() == DType.DTYPE_FLOAT32;
-      int[] counts = dqnClient ? viaRemoteSession(act) : viaStub(stub, obs, act);
+      int[] counts = dqnClient ? viaRemoteSession(act, security) : viaStub(stub, obs, act);
       return String.format(
           Locale.ROOT,
           "{\"env\": \"%s\", \"client\": \"%s\", \"observation_space\": \"%s\", \"steps\": %d,"
@@ -121,10 +126,12 @@ public final class ProbeCommand implements Callable<Integer> {
   }
 
   /** Through the agent's client: {steps, episodes ended}. */
-  private int[] viaRemoteSession(Space act) {
+  private int[] viaRemoteSession(Space act, ClientSecurity security) {
     SplittableRandom rng = new SplittableRandom(seed);
     int episodes = 0;
-    try (RemoteSession s = RemoteSession.open(server, envId, numEnvs)) {
+    try (RemoteSession s =
+        RemoteSession.open(
+            server, envId, numEnvs, ClientConfig.defaults().withSecurity(security))) {
       s.reset(seed);
       int[] actions = new int[numEnvs];
       for (int t = 0; t < steps; t++) {

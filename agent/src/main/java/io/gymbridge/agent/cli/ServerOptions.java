@@ -1,10 +1,12 @@
 package io.gymbridge.agent.cli;
 
 import io.gymbridge.agent.client.ServerAddresses;
+import io.gymbridge.transport.ClientSecurity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where the envs are: --server host:port, repeatable; none means an in-process env-server. */
@@ -36,6 +38,13 @@ final class ServerOptions {
               + "ALE_ROM_DIR, else the ROMs of an installed ale-py (pip install ale-py==0.12.1).")
   Path romDir;
 
+  @Mixin SecurityOptions securityOptions;
+
+  /** How to dial the servers (plaintext for the in-process one, which listens on loopback). */
+  ClientSecurity security() {
+    return servers.isEmpty() ? ClientSecurity.plaintext() : securityOptions.security();
+  }
+
   /** The server addresses to open sessions on, after any wait; empty for an in-process server. */
   List<String> addresses() {
     if (servers.isEmpty()) {
@@ -45,6 +54,7 @@ final class ServerOptions {
       throw new IllegalArgumentException(
           "--wait-for-servers: expected seconds >= 0, got " + waitForServersSeconds);
     }
-    return ServerAddresses.resolve(servers, Duration.ofSeconds(waitForServersSeconds), System.out);
+    return ServerAddresses.resolve(
+        servers, Duration.ofSeconds(waitForServersSeconds), System.out, security());
   }
 }

@@ -95,12 +95,7 @@ public final class TrainCommand implements Callable<Integer> {
     System.out.println("run directory: " + run.root().toAbsolutePath());
     try (AgentEnvs envs =
             AgentEnvs.open(
-                servers.addresses(),
-                servers.romDir,
-                config.envId(),
-                config.envKwargs(),
-                config.numEnvs(),
-                System.out);
+                servers, config.envId(), config.envKwargs(), config.numEnvs(), System.out);
         DqnLearner learner = AgentParts.learner(config, envs.env(), dev)) {
       BatchedEnv env = envs.env();
       Path checkpoint = null;

@@ -1,5 +1,6 @@
 package io.gymbridge.agent.client;
 
+import io.gymbridge.transport.ClientSecurity;
 import java.time.Duration;
 
 /**
@@ -22,6 +23,7 @@ import java.time.Duration;
  *     exception; zero disables reconnecting (default 60 s)
  * @param maxInboundMessageBytes largest response the client accepts, in bytes (default 64 MiB;
  *     gRPC's own default of 4 MiB is too small for batches of Atari frames)
+ * @param security plaintext or TLS, client certificate, bearer token (default: plaintext, none)
  */
 public record ClientConfig(
     Duration makeDeadline,
@@ -33,7 +35,8 @@ public record ClientConfig(
     Duration reconnectInitialBackoff,
     Duration reconnectMaxBackoff,
     Duration reconnectBudget,
-    int maxInboundMessageBytes) {
+    int maxInboundMessageBytes,
+    ClientSecurity security) {
 
   /** gRPC Java raises any smaller keepalive time to this, silently; we refuse it instead. */
   static final Duration MIN_KEEPALIVE_TIME = Duration.ofSeconds(10);
@@ -63,6 +66,7 @@ public record ClientConfig(
     require(
         maxInboundMessageBytes >= 1024,
         "maxInboundMessageBytes must be >= 1024, got " + maxInboundMessageBytes);
+    require(security != null, "security must not be null (ClientSecurity.plaintext() for none)");
   }
 
   public static ClientConfig defaults() {
@@ -76,7 +80,8 @@ public record ClientConfig(
         Duration.ofMillis(200),
         Duration.ofSeconds(5),
         Duration.ofSeconds(60),
-        64 * 1024 * 1024);
+        64 * 1024 * 1024,
+        ClientSecurity.plaintext());
   }
 
   public ClientConfig withDeadlines(Duration make, Duration reset, Duration step) {
@@ -90,7 +95,8 @@ public record ClientConfig(
         reconnectInitialBackoff,
         reconnectMaxBackoff,
         reconnectBudget,
-        maxInboundMessageBytes);
+        maxInboundMessageBytes,
+        security);
   }
 
   public ClientConfig withReconnect(Duration initialBackoff, Duration maxBackoff, Duration budget) {
@@ -104,7 +110,8 @@ public record ClientConfig(
         initialBackoff,
         maxBackoff,
         budget,
-        maxInboundMessageBytes);
+        maxInboundMessageBytes,
+        security);
   }
 
   public ClientConfig withCloseTimeout(Duration timeout) {
@@ -118,7 +125,8 @@ public record ClientConfig(
         reconnectInitialBackoff,
         reconnectMaxBackoff,
         reconnectBudget,
-        maxInboundMessageBytes);
+        maxInboundMessageBytes,
+        security);
   }
 
   public ClientConfig withKeepAlive(Duration time, Duration timeout) {
@@ -132,7 +140,8 @@ public record ClientConfig(
         reconnectInitialBackoff,
         reconnectMaxBackoff,
         reconnectBudget,
-        maxInboundMessageBytes);
+        maxInboundMessageBytes,
+        security);
   }
 
   public ClientConfig withMaxInboundMessageBytes(int bytes) {
@@ -146,7 +155,23 @@ public record ClientConfig(
         reconnectInitialBackoff,
         reconnectMaxBackoff,
         reconnectBudget,
-        bytes);
+        bytes,
+        security);
+  }
+
+  public ClientConfig withSecurity(ClientSecurity newSecurity) {
+    return new ClientConfig(
+        makeDeadline,
+        resetDeadline,
+        stepDeadline,
+        closeTimeout,
+        keepAliveTime,
+        keepAliveTimeout,
+        reconnectInitialBackoff,
+        reconnectMaxBackoff,
+        reconnectBudget,
+        maxInboundMessageBytes,
+        newSecurity);
   }
 
   private static void requirePositive(Duration d, String name) {

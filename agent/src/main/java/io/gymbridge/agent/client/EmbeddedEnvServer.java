@@ -50,7 +50,8 @@ public final class EmbeddedEnvServer implements AutoCloseable {
         Duration.ofSeconds(1),
         d.token(),
         d.tlsCert(),
-        d.tlsKey());
+        d.tlsKey(),
+        null);
   }
 
   /** Starts a server with {@link #defaultConfig()} and the built-in envs. */

@@ -1,8 +1,6 @@
 package io.gymbridge.agent.client;
 
 import com.google.protobuf.UnsafeByteOperations;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.gymbridge.codec.DTypes;
@@ -550,7 +548,9 @@ public final class RemoteSession implements AutoCloseable {
   }
 
   static ManagedChannel newChannel(String address, ClientConfig config) {
-    return Grpc.newChannelBuilder(address, InsecureChannelCredentials.create())
+    return config
+        .security()
+        .channelBuilder(address)
         .maxInboundMessageSize(config.maxInboundMessageBytes())
         .keepAliveTime(config.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
         .keepAliveTimeout(config.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS)

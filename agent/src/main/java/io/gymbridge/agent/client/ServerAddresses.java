@@ -3,6 +3,7 @@ package io.gymbridge.agent.client;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.gymbridge.server.HealthProbe;
+import io.gymbridge.transport.ClientSecurity;
 import java.io.PrintStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -36,12 +37,13 @@ public final class ServerAddresses {
 
   /**
    * The addresses behind {@code servers}, after waiting up to {@code wait} for all to be SERVING
-   * (zero: no health check, names resolved once).
+   * (zero: no health check, names resolved once), probing them with {@code security}.
    *
    * @throws IllegalArgumentException a name does not resolve (and no wait was asked for)
    * @throws IllegalStateException the wait ran out; the message names each server not ready and why
    */
-  public static List<String> resolve(List<String> servers, Duration wait, PrintStream log) {
+  public static List<String> resolve(
+      List<String> servers, Duration wait, PrintStream log, ClientSecurity security) {
     if (wait.isZero() || wait.isNegative()) {
       try {
         return expand(servers);
@@ -62,7 +64,7 @@ public final class ServerAddresses {
         notReady.put(e.getMessage(), "name does not resolve (yet)");
       }
       for (String address : addresses) {
-        String why = notServing(address);
+        String why = notServing(address, security);
         if (why != null) {
           notReady.put(address, why);
         }
@@ -123,9 +125,9 @@ public final class ServerAddresses {
   }
 
   /** Null when {@code address} is SERVING, else why not. */
-  private static String notServing(String address) {
+  private static String notServing(String address, ClientSecurity security) {
     try {
-      ServingStatus status = HealthProbe.check(address, "", PROBE_DEADLINE);
+      ServingStatus status = HealthProbe.check(address, "", PROBE_DEADLINE, security);
       return status == ServingStatus.SERVING ? null : status.name();
     } catch (StatusRuntimeException e) {
       return e.getStatus().getCode().name();

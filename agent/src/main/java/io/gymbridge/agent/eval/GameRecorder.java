@@ -29,6 +29,7 @@ public final class GameRecorder {
    */
   public static Recording record(
       String address,
+      ClientConfig client,
       String envId,
       Map<String, Value> kwargs,
       DqnLearner learner,
@@ -39,8 +40,7 @@ public final class GameRecorder {
       int delayMillis)
       throws IOException {
     Random random = new Random(seed);
-    try (RemoteSession session =
-        RemoteSession.openRendering(address, envId, kwargs, ClientConfig.defaults())) {
+    try (RemoteSession session = RemoteSession.openRendering(address, envId, kwargs, client)) {
       StepBatch obs = session.reset(seed);
       Tensor first = session.render();
       int height = (int) first.getShape(1);

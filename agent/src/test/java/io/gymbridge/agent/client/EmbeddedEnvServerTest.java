@@ -46,6 +46,7 @@ class EmbeddedEnvServerTest {
             d.shutdownGrace(),
             null,
             null,
+            null,
             null);
     assertThrows(IllegalArgumentException.class, () -> EmbeddedEnvServer.start(anyHost));
     assertThrows(

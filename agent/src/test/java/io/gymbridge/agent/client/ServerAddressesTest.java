@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gymbridge.transport.ClientSecurity;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -40,7 +41,10 @@ class ServerAddressesTest {
             IllegalArgumentException.class,
             () ->
                 ServerAddresses.resolve(
-                    List.of("dns:///no-such-host.invalid:1"), Duration.ZERO, QUIET));
+                    List.of("dns:///no-such-host.invalid:1"),
+                    Duration.ZERO,
+                    QUIET,
+                    ClientSecurity.plaintext()));
     assertTrue(e.getMessage().contains("no-such-host.invalid"), e.getMessage());
   }
 
@@ -64,7 +68,11 @@ class ServerAddressesTest {
             });
     try {
       List<String> out =
-          ServerAddresses.resolve(List.of("127.0.0.1:" + port), Duration.ofSeconds(20), QUIET);
+          ServerAddresses.resolve(
+              List.of("127.0.0.1:" + port),
+              Duration.ofSeconds(20),
+              QUIET,
+              ClientSecurity.plaintext());
       assertEquals(List.of("127.0.0.1:" + port), out);
     } finally {
       later.get(20, TimeUnit.SECONDS).close();
@@ -81,7 +89,9 @@ class ServerAddressesTest {
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class,
-            () -> ServerAddresses.resolve(List.of(address), Duration.ofSeconds(1), QUIET));
+            () ->
+                ServerAddresses.resolve(
+                    List.of(address), Duration.ofSeconds(1), QUIET, ClientSecurity.plaintext()));
     assertTrue(e.getMessage().contains(address + "=UNAVAILABLE"), e.getMessage());
   }
 }

@@ -47,6 +47,7 @@ final class TestServers {
         Duration.ZERO,
         null,
         null,
+        null,
         null);
   }
 

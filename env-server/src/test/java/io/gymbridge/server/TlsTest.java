@@ -1,0 +1,153 @@
+package io.gymbridge.server;
+
+import static io.gymbridge.server.Wire.make;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status.Code;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.gymbridge.transport.ClientSecurity;
+import io.gymbridge.v1.EnvServiceGrpc;
+import io.gymbridge.v1.GetServerInfoRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TLS and mutual TLS with real certificates (made by keytool per run), through {@link
+ * ClientSecurity}, the credentials every Java client (agent, health command) dials with.
+ */
+class TlsTest {
+  private static final String TOKEN = "tls-test-token";
+
+  @TempDir static Path dir;
+  private static TestCertificates serverCa;
+  private static TestCertificates clientCa;
+  private static TestCertificates otherCa;
+  private static Path[] serverCert;
+  private static Path[] clientCert;
+  private static Path[] strangerCert;
+
+  @BeforeAll
+  static void certificates() throws Exception {
+    serverCa = new TestCertificates(dir, "server");
+    clientCa = new TestCertificates(dir, "client");
+    otherCa = new TestCertificates(dir, "other");
+    serverCert = serverCa.issue("localhost");
+    clientCert = clientCa.issue("agent");
+    strangerCert = otherCa.issue("stranger");
+  }
+
+  private static ServerConfig tls(Path clientCaFile) {
+    return TestServer.config().withTls(serverCert[0], serverCert[1], clientCaFile);
+  }
+
+  /** GetServerInfo over a fresh channel dialed with {@code security}; returns the protocol. */
+  private static String serverInfo(TestServer server, ClientSecurity security) throws Exception {
+    ManagedChannel channel = security.channelBuilder("localhost:" + server.port()).build();
+    try {
+      return EnvServiceGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(TestServer.DEADLINE_SECONDS, TimeUnit.SECONDS)
+          .getServerInfo(GetServerInfoRequest.getDefaultInstance())
+          .getProtocol();
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static ClientSecurity trusting(Path ca) {
+    return new ClientSecurity(null, true, ca, null, null, null);
+  }
+
+  @Test
+  void aClientThatTrustsTheServersCaConnects() throws Exception {
+    try (TestServer server = TestServer.start(tls(null))) {
+      assertEquals("gymbridge.v1", serverInfo(server, trusting(serverCa.caPem())));
+    }
+  }
+
+  @Test
+  void plaintextAndUntrustedClientsCannotConnect() throws Exception {
+    try (TestServer server = TestServer.start(tls(null))) {
+      for (ClientSecurity wrong :
+          new ClientSecurity[] {ClientSecurity.plaintext(), trusting(otherCa.caPem())}) {
+        StatusRuntimeException e =
+            assertThrows(StatusRuntimeException.class, () -> serverInfo(server, wrong));
+        assertEquals(Code.UNAVAILABLE, e.getStatus().getCode(), wrong + ": " + e.getStatus());
+      }
+    }
+  }
+
+  @Test
+  void mutualTlsAdmitsOnlyClientsWithACertificateFromTheClientCa() throws Exception {
+    try (TestServer server = TestServer.start(tls(clientCa.caPem()))) {
+      ClientSecurity withCert =
+          new ClientSecurity(null, true, serverCa.caPem(), clientCert[0], clientCert[1], null);
+      assertEquals("gymbridge.v1", serverInfo(server, withCert));
+      ClientSecurity stranger =
+          new ClientSecurity(null, true, serverCa.caPem(), strangerCert[0], strangerCert[1], null);
+      for (ClientSecurity refused : new ClientSecurity[] {trusting(serverCa.caPem()), stranger}) {
+        StatusRuntimeException e =
+            assertThrows(StatusRuntimeException.class, () -> serverInfo(server, refused));
+        assertEquals(Code.UNAVAILABLE, e.getStatus().getCode(), refused + ": " + e.getStatus());
+      }
+    }
+  }
+
+  @Test
+  void tokenAndTlsTogetherAndHealthWithoutTheToken() throws Exception {
+    ServerConfig config = tls(clientCa.caPem()).withToken(TOKEN);
+    try (TestServer server = TestServer.start(config)) {
+      ClientSecurity noToken =
+          new ClientSecurity(null, true, serverCa.caPem(), clientCert[0], clientCert[1], null);
+      StatusRuntimeException e =
+          assertThrows(StatusRuntimeException.class, () -> serverInfo(server, noToken));
+      assertEquals(Code.UNAUTHENTICATED, e.getStatus().getCode());
+      assertEquals("gymbridge.v1", serverInfo(server, noToken.withToken(TOKEN)));
+      // Health needs TLS (and the client certificate) but no token: orchestrators probe that way.
+      assertEquals(
+          ServingStatus.SERVING,
+          HealthProbe.check("localhost:" + server.port(), "", Duration.ofSeconds(10), noToken));
+    }
+  }
+
+  @Test
+  void theServerNameCanDifferFromTheDialedHost() throws Exception {
+    try (TestServer server = TestServer.start(tls(null))) {
+      // 127.0.0.1 is in the certificate too; "localhost" checked explicitly while dialing an IP.
+      ClientSecurity named =
+          new ClientSecurity(null, true, serverCa.caPem(), null, null, "localhost");
+      ManagedChannel channel = named.channelBuilder("127.0.0.1:" + server.port()).build();
+      try {
+        assertTrue(
+            EnvServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(TestServer.DEADLINE_SECONDS, TimeUnit.SECONDS)
+                    .make(make("CartPole-v1", 1))
+                    .getSessionId()
+                    .length()
+                > 0);
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void theHealthCommandChecksATlsServer() throws Exception {
+    try (TestServer server = TestServer.start(tls(null))) {
+      String address = "localhost:" + server.port();
+      int ok =
+          new picocli.CommandLine(new HealthCommand())
+              .execute("--address", address, "--tls-ca", serverCa.caPem().toString());
+      assertEquals(0, ok);
+      int plaintext = new picocli.CommandLine(new HealthCommand()).execute("--address", address);
+      assertEquals(1, plaintext);
+    }
+  }
+}
