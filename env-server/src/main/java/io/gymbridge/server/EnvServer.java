@@ -2,7 +2,6 @@ package io.gymbridge.server;
 
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
-import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -28,18 +27,21 @@ public final class EnvServer implements AutoCloseable {
   private final Server server;
   private final SessionRegistry sessions;
   private final EnvStepPool stepPool;
+  private final CallExecutor calls;
   private final HealthStatusManager health = new HealthStatusManager();
 
   public EnvServer(ServerBuilder<?> builder, EnvRegistry envs, ServerConfig config) {
     this.config = config;
     this.stepPool = EnvStepPool.perCore();
     this.sessions = new SessionRegistry(envs, config, stepPool);
+    this.calls = CallExecutor.perCore();
     ServerServiceDefinition service =
-        ServerInterceptors.intercept(new EnvService(envs, sessions, config));
-    // Handlers run on gRPC's Netty event-loop threads (a fixed set, two per core): no hand-off to
-    // another pool, which on this 2-core VM cut a streamed CartPole round trip from 136 to 73 us.
-    // Env steps are short (CartPole ~0.1 us, Atari ~1 ms); a stream holds no thread between
-    // messages, so long streams cannot exhaust the loops.
+        MalformedRequests.guard(
+            new EnvService(envs, sessions, config, calls).bindService(), new RefusalLog());
+    // Handlers start on gRPC's Netty event-loop threads (a fixed set, two per core): no hand-off
+    // for cheap calls, which on this 2-core VM cut a streamed CartPole round trip from 136 to 73
+    // us; slow ones move to the CallExecutor's threads so they never stall the loops. A stream
+    // holds no thread between messages, so long streams cannot exhaust either.
     builder.directExecutor();
     builder
         .maxInboundMessageSize(config.maxMessageBytes())
@@ -97,6 +99,7 @@ public final class EnvServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       sessions.close();
+      calls.close();
       stepPool.close();
       log.info("gymbridge env-server stopped");
     }

@@ -1,5 +1,7 @@
 package io.gymbridge.server;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.gymbridge.envs.EnvRegistration;
 import io.gymbridge.envs.EnvRegistry;
@@ -24,7 +26,10 @@ import io.gymbridge.v1.StreamResponse;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** The gymbridge.v1 EnvService: each RPC is a thin call into the session registry. */
+/**
+ * The gymbridge.v1 EnvService: each RPC is a thin call into the session registry, run inline on the
+ * event loop when it is cheap and on the {@link CallExecutor} when it is not.
+ */
 final class EnvService extends EnvServiceGrpc.EnvServiceImplBase {
   static final String PROTOCOL = "gymbridge.v1";
   static final int PROTOCOL_REVISION = 2; // 2: scalar Box bounds
@@ -41,46 +46,51 @@ final class EnvService extends EnvServiceGrpc.EnvServiceImplBase {
   private final EnvRegistry envs;
   private final SessionRegistry sessions;
   private final ServerConfig config;
+  private final CallExecutor calls;
 
   /** Specs under default kwargs, made once per id: making an env can be costly (ROM loads). */
   private final java.util.concurrent.ConcurrentHashMap<String, io.gymbridge.v1.EnvSpec>
       defaultSpecs = new java.util.concurrent.ConcurrentHashMap<>();
 
-  EnvService(EnvRegistry envs, SessionRegistry sessions, ServerConfig config) {
+  EnvService(EnvRegistry envs, SessionRegistry sessions, ServerConfig config, CallExecutor calls) {
     this.envs = envs;
     this.sessions = sessions;
     this.config = config;
+    this.calls = calls;
   }
 
   @Override
   public void getServerInfo(
       GetServerInfoRequest request, StreamObserver<GetServerInfoResponse> out) {
-    unary(out, "GetServerInfo", this::serverInfo);
+    unary(out, "GetServerInfo", true, this::serverInfo);
   }
 
   @Override
   public void listEnvs(ListEnvsRequest request, StreamObserver<ListEnvsResponse> out) {
-    unary(out, "ListEnvs", this::listEnvs);
+    unary(out, "ListEnvs", false, this::listEnvs);
   }
 
   @Override
   public void make(MakeRequest request, StreamObserver<MakeResponse> out) {
-    unary(out, "Make", () -> sessions.make(request));
+    unary(out, "Make", false, () -> sessions.make(request));
   }
 
   @Override
   public void reset(ResetRequest request, StreamObserver<ResetResponse> out) {
-    unary(out, "Reset", () -> sessions.get(request.getSessionId()).reset(request));
+    String id = request.getSessionId();
+    unary(out, "Reset", sessions.isCheap(id), () -> sessions.get(id).reset(request));
   }
 
   @Override
   public void step(StepRequest request, StreamObserver<StepResponse> out) {
-    unary(out, "Step", () -> sessions.get(request.getSessionId()).step(request));
+    String id = request.getSessionId();
+    unary(out, "Step", sessions.isCheap(id), () -> sessions.get(id).step(request));
   }
 
   @Override
   public void render(RenderRequest request, StreamObserver<RenderResponse> out) {
-    unary(out, "Render", () -> sessions.get(request.getSessionId()).render());
+    String id = request.getSessionId();
+    unary(out, "Render", false, () -> sessions.get(id).render());
   }
 
   @Override
@@ -88,6 +98,7 @@ final class EnvService extends EnvServiceGrpc.EnvServiceImplBase {
     unary(
         out,
         "Close",
+        sessions.isCheap(request.getSessionId()),
         () -> {
           sessions.close(request.getSessionId(), "client asked");
           return CloseResponse.getDefaultInstance();
@@ -96,7 +107,7 @@ final class EnvService extends EnvServiceGrpc.EnvServiceImplBase {
 
   @Override
   public StreamObserver<StreamRequest> stream(StreamObserver<StreamResponse> out) {
-    return new SessionStream(sessions, out);
+    return new SessionStream(sessions, calls, out);
   }
 
   private GetServerInfoResponse serverInfo() {
@@ -138,15 +149,27 @@ final class EnvService extends EnvServiceGrpc.EnvServiceImplBase {
     }
   }
 
-  private static <T> void unary(StreamObserver<T> out, String rpc, Supplier<T> handler) {
-    T response;
-    try {
-      response = handler.get();
-    } catch (Throwable t) {
-      out.onError(StatusMapping.toStatus(t, rpc));
-      return;
+  private <T> void unary(StreamObserver<T> out, String rpc, boolean inline, Supplier<T> handler) {
+    boolean accepted = calls.run(inline, () -> respond(out, rpc, handler));
+    if (!accepted) {
+      out.onError(
+          Status.RESOURCE_EXHAUSTED.withDescription(calls.busyMessage()).asRuntimeException());
     }
-    out.onNext(response);
-    out.onCompleted();
+  }
+
+  private static <T> void respond(StreamObserver<T> out, String rpc, Supplier<T> handler) {
+    try {
+      T response;
+      try {
+        response = handler.get();
+      } catch (Throwable t) {
+        out.onError(StatusMapping.toStatus(t, rpc));
+        return;
+      }
+      out.onNext(response);
+      out.onCompleted();
+    } catch (IllegalStateException | StatusRuntimeException e) {
+      // The client cancelled while the call ran on the pool: nobody is waiting for the answer.
+    }
   }
 }

@@ -34,6 +34,16 @@ final class Session {
   private final List<Long> obsShapeList;
   private final DType obsDtype;
   private volatile long lastUsedNanos = System.nanoTime();
+
+  /**
+   * How long this session's last reset and last step took; unknown (as slow) before the first. With
+   * the env's own {@link VectorEnv#costlyStep()} they decide whether its next call may run inline
+   * on a gRPC event loop ({@link CallExecutor}).
+   */
+  private volatile long lastResetNanos = Long.MAX_VALUE;
+
+  private volatile long lastStepNanos = Long.MAX_VALUE;
+
   private boolean closed;
 
   Session(String id, VectorEnv env, String renderMode, int maxMessageBytes) {
@@ -57,7 +67,36 @@ final class Session {
     return lastUsedNanos;
   }
 
+  /**
+   * Whether its calls are cheap enough to run inline on an event loop: the env does not declare
+   * costly steps, and its last reset and step each took at most {@link
+   * CallExecutor#INLINE_LIMIT_NANOS}. Renders always count as slow.
+   */
+  boolean isCheap() {
+    return !env.costlyStep()
+        && lastResetNanos <= CallExecutor.INLINE_LIMIT_NANOS
+        && lastStepNanos <= CallExecutor.INLINE_LIMIT_NANOS;
+  }
+
   synchronized ResetResponse reset(ResetRequest request) {
+    long start = System.nanoTime();
+    try {
+      return resetNow(request);
+    } finally {
+      lastResetNanos = System.nanoTime() - start;
+    }
+  }
+
+  synchronized StepResponse step(StepRequest request) {
+    long start = System.nanoTime();
+    try {
+      return stepNow(request);
+    } finally {
+      lastStepNanos = System.nanoTime() - start;
+    }
+  }
+
+  private ResetResponse resetNow(ResetRequest request) {
     touch();
     int n = env.numEnvs();
     Long[] seeds = seeds(request, n);
@@ -83,7 +122,7 @@ final class Session {
     return b.build();
   }
 
-  synchronized StepResponse step(StepRequest request) {
+  private StepResponse stepNow(StepRequest request) {
     touch();
     int n = env.numEnvs();
     SpaceMembership.checkBatch(env.actionSpace(), request.getAction(), n, "action");

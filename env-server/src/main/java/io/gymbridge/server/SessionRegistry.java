@@ -178,6 +178,15 @@ final class SessionRegistry implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether a call on session {@code id} may run inline on an event loop: it is cheap, or there is
+   * no such session (the NOT_FOUND answer is cheap).
+   */
+  boolean isCheap(String id) {
+    Session s = sessions.get(id);
+    return s == null || s.isCheap();
+  }
+
   Session get(String id) {
     Session s = sessions.get(id);
     if (s == null) {

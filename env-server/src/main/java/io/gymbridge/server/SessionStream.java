@@ -15,35 +15,80 @@ import java.util.Set;
  * survives them, and closes the sessions made on it when it ends, however it ends.
  *
  * <p>Flow control is manual: the next request is read only once the previous response could be
- * written, so a client that stops reading cannot make the server buffer without bound.
+ * written, so a client that stops reading cannot make the server buffer without bound, and a stream
+ * has at most one request in flight. A cheap request is answered inline on the event loop; a slow
+ * one ({@link CallExecutor}) on a call thread, which then answers and asks for the next. So the
+ * stream's state is touched from both: it is guarded by this object's lock. The client may
+ * half-close or cancel while a request is in flight; the stream then completes after that answer,
+ * or drops it and closes every session made on the stream, including one that request made.
  */
 final class SessionStream implements StreamObserver<StreamRequest> {
   private final SessionRegistry sessions;
+  private final CallExecutor calls;
   private final ServerCallStreamObserver<StreamResponse> out;
 
-  /** Sessions made on this stream; grpc serializes the callbacks that touch it. */
+  // Guarded by this.
   private final Set<String> owned = new LinkedHashSet<>();
-
   private boolean wantNext;
+  private boolean inFlight;
+  private boolean halfClosed;
+  private boolean ended;
 
-  SessionStream(SessionRegistry sessions, StreamObserver<StreamResponse> out) {
+  SessionStream(SessionRegistry sessions, CallExecutor calls, StreamObserver<StreamResponse> out) {
     this.sessions = sessions;
+    this.calls = calls;
     this.out = (ServerCallStreamObserver<StreamResponse>) out;
     this.out.disableAutoRequest();
-    this.out.setOnReadyHandler(
-        () -> {
-          if (wantNext && this.out.isReady()) {
-            wantNext = false;
-            this.out.request(1);
-          }
-        });
+    this.out.setOnReadyHandler(this::onReady);
     this.out.request(1);
+  }
+
+  private synchronized void onReady() {
+    if (wantNext && !ended && out.isReady()) {
+      wantNext = false;
+      out.request(1);
+    }
   }
 
   @Override
   public void onNext(StreamRequest request) {
-    out.onNext(handle(request));
-    if (out.isReady()) {
+    synchronized (this) {
+      inFlight = true;
+    }
+    boolean accepted = calls.run(isCheap(request), () -> answer(handle(request)));
+    if (!accepted) {
+      answer(error(Status.RESOURCE_EXHAUSTED.withDescription(calls.busyMessage())));
+    }
+  }
+
+  private boolean isCheap(StreamRequest request) {
+    return switch (request.getRequestCase()) {
+      case MAKE -> false;
+      case RESET -> sessions.isCheap(request.getReset().getSessionId());
+      case STEP -> sessions.isCheap(request.getStep().getSessionId());
+      case RENDER -> false;
+      case CLOSE -> sessions.isCheap(request.getClose().getSessionId());
+      case REQUEST_NOT_SET -> true;
+    };
+  }
+
+  /** Sends the answer to the request in flight, then completes or asks for the next request. */
+  private synchronized void answer(StreamResponse response) {
+    inFlight = false;
+    if (ended) {
+      closeOwned("stream ended"); // a session the dropped request made goes too
+      return;
+    }
+    try {
+      out.onNext(response);
+    } catch (IllegalStateException | StatusRuntimeException e) {
+      ended = true; // cancelled under us
+      closeOwned("stream ended");
+      return;
+    }
+    if (halfClosed) {
+      finish();
+    } else if (out.isReady()) {
       out.request(1);
     } else {
       wantNext = true;
@@ -57,7 +102,9 @@ final class SessionStream implements StreamObserver<StreamRequest> {
       switch (request.getRequestCase()) {
         case MAKE -> {
           var made = sessions.make(request.getMake());
-          owned.add(made.getSessionId());
+          synchronized (this) {
+            owned.add(made.getSessionId());
+          }
           b.setMake(made);
         }
         case RESET ->
@@ -68,7 +115,9 @@ final class SessionStream implements StreamObserver<StreamRequest> {
         case CLOSE -> {
           String id = request.getClose().getSessionId();
           sessions.close(id, "client asked");
-          owned.remove(id);
+          synchronized (this) {
+            owned.remove(id);
+          }
           b.setClose(CloseResponse.getDefaultInstance());
         }
         case REQUEST_NOT_SET ->
@@ -78,23 +127,35 @@ final class SessionStream implements StreamObserver<StreamRequest> {
       }
       return b.build();
     } catch (Throwable t) {
-      StatusRuntimeException e = StatusMapping.toStatus(t, rpc);
-      com.google.rpc.Status.Builder status =
-          com.google.rpc.Status.newBuilder().setCode(e.getStatus().getCode().value());
-      if (e.getStatus().getDescription() != null) {
-        status.setMessage(e.getStatus().getDescription());
-      }
-      return StreamResponse.newBuilder().setError(status).build();
+      return error(StatusMapping.toStatus(t, rpc).getStatus());
     }
   }
 
+  private static StreamResponse error(Status status) {
+    com.google.rpc.Status.Builder s =
+        com.google.rpc.Status.newBuilder().setCode(status.getCode().value());
+    if (status.getDescription() != null) {
+      s.setMessage(status.getDescription());
+    }
+    return StreamResponse.newBuilder().setError(s).build();
+  }
+
   @Override
-  public void onError(Throwable t) {
+  public synchronized void onError(Throwable t) {
+    ended = true;
     closeOwned("stream ended: " + Status.fromThrowable(t).getCode());
   }
 
   @Override
-  public void onCompleted() {
+  public synchronized void onCompleted() {
+    halfClosed = true;
+    if (!inFlight) {
+      finish();
+    }
+  }
+
+  private void finish() {
+    ended = true;
     closeOwned("stream completed");
     out.onCompleted();
   }

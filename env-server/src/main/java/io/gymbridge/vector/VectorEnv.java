@@ -50,6 +50,8 @@ public final class VectorEnv implements AutoCloseable {
   /** Steps costly envs in parallel; null: every env on the calling thread. */
   private final EnvStepPool pool;
 
+  private final boolean costlyStep;
+
   /** The FinalStep of each env from the step being run, gathered in env order afterwards. */
   private final FinalStep[] finalsByEnv;
 
@@ -83,7 +85,13 @@ public final class VectorEnv implements AutoCloseable {
     this.autoresetPending = new boolean[n];
     this.everReset = new boolean[n];
     this.finalsByEnv = new FinalStep[n];
-    this.pool = pool != null && n > 1 && envs.get(0).costlyStep() ? pool : null;
+    this.costlyStep = envs.get(0).costlyStep();
+    this.pool = pool != null && n > 1 && costlyStep ? pool : null;
+  }
+
+  /** Whether its envs declare their steps costly ({@link Env#costlyStep()}). */
+  public boolean costlyStep() {
+    return costlyStep;
   }
 
   private void forEachEnv(java.util.function.IntConsumer body) {

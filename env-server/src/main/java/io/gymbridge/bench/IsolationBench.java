@@ -1,0 +1,236 @@
+package io.gymbridge.bench;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.gymbridge.codec.Tensors;
+import io.gymbridge.server.EnvServer;
+import io.gymbridge.server.EnvServerMain;
+import io.gymbridge.server.ServerConfig;
+import io.gymbridge.v1.DType;
+import io.gymbridge.v1.EnvServiceGrpc;
+import io.gymbridge.v1.MakeRequest;
+import io.gymbridge.v1.ResetRequest;
+import io.gymbridge.v1.StepRequest;
+import io.gymbridge.v1.Value;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Does one heavy client slow down a light one? The round trip of a CartPole client (one env, unary
+ * Step, its own connection) alone, then while another connection steps a batch of Atari envs back
+ * to back, alternating for several rounds on one server; prints p50/p99/max of each and their
+ * ratios. Slow calls run on the server's call threads, not on the event loops the CartPole client
+ * shares ({@code CallExecutor}); what remains is contention for the CPU.
+ */
+@Command(
+    name = "bench-isolation",
+    mixinStandardHelpOptions = true,
+    description = "CartPole round trip alone vs beside a client stepping Atari envs.")
+public final class IsolationBench implements Callable<Integer> {
+  @Option(names = "--rounds", defaultValue = "3", description = "Alone/beside pairs (default: 3).")
+  int rounds;
+
+  @Option(
+      names = "--seconds",
+      defaultValue = "10",
+      description = "Measured seconds per case (default: ${DEFAULT-VALUE}).")
+  double seconds;
+
+  @Option(
+      names = "--atari-envs",
+      defaultValue = "64",
+      description = "Envs in the heavy client's session (default: ${DEFAULT-VALUE}).")
+  int atariEnvs;
+
+  @Option(
+      names = "--game",
+      defaultValue = "ALE/Breakout-v5",
+      description = "The heavy client's env (default: ${DEFAULT-VALUE}).")
+  String game;
+
+  @Option(names = "--rom-dir", description = "Atari ROMs (default: as the env-server finds them).")
+  Path romDir;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new IsolationBench()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ServerConfig config = ServerConfig.defaults();
+    try (EnvServer server =
+        new EnvServer(EnvServerMain.nettyBuilder(config), EnvServerMain.registry(romDir), config)
+            .start()) {
+      ManagedChannel light = channel(server);
+      ManagedChannel heavy = channel(server);
+      try {
+        var stub = EnvServiceGrpc.newBlockingStub(light);
+        String cartPole =
+            stub.make(MakeRequest.newBuilder().setEnvId("CartPole-v1").setNumEnvs(1).build())
+                .getSessionId();
+        stub.reset(ResetRequest.newBuilder().setSessionId(cartPole).setSeed(1).build());
+        System.out.printf(
+            Locale.ROOT,
+            "CartPole unary Step round trip, alone vs beside %d envs of %s stepped back to back"
+                + " (%d cores, %.0f s per case)%n",
+            atariEnvs,
+            game,
+            Runtime.getRuntime().availableProcessors(),
+            seconds);
+        System.out.printf(
+            Locale.ROOT,
+            "%-6s %-8s %10s %10s %10s %14s%n",
+            "round",
+            "case",
+            "p50 us",
+            "p99 us",
+            "max us",
+            "atari steps/s");
+        measure(stub, cartPole, 3); // warm-up
+        for (int r = 1; r <= rounds; r++) {
+          double[] alone = measure(stub, cartPole, seconds);
+          print(r, "alone", alone, 0);
+          AtariLoad load = new AtariLoad(heavy, game, atariEnvs);
+          double[] beside;
+          try {
+            load.start();
+            beside = measure(stub, cartPole, seconds);
+          } finally {
+            load.stop();
+          }
+          print(r, "beside", beside, load.stepsPerSecond());
+          System.out.printf(
+              Locale.ROOT,
+              "%-6d %-8s %10.2fx %9.2fx%n",
+              r,
+              "ratio",
+              beside[0] / alone[0],
+              beside[1] / alone[1]);
+        }
+      } finally {
+        light.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        heavy.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+    return 0;
+  }
+
+  private static ManagedChannel channel(EnvServer server) {
+    return NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+        .usePlaintext()
+        .directExecutor()
+        .maxInboundMessageSize(64 << 20)
+        .build();
+  }
+
+  private static void print(int round, String what, double[] p, double atariRate) {
+    System.out.printf(
+        Locale.ROOT,
+        "%-6d %-8s %10.1f %10.1f %10.1f %14s%n",
+        round,
+        what,
+        p[0],
+        p[1],
+        p[2],
+        atariRate > 0 ? String.format(Locale.ROOT, "%,.0f", atariRate) : "-");
+  }
+
+  /** {p50, p99, max} in microseconds of CartPole Step round trips over {@code seconds}. */
+  private static double[] measure(
+      EnvServiceGrpc.EnvServiceBlockingStub stub, String session, double seconds) {
+    long[] micros = new long[1 << 20];
+    int n = 0;
+    long end = System.nanoTime() + (long) (seconds * 1e9);
+    int t = 0;
+    while (System.nanoTime() < end && n < micros.length) {
+      long start = System.nanoTime();
+      stub.step(step(session, new long[] {t++ & 1}));
+      micros[n++] = (System.nanoTime() - start) / 1000;
+    }
+    long[] sorted = Arrays.copyOf(micros, n);
+    Arrays.sort(sorted);
+    return new double[] {sorted[n / 2], sorted[(int) Math.min(n - 1, n * 0.99)], sorted[n - 1]};
+  }
+
+  private static StepRequest step(String session, long[] actions) {
+    ByteBuffer b = ByteBuffer.allocate(8 * actions.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (long a : actions) {
+      b.putLong(a);
+    }
+    return StepRequest.newBuilder()
+        .setSessionId(session)
+        .setAction(
+            Value.newBuilder()
+                .setTensor(Tensors.wrap(DType.DTYPE_INT64, new long[] {actions.length}, b.array())))
+        .build();
+  }
+
+  /** A client stepping an Atari session with random actions on its own connection and thread. */
+  private static final class AtariLoad {
+    private final EnvServiceGrpc.EnvServiceBlockingStub stub;
+    private final String session;
+    private final int numEnvs;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicLong steps = new AtomicLong();
+    private Thread thread;
+    private long startNanos;
+    private long stopNanos;
+
+    AtariLoad(ManagedChannel channel, String game, int numEnvs) {
+      this.stub = EnvServiceGrpc.newBlockingStub(channel);
+      this.numEnvs = numEnvs;
+      this.session =
+          stub.make(
+                  MakeRequest.newBuilder()
+                      .setEnvId(game)
+                      .setNumEnvs(numEnvs)
+                      .putKwargs(
+                          "preprocessing", Value.newBuilder().setStringValue("nature").build())
+                      .build())
+              .getSessionId();
+      stub.reset(ResetRequest.newBuilder().setSessionId(session).setSeed(7).build());
+    }
+
+    void start() {
+      running.set(true);
+      startNanos = System.nanoTime();
+      thread =
+          new Thread(
+              () -> {
+                SplittableRandom rng = new SplittableRandom(7);
+                long[] actions = new long[numEnvs];
+                while (running.get()) {
+                  for (int i = 0; i < numEnvs; i++) {
+                    actions[i] = rng.nextInt(4);
+                  }
+                  stub.step(step(session, actions));
+                  steps.addAndGet(numEnvs);
+                }
+              },
+              "atari-load");
+      thread.start();
+    }
+
+    void stop() throws InterruptedException {
+      running.set(false);
+      thread.join();
+      stopNanos = System.nanoTime();
+      stub.close(io.gymbridge.v1.CloseRequest.newBuilder().setSessionId(session).build());
+    }
+
+    double stepsPerSecond() {
+      return steps.get() / ((stopNanos - startNanos) / 1e9);
+    }
+  }
+}
