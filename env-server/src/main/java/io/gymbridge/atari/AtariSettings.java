@@ -34,6 +34,12 @@ public record AtariSettings(
     Integer difficulty,
     Integer maxNumFramesPerEpisode) {
 
+  /**
+   * The most frames one step may repeat its action: 1,000 frames take about 0.1 s. ale-py has no
+   * bound; a server shared by many clients needs one (4 is the usual value).
+   */
+  public static final int MAX_FRAMESKIP = 1_000;
+
   /** The kwargs names, as ale-py's AtariEnv names them. */
   public static final Set<String> KWARGS =
       Set.of(
@@ -87,9 +93,10 @@ public record AtariSettings(
     Value fs = merged.getOrDefault("frameskip", Value.newBuilder().setIntValue(4).build());
     switch (fs.getKindCase()) {
       case INT_VALUE -> {
-        if (fs.getIntValue() <= 0 || fs.getIntValue() > Integer.MAX_VALUE) {
+        if (fs.getIntValue() <= 0 || fs.getIntValue() > MAX_FRAMESKIP) {
           throw new InvalidValueException(
-              what + "['frameskip']", "a positive int, got " + fs.getIntValue());
+              what + "['frameskip']",
+              "an int in [1, " + MAX_FRAMESKIP + "], got " + fs.getIntValue());
         }
         low = (int) fs.getIntValue();
       }
@@ -103,10 +110,16 @@ public record AtariSettings(
         }
         long lo = items.get(0).getIntValue();
         long hi = items.get(1).getIntValue();
-        if (lo <= 0 || lo >= hi || hi > Integer.MAX_VALUE) {
+        if (lo <= 0 || lo >= hi || hi > MAX_FRAMESKIP + 1) {
           throw new InvalidValueException(
               what + "['frameskip']",
-              "(low, high) with 0 < low < high (high exclusive), got (" + lo + ", " + hi + ")");
+              "(low, high) with 0 < low < high <= "
+                  + (MAX_FRAMESKIP + 1)
+                  + " (high exclusive), got ("
+                  + lo
+                  + ", "
+                  + hi
+                  + ")");
         }
         low = (int) lo;
         high = (int) hi;

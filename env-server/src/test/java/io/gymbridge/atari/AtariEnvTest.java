@@ -301,7 +301,8 @@ class AtariEnvTest {
   @Test
   void badKwargsAreClearErrors() {
     assertError(Map.of("obs_type", s("rgba")), "obs_type", "'rgb', 'grayscale', 'ram'");
-    assertError(Map.of("frameskip", i(0)), "frameskip", "positive");
+    assertError(Map.of("frameskip", i(0)), "frameskip", "[1, 1000]");
+    assertError(Map.of("frameskip", i(1_000_000)), "frameskip", "[1, 1000]");
     Value backwards =
         Value.newBuilder().setList(ValueList.newBuilder().addItems(i(5)).addItems(i(2))).build();
     assertError(Map.of("frameskip", backwards), "frameskip", "0 < low < high");

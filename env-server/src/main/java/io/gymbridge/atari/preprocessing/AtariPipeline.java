@@ -98,6 +98,9 @@ public final class AtariPipeline {
           "grayscale_newaxis",
           "scale_obs");
 
+  /** The deepest stack a server builds (4 is the usual value; each frame is ~7 KB per env). */
+  public static final int MAX_FRAME_STACK = 128;
+
   private final Map<String, Value> effective;
   private final String preset;
   private final boolean atariPreprocessing;
@@ -138,9 +141,10 @@ public final class AtariPipeline {
     fireReset = all.getBool("fire_reset", false);
     clipReward = all.getBool("clip_reward", false);
     frameStack = intArg(all, "frame_stack");
-    if (frameStack < 0) {
+    if (frameStack < 0 || frameStack > MAX_FRAME_STACK) {
       throw new InvalidValueException(
-          "frame_stack", "an integer >= 0 (0: no stacking), got " + frameStack);
+          "frame_stack",
+          "an integer in [0, " + MAX_FRAME_STACK + "] (0: no stacking), got " + frameStack);
     }
     stackPadding = FrameStackObservation.Padding.parse(all.getString("stack_padding", "reset"));
 

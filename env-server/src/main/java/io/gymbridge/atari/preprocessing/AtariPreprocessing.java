@@ -75,13 +75,24 @@ public final class AtariPreprocessing extends EnvWrapper {
       boolean scaleObs) {
     public static final Options DEFAULTS = new Options(30, 4, 84, 84, false, true, false, false);
 
-    /** Gymnasium's assertions, as errors that name the kwarg. */
+    /**
+     * The most reset NOOPs a server runs: 10,000 frames take about a second of emulation. Gymnasium
+     * has no bound; a server shared by many clients needs one (30 is the usual value).
+     */
+    public static final int MAX_NOOP_MAX = 10_000;
+
+    /** The most frames one step may skip: 1,000 frames take about 0.1 s (4 is the usual value). */
+    public static final int MAX_FRAME_SKIP = 1_000;
+
+    /** Gymnasium's assertions, plus the server's bounds, as errors that name the kwarg. */
     public Options {
-      if (noopMax < 0) {
-        throw new InvalidValueException("noop_max", "an integer >= 0, got " + noopMax);
+      if (noopMax < 0 || noopMax > MAX_NOOP_MAX) {
+        throw new InvalidValueException(
+            "noop_max", "an integer in [0, " + MAX_NOOP_MAX + "], got " + noopMax);
       }
-      if (frameSkip <= 0) {
-        throw new InvalidValueException("frame_skip", "an integer > 0, got " + frameSkip);
+      if (frameSkip <= 0 || frameSkip > MAX_FRAME_SKIP) {
+        throw new InvalidValueException(
+            "frame_skip", "an integer in [1, " + MAX_FRAME_SKIP + "], got " + frameSkip);
       }
       if (screenWidth <= 0 || screenHeight <= 0) {
         throw new InvalidValueException(

@@ -50,6 +50,20 @@ class AtariPipelineTest {
   }
 
   @Test
+  void sizesBeyondTheServersBoundsAreRefusedBeforeAnythingIsBuilt() {
+    Value on = bool(true);
+    assertTrue(
+        error(Map.of("atari_preprocessing", on, "noop_max", integer(10_001)))
+            .getMessage()
+            .contains("noop_max: expected an integer in [0, 10000]"));
+    assertTrue(
+        error(Map.of("atari_preprocessing", on, "frame_skip", integer(1 << 30)))
+            .getMessage()
+            .contains("[1, 1000]"));
+    assertTrue(error(Map.of("frame_stack", integer(129))).getMessage().contains("[0, 128]"));
+  }
+
+  @Test
   void defaultKwargsNameEveryOptionAndMakeNoWrapper() {
     assertEquals(
         List.of(
