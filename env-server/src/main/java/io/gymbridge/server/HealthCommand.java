@@ -55,21 +55,30 @@ final class HealthCommand implements Callable<Integer> {
           "Dial with TLS, verifying the server against these PEM roots [GYMBRIDGE_TLS_CA].")
   Path tlsCa;
 
+  // Not GYMBRIDGE_TLS_CERT/KEY: in the server's container those are the server's own.
   @Option(
       names = "--tls-cert",
       paramLabel = "FILE",
-      description = "Client certificate (PEM) for a server that requires mutual TLS.")
+      defaultValue = "${env:GYMBRIDGE_HEALTH_TLS_CERT}",
+      description =
+          "Client certificate (PEM) for a server that requires mutual TLS "
+              + "[GYMBRIDGE_HEALTH_TLS_CERT].")
   Path tlsCert;
 
-  @Option(names = "--tls-key", paramLabel = "FILE", description = "Private key of --tls-cert.")
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      defaultValue = "${env:GYMBRIDGE_HEALTH_TLS_KEY}",
+      description = "Private key of --tls-cert [GYMBRIDGE_HEALTH_TLS_KEY].")
   Path tlsKey;
 
   @Option(
       names = "--tls-server-name",
       paramLabel = "NAME",
+      defaultValue = "${env:GYMBRIDGE_TLS_SERVER_NAME}",
       description =
           "Name the server's certificate must carry, when it is not the dialed host "
-              + "(e.g. localhost when checking 127.0.0.1).")
+              + "(e.g. localhost when checking 127.0.0.1) [GYMBRIDGE_TLS_SERVER_NAME].")
   String tlsServerName;
 
   @Override

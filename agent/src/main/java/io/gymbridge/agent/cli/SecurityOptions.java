@@ -51,9 +51,10 @@ final class SecurityOptions {
   @Option(
       names = "--tls-server-name",
       paramLabel = "NAME",
+      defaultValue = "${env:GYMBRIDGE_TLS_SERVER_NAME}",
       description =
           "Name the servers' certificates carry, when it is not the dialed host: needed with "
-              + "dns:/// servers, which are dialed by IP address.")
+              + "dns:/// servers, which are dialed by IP address [GYMBRIDGE_TLS_SERVER_NAME].")
   String tlsServerName;
 
   /**
