@@ -46,6 +46,15 @@ public interface Env extends AutoCloseable {
     return false;
   }
 
+  /**
+   * Memory the env holds beyond its observations, in bytes: an emulator's state, native buffers.
+   * The server adds the observation buffers and charges the sum against its memory budget for envs
+   * before it makes a session; an estimate is enough. Wrappers answer for the env they wrap.
+   */
+  default long baseBytes() {
+    return 0;
+  }
+
   /** Frees native resources; the default has none. */
   @Override
   default void close() {}

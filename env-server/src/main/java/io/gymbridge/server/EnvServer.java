@@ -48,8 +48,9 @@ public final class EnvServer implements AutoCloseable {
         .addService(service)
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance());
+    builder.intercept(ClientIdentity.interceptor());
     if (config.token() != null) {
-      builder.intercept(new BearerTokenInterceptor(config.token()));
+      builder.intercept(new BearerTokenInterceptor(config.token())); // runs first
     }
     this.server = builder.build();
   }

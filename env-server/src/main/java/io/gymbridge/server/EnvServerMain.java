@@ -106,6 +106,24 @@ public final class EnvServerMain implements Callable<Integer> {
   long shutdownGraceSeconds;
 
   @Option(
+      names = "--max-env-memory-mb",
+      defaultValue = "${env:GYMBRIDGE_MAX_ENV_MEMORY_MB:-0}",
+      description =
+          "Estimated memory all sessions' envs may hold; a Make beyond it is refused "
+              + "RESOURCE_EXHAUSTED [GYMBRIDGE_MAX_ENV_MEMORY_MB] (default: 0, three quarters of "
+              + "the machine's or container's memory).")
+  long maxEnvMemoryMb;
+
+  @Option(
+      names = "--max-client-share",
+      defaultValue = "${env:GYMBRIDGE_MAX_CLIENT_SHARE:-0.5}",
+      description =
+          "Share of the sessions and of the env memory one client (IP address) may hold, in "
+              + "(0, 1]; 1: no per-client limit [GYMBRIDGE_MAX_CLIENT_SHARE] (default: "
+              + "${DEFAULT-VALUE}).")
+  double maxClientShare;
+
+  @Option(
       names = "--token",
       description =
           "Require 'authorization: Bearer <token>' on every call but health checks. Visible in "
@@ -166,7 +184,9 @@ public final class EnvServerMain implements Callable<Integer> {
         Tokens.resolve(token, tokenFile, System.getenv()),
         tlsCert,
         tlsKey,
-        tlsClientCa);
+        tlsClientCa,
+        maxEnvMemoryMb == 0 ? ServerConfig.defaultEnvMemoryBytes() : maxEnvMemoryMb << 20,
+        maxClientShare);
   }
 
   @Override

@@ -72,7 +72,8 @@ final class EnvService extends EnvServiceGrpc.EnvServiceImplBase {
 
   @Override
   public void make(MakeRequest request, StreamObserver<MakeResponse> out) {
-    unary(out, "Make", false, () -> sessions.make(request));
+    String client = ClientIdentity.current(); // read here: the call thread has no gRPC context
+    unary(out, "Make", false, () -> sessions.make(request, client));
   }
 
   @Override
@@ -107,7 +108,7 @@ final class EnvService extends EnvServiceGrpc.EnvServiceImplBase {
 
   @Override
   public StreamObserver<StreamRequest> stream(StreamObserver<StreamResponse> out) {
-    return new SessionStream(sessions, calls, out);
+    return new SessionStream(sessions, calls, out, ClientIdentity.current());
   }
 
   private GetServerInfoResponse serverInfo() {

@@ -20,6 +20,10 @@ import java.time.Duration;
  * @param tlsKey PEM private key for TLS, or null
  * @param tlsClientCa PEM roots that client certificates must chain to (mutual TLS), or null for
  *     none required
+ * @param maxEnvMemoryBytes estimated memory all sessions' envs may hold together ({@link
+ *     #defaultEnvMemoryBytes()}: three quarters of the machine's or container's memory)
+ * @param maxClientShare the share of the sessions and of the env memory one client (IP address) may
+ *     hold, in (0, 1]; 1 lets one client take everything
  */
 public record ServerConfig(
     String host,
@@ -33,7 +37,9 @@ public record ServerConfig(
     String token,
     Path tlsCert,
     Path tlsKey,
-    Path tlsClientCa) {
+    Path tlsClientCa,
+    long maxEnvMemoryBytes,
+    double maxClientShare) {
 
   public ServerConfig {
     require(port >= 0 && port <= 65535, "port must be in 0..65535, got " + port);
@@ -53,6 +59,26 @@ public record ServerConfig(
     require(
         tlsClientCa == null || tlsCert != null,
         "tls-client-ca needs TLS: give tls-cert and tls-key too");
+    require(
+        maxEnvMemoryBytes >= (1 << 20),
+        "max-env-memory-mb must be >= 1, got " + (maxEnvMemoryBytes >> 20));
+    require(
+        maxClientShare > 0 && maxClientShare <= 1,
+        "max-client-share must be in (0, 1], got " + maxClientShare);
+  }
+
+  /** The default client share: one client may hold half of a server, so another finds room. */
+  public static final double DEFAULT_CLIENT_SHARE = 0.5;
+
+  /**
+   * Three quarters of the memory this process may use: the container's limit when there is one (the
+   * JVM reads cgroups), else the machine's.
+   */
+  public static long defaultEnvMemoryBytes() {
+    var os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os.getTotalMemorySize() / 4 * 3;
   }
 
   /** Defaults for tests: an ephemeral port on loopback. */
@@ -69,7 +95,9 @@ public record ServerConfig(
         null,
         null,
         null,
-        null);
+        null,
+        defaultEnvMemoryBytes(),
+        DEFAULT_CLIENT_SHARE);
   }
 
   public ServerConfig withPort(int newPort) {
@@ -85,7 +113,9 @@ public record ServerConfig(
         token,
         tlsCert,
         tlsKey,
-        tlsClientCa);
+        tlsClientCa,
+        maxEnvMemoryBytes,
+        maxClientShare);
   }
 
   public ServerConfig withLimits(int newMaxSessions, int newMaxEnvs, int newMaxMessageBytes) {
@@ -101,7 +131,9 @@ public record ServerConfig(
         token,
         tlsCert,
         tlsKey,
-        tlsClientCa);
+        tlsClientCa,
+        maxEnvMemoryBytes,
+        maxClientShare);
   }
 
   public ServerConfig withIdleTimeout(Duration newIdleTimeout) {
@@ -117,7 +149,9 @@ public record ServerConfig(
         token,
         tlsCert,
         tlsKey,
-        tlsClientCa);
+        tlsClientCa,
+        maxEnvMemoryBytes,
+        maxClientShare);
   }
 
   public ServerConfig withToken(String newToken) {
@@ -133,7 +167,9 @@ public record ServerConfig(
         newToken,
         tlsCert,
         tlsKey,
-        tlsClientCa);
+        tlsClientCa,
+        maxEnvMemoryBytes,
+        maxClientShare);
   }
 
   public ServerConfig withTls(Path newCert, Path newKey, Path newClientCa) {
@@ -149,7 +185,27 @@ public record ServerConfig(
         token,
         newCert,
         newKey,
-        newClientCa);
+        newClientCa,
+        maxEnvMemoryBytes,
+        maxClientShare);
+  }
+
+  public ServerConfig withBudget(long newMaxEnvMemoryBytes, double newMaxClientShare) {
+    return new ServerConfig(
+        host,
+        port,
+        maxSessions,
+        maxEnvsPerSession,
+        maxMessageBytes,
+        idleTimeout,
+        keepAlive,
+        shutdownGrace,
+        token,
+        tlsCert,
+        tlsKey,
+        tlsClientCa,
+        newMaxEnvMemoryBytes,
+        newMaxClientShare);
   }
 
   private static void require(boolean ok, String message) {

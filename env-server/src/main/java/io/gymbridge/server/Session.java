@@ -27,6 +27,7 @@ import java.util.Map;
  */
 final class Session {
   private final String id;
+  private final EnvBudget.Charge charge;
   private final VectorEnv env;
   private final String renderMode;
   private final int maxMessageBytes;
@@ -46,8 +47,10 @@ final class Session {
 
   private boolean closed;
 
-  Session(String id, VectorEnv env, String renderMode, int maxMessageBytes) {
+  Session(
+      String id, VectorEnv env, String renderMode, int maxMessageBytes, EnvBudget.Charge charge) {
     this.id = id;
+    this.charge = charge;
     this.env = env;
     this.renderMode = renderMode;
     this.maxMessageBytes = maxMessageBytes;
@@ -61,6 +64,11 @@ final class Session {
 
   String id() {
     return id;
+  }
+
+  /** Its hold on the server's budget, released when it closes. */
+  EnvBudget.Charge charge() {
+    return charge;
   }
 
   long lastUsedNanos() {

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +37,8 @@ final class SessionRegistry implements AutoCloseable {
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
   private final ScheduledExecutorService reaper;
 
-  /** One permit per session that may still be opened (--max-sessions). */
-  private final Semaphore slots;
+  /** Sessions and env memory, in all and per client (--max-sessions, --max-env-memory-mb). */
+  private final EnvBudget budget;
 
   /** Shared by every session's vector env; owned (closed) by the server. */
   private final EnvStepPool stepPool;
@@ -48,7 +47,8 @@ final class SessionRegistry implements AutoCloseable {
     this.envs = envs;
     this.stepPool = stepPool;
     this.config = config;
-    this.slots = new Semaphore(config.maxSessions());
+    this.budget =
+        new EnvBudget(config.maxSessions(), config.maxEnvMemoryBytes(), config.maxClientShare());
     this.reaper =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -60,7 +60,8 @@ final class SessionRegistry implements AutoCloseable {
     reaper.scheduleWithFixedDelay(this::closeIdle, periodMs, periodMs, TimeUnit.MILLISECONDS);
   }
 
-  MakeResponse make(MakeRequest request) {
+  /** Makes a session for {@code client} (its IP address: {@link ClientIdentity}). */
+  MakeResponse make(MakeRequest request, String client) {
     EnvRegistration reg =
         envs.find(request.getEnvId())
             .orElseThrow(
@@ -115,21 +116,15 @@ final class SessionRegistry implements AutoCloseable {
                   .asRuntimeException();
         };
 
-    // Reserve a slot first and build the envs outside any lock: envs can be slow to load.
-    if (!slots.tryAcquire()) {
-      throw Status.RESOURCE_EXHAUSTED
-          .withDescription(
-              "this server already has "
-                  + sessions.size()
-                  + " of its "
-                  + config.maxSessions()
-                  + " sessions open (--max-sessions); close sessions you no "
-                  + "longer use, or retry later")
-          .asRuntimeException();
-    }
+    // Reserve the session first and build the envs outside any lock: envs can be slow to load.
+    EnvBudget.Charge charge = budget.reserveSession(client);
     List<Env> made = new ArrayList<>(numEnvs);
     try {
-      for (int i = 0; i < numEnvs; i++) {
+      made.add(EnvRegistry.make(reg, request.getKwargsMap(), maxSteps));
+      // The first env tells the size of the rest: charge them all before building them.
+      budget.reserveBytes(
+          charge, numEnvs * bytesPerEnv(made.get(0)), numEnvs + " envs of " + reg.id());
+      for (int i = 1; i < numEnvs; i++) {
         made.add(EnvRegistry.make(reg, request.getKwargsMap(), maxSteps));
       }
       EnvSpec spec = EnvRegistry.spec(reg, made.get(0), request.getKwargsMap(), maxSteps);
@@ -153,16 +148,20 @@ final class SessionRegistry implements AutoCloseable {
       }
       VectorEnv vector = new VectorEnv(made, mode, stepPool);
       String id = newId();
-      sessions.put(id, new Session(id, vector, renderMode, config.maxMessageBytes()));
+      sessions.put(id, new Session(id, vector, renderMode, config.maxMessageBytes(), charge));
       log.info(
-          "session {} made: {} x{} autoreset={} kwargs={} (sessions open: {}/{})",
+          "session {} made for {}: {} x{} autoreset={} kwargs={} (sessions open: {}/{}, env"
+              + " memory ~{}/{} MiB)",
           id,
+          client,
           reg.id(),
           numEnvs,
           mode,
           request.getKwargsMap().keySet(),
           sessions.size(),
-          config.maxSessions());
+          config.maxSessions(),
+          budget.bytes() >> 20,
+          config.maxEnvMemoryBytes() >> 20);
       return MakeResponse.newBuilder()
           .setSessionId(id)
           .setSpec(spec)
@@ -170,7 +169,7 @@ final class SessionRegistry implements AutoCloseable {
           .setAutoresetMode(wireMode)
           .build();
     } catch (RuntimeException e) {
-      slots.release();
+      budget.release(charge);
       for (Env env : made) {
         env.close();
       }
@@ -210,7 +209,7 @@ final class SessionRegistry implements AutoCloseable {
           .asRuntimeException();
     }
     s.close();
-    slots.release();
+    budget.release(s.charge());
     log.info("session {} closed ({}); sessions open: {}", id, why, sessions.size());
   }
 
@@ -219,7 +218,7 @@ final class SessionRegistry implements AutoCloseable {
     Session s = sessions.remove(id);
     if (s != null) {
       s.close();
-      slots.release();
+      budget.release(s.charge());
       log.info("session {} closed ({}); sessions open: {}", id, why, sessions.size());
     }
   }
@@ -232,6 +231,15 @@ final class SessionRegistry implements AutoCloseable {
         closeQuietly(s.id(), "idle for over " + format(config.idleTimeout()));
       }
     }
+  }
+
+  /**
+   * The memory one env of this kind holds, estimated: what it declares ({@link Env#baseBytes()})
+   * plus four copies of its observation (its buffer, a stack or final observation, the encoded
+   * response) and a few KB of objects.
+   */
+  private static long bytesPerEnv(Env env) {
+    return env.baseBytes() + 4 * Spaces.elementBytes(env.observationSpace()) + 4096;
   }
 
   private static String format(Duration d) {

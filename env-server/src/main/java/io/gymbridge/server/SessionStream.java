@@ -25,6 +25,7 @@ import java.util.Set;
 final class SessionStream implements StreamObserver<StreamRequest> {
   private final SessionRegistry sessions;
   private final CallExecutor calls;
+  private final String client;
   private final ServerCallStreamObserver<StreamResponse> out;
 
   // Guarded by this.
@@ -34,8 +35,13 @@ final class SessionStream implements StreamObserver<StreamRequest> {
   private boolean halfClosed;
   private boolean ended;
 
-  SessionStream(SessionRegistry sessions, CallExecutor calls, StreamObserver<StreamResponse> out) {
+  SessionStream(
+      SessionRegistry sessions,
+      CallExecutor calls,
+      StreamObserver<StreamResponse> out,
+      String client) {
     this.sessions = sessions;
+    this.client = client;
     this.calls = calls;
     this.out = (ServerCallStreamObserver<StreamResponse>) out;
     this.out.disableAutoRequest();
@@ -101,7 +107,7 @@ final class SessionStream implements StreamObserver<StreamRequest> {
       StreamResponse.Builder b = StreamResponse.newBuilder();
       switch (request.getRequestCase()) {
         case MAKE -> {
-          var made = sessions.make(request.getMake());
+          var made = sessions.make(request.getMake(), client);
           synchronized (this) {
             owned.add(made.getSessionId());
           }

@@ -176,7 +176,7 @@ class AtariPipelineRpcTest {
             Map.of("noop_max", intValue(10)),
             List.of("noop_max", "atari_preprocessing is off"),
             Map.of("preprocessing", string("nature"), "frame_stack", intValue(-1)),
-            List.of("frame_stack", ">= 0"),
+            List.of("frame_stack", "[0, 128]"),
             Map.of("preprocessing", string("nature"), "screen_size", string("big")),
             List.of("screen_size", "positive int"),
             Map.of("frame_stak", intValue(4)),

@@ -99,7 +99,9 @@ class GracefulShutdownTest {
             null,
             null,
             null,
-            null);
+            null,
+            ServerConfig.defaultEnvMemoryBytes(),
+            ServerConfig.DEFAULT_CLIENT_SHARE);
     TestServer server = TestServer.start(longGrace, countingRegistry());
     server.env().reset(reset(server.env().make(make("Counted-v0", 1)).getSessionId(), 0));
 

@@ -44,7 +44,10 @@ final class TestServer implements AutoCloseable {
     this.channel = newChannel();
   }
 
-  /** Test defaults: a short shutdown grace, so closing never stalls a test. */
+  /**
+   * Test defaults: a short shutdown grace, so closing never stalls a test, and no per-client share
+   * (every test client is 127.0.0.1; EnvBudgetTest covers the share).
+   */
   static ServerConfig config() {
     ServerConfig d = ServerConfig.defaults();
     return new ServerConfig(
@@ -59,7 +62,9 @@ final class TestServer implements AutoCloseable {
         null,
         null,
         null,
-        null);
+        null,
+        ServerConfig.defaultEnvMemoryBytes(),
+        1.0);
   }
 
   static TestServer start() throws IOException {

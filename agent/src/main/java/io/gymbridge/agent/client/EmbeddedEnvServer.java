@@ -35,7 +35,7 @@ public final class EmbeddedEnvServer implements AutoCloseable {
   /**
    * The server's defaults ({@link ServerConfig#defaults()}: 127.0.0.1, an ephemeral port, 64 MiB
    * messages) with a 1 s shutdown grace instead of 5 s: an embedded server stops with its agent,
-   * whose sessions are closed by then.
+   * whose sessions are closed by then; and no per-client share, the agent being its only client.
    */
   public static ServerConfig defaultConfig() {
     ServerConfig d = ServerConfig.defaults();
@@ -51,7 +51,9 @@ public final class EmbeddedEnvServer implements AutoCloseable {
         d.token(),
         d.tlsCert(),
         d.tlsKey(),
-        null);
+        null,
+        d.maxEnvMemoryBytes(),
+        1.0);
   }
 
   /** Starts a server with {@link #defaultConfig()} and the built-in envs. */

@@ -47,7 +47,9 @@ class EmbeddedEnvServerTest {
             null,
             null,
             null,
-            null);
+            null,
+            ServerConfig.defaultEnvMemoryBytes(),
+            ServerConfig.DEFAULT_CLIENT_SHARE);
     assertThrows(IllegalArgumentException.class, () -> EmbeddedEnvServer.start(anyHost));
     assertThrows(
         IllegalArgumentException.class, () -> EmbeddedEnvServer.start(d.withToken("secret")));

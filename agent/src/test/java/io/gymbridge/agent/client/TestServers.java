@@ -48,7 +48,9 @@ final class TestServers {
         null,
         null,
         null,
-        null);
+        null,
+        ServerConfig.defaultEnvMemoryBytes(),
+        ServerConfig.DEFAULT_CLIENT_SHARE);
   }
 
   static EmbeddedEnvServer start() throws IOException {

@@ -49,6 +49,11 @@ public abstract class EnvWrapper implements Env {
   }
 
   @Override
+  public long baseBytes() {
+    return env.baseBytes();
+  }
+
+  @Override
   public void close() {
     env.close();
   }

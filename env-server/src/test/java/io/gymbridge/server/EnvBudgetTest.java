@@ -1,0 +1,96 @@
+package io.gymbridge.server;
+
+import static io.gymbridge.server.Wire.make;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Status.Code;
+import io.grpc.StatusRuntimeException;
+import io.gymbridge.atari.AtariRegistrations;
+import io.gymbridge.atari.TestRoms;
+import io.gymbridge.envs.EnvRegistry;
+import org.junit.jupiter.api.Test;
+
+/** The server's sessions and env memory, in all and per client. */
+class EnvBudgetTest {
+  private static final long MIB = 1 << 20;
+
+  private static void assertRefused(Runnable r, String... fragments) {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, r::run);
+    assertEquals(Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
+    for (String f : fragments) {
+      assertTrue(e.getStatus().getDescription().contains(f), e.getStatus().getDescription());
+    }
+  }
+
+  @Test
+  void eachClientMayHoldItsShareOfSessionsAndMemoryAndNoMore() {
+    EnvBudget budget = new EnvBudget(4, 100 * MIB, 0.5);
+    EnvBudget.Charge a1 = budget.reserveSession("10.0.0.1");
+    budget.reserveBytes(a1, 30 * MIB, "a1");
+    EnvBudget.Charge a2 = budget.reserveSession("10.0.0.1");
+    assertRefused(() -> budget.reserveSession("10.0.0.1"), "client 10.0.0.1", "2 sessions");
+    assertRefused(() -> budget.reserveBytes(a2, 21 * MIB, "64 envs"), "its 50 MiB share");
+    budget.reserveBytes(a2, 20 * MIB, "a2"); // exactly the share
+    // Another client still finds room.
+    EnvBudget.Charge b = budget.reserveSession("10.0.0.2");
+    budget.reserveBytes(b, 50 * MIB, "b");
+    assertEquals(100 * MIB, budget.bytes());
+    // Giving back makes room again.
+    budget.release(a1);
+    EnvBudget.Charge a3 = budget.reserveSession("10.0.0.1");
+    budget.reserveBytes(a3, 30 * MIB, "a3");
+    assertEquals(3, budget.sessions());
+  }
+
+  @Test
+  void theServersMemoryForEnvsIsSharedByAll() {
+    EnvBudget budget = new EnvBudget(10, 100 * MIB, 1.0);
+    EnvBudget.Charge a = budget.reserveSession("a");
+    budget.reserveBytes(a, 90 * MIB, "a");
+    EnvBudget.Charge b = budget.reserveSession("b");
+    assertRefused(
+        () -> budget.reserveBytes(b, 20 * MIB, "8 envs of ALE/Pong-v5"),
+        "8 envs of ALE/Pong-v5 need about 20 MiB",
+        "only 10 MiB",
+        "--max-env-memory-mb");
+    assertEquals(0, b.bytes());
+    budget.release(b);
+    budget.release(a);
+    assertEquals(0, budget.sessions());
+    assertEquals(0, budget.bytes());
+  }
+
+  @Test
+  void aMakeOverTheMemoryBudgetIsRefusedBeforeItsEnvsAreBuilt() throws Exception {
+    // 16 MiB for envs: 8 Atari envs (~1 MiB each) fit, 64 do not; the refusal frees the slot.
+    ServerConfig config =
+        TestServer.config().withBudget(16 * MIB, 1.0).withLimits(1, 1024, 64 << 20);
+    EnvRegistry envs = EnvRegistry.builtin();
+    AtariRegistrations.register(envs, TestRoms.require());
+    try (TestServer server = TestServer.start(config, envs)) {
+      assertRefused(
+          () -> server.env().make(make("ALE/Breakout-v5", 64)),
+          "64 envs of ALE/Breakout-v5 need about",
+          "--max-env-memory-mb");
+      assertEquals(8, server.env().make(make("ALE/Breakout-v5", 8)).getNumEnvs());
+    }
+  }
+
+  @Test
+  void oneClientGetsHalfTheSessionsByDefault() throws Exception {
+    ServerConfig config =
+        TestServer.config()
+            .withBudget(ServerConfig.defaultEnvMemoryBytes(), ServerConfig.DEFAULT_CLIENT_SHARE)
+            .withLimits(4, 16, 64 << 20);
+    try (TestServer server = TestServer.start(config)) {
+      server.env().make(make("CartPole-v1", 1));
+      server.env().make(make("CartPole-v1", 1));
+      assertRefused(
+          () -> server.env().make(make("CartPole-v1", 1)),
+          "client 127.0.0.1 already holds 2 sessions",
+          "--max-client-share");
+    }
+  }
+}
