@@ -6,7 +6,7 @@
 """
 
 from gymbridge.client import RemoteEnv, RemoteVectorEnv, make, make_vec
-from gymbridge.errors import RemoteError
+from gymbridge.errors import ConfigError, RemoteError
 
 __version__ = "0.1.0"
 
@@ -19,4 +19,7 @@ def serve(envs, port: int = 50051, host: str = "127.0.0.1", **options):
     return _serve(envs, port=port, host=host, **options)
 
 
-__all__ = ["make", "make_vec", "serve", "RemoteEnv", "RemoteVectorEnv", "RemoteError", "__version__"]
+__all__ = [
+    "make", "make_vec", "serve", "RemoteEnv", "RemoteVectorEnv", "RemoteError", "ConfigError",
+    "__version__",
+]

@@ -4,6 +4,11 @@ Both talk unary RPCs with a deadline on every call (a Python stream costs a thre
 message in grpcio, so unary calls are as fast here and simpler to reason about). Sessions are
 closed on close() and when the object is garbage-collected; a client that dies without closing
 leaves its session to the server's idle timeout.
+
+Token and TLS settings (gymbridge/security.py) are resolved once, before anything is sent, from the
+keyword arguments and else the GYMBRIDGE_* environment variables, so a missing certificate is a
+ConfigError at make() and a refused token a RemoteError naming UNAUTHENTICATED, never a gRPC
+traceback.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from gymbridge import codec
-from gymbridge.errors import RemoteError
+from gymbridge.errors import ConfigError, RemoteError
+from gymbridge.security import ClientSecurity
 from gymbridge.v1 import env_service_pb2 as pb
 from gymbridge.v1 import env_service_pb2_grpc as pb_grpc
 
@@ -37,16 +43,40 @@ _MODES = {
 _FROM_WIRE_MODE = {v: k for k, v in _MODES.items()}
 
 
-class _Connection:
-    """A channel, a stub and the address, with every call given a deadline and errors turned
-    into RemoteError."""
+_TLS_SETTINGS = ("tls", "tls_ca", "tls_cert", "tls_key", "tls_server_name")
 
-    def __init__(self, address: str, timeout_s: float, token: str | None, channel: grpc.Channel | None):
+
+def _security(security: ClientSecurity | None, channel: grpc.Channel | None,
+              **settings) -> ClientSecurity:
+    """The connection's token and TLS from make()'s arguments (token, token_file, tls, tls_ca,
+    tls_cert, tls_key, tls_server_name), else the environment; or ``security`` as given."""
+    if security is not None:
+        given = sorted(k for k, v in settings.items() if v is not None)
+        if given:
+            raise ConfigError("security= already holds the token and TLS settings; "
+                              f"drop {', '.join(given)}")
+        return security
+    if channel is not None:
+        given = [k for k in _TLS_SETTINGS if settings.get(k) is not None]
+        if given:
+            raise ConfigError(f"{', '.join(given)}: channel= is a ready channel; set TLS on it "
+                              "(grpc.secure_channel) instead")
+        return ClientSecurity.resolve(token=settings.get("token"),
+                                      token_file=settings.get("token_file"), tls_from_env=False)
+    return ClientSecurity.resolve(**settings)
+
+
+class _Connection:
+    """A channel, a stub and the address, with every call given a deadline and the bearer token,
+    and errors turned into RemoteError."""
+
+    def __init__(self, address: str, timeout_s: float, security: ClientSecurity,
+                 channel: grpc.Channel | None):
         self.address = address
         self.timeout_s = timeout_s
-        self.metadata = (("authorization", f"Bearer {token}"),) if token else None
+        self.metadata = security.metadata
         self.owns_channel = channel is None
-        self.channel = channel or grpc.insecure_channel(
+        self.channel = channel or security.channel(
             address,
             options=[
                 ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
@@ -54,6 +84,9 @@ class _Connection:
             ],
         )
         self.stub = pb_grpc.EnvServiceStub(self.channel)
+
+    def __repr__(self) -> str:  # never the metadata: it holds the token
+        return f"_Connection({self.address!r})"
 
     def call(self, rpc: str, request):
         try:
@@ -138,8 +171,14 @@ class RemoteEnv(gym.Env):
 
     def __init__(self, env_id: str, address: str = DEFAULT_ADDRESS, *, render_mode: str | None = None,
                  max_episode_steps: int | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
-                 token: str | None = None, channel: grpc.Channel | None = None, **kwargs):
-        self._conn = _Connection(address, timeout_s, token, channel)
+                 token: str | None = None, token_file=None, tls: bool | None = None, tls_ca=None,
+                 tls_cert=None, tls_key=None, tls_server_name: str | None = None,
+                 channel: grpc.Channel | None = None, security: ClientSecurity | None = None,
+                 **kwargs):
+        security = _security(security, channel, token=token, token_file=token_file, tls=tls,
+                             tls_ca=tls_ca, tls_cert=tls_cert, tls_key=tls_key,
+                             tls_server_name=tls_server_name)
+        self._conn = _Connection(address, timeout_s, security, channel)
         try:
             made = self._conn.call(
                 "Make", _make_request(env_id, 1, pb.AUTORESET_MODE_DISABLED, render_mode, max_episode_steps, kwargs)
@@ -156,7 +195,7 @@ class RemoteEnv(gym.Env):
         spec_kwargs = dict(kwargs)
         if render_mode is not None:
             spec_kwargs["render_mode"] = render_mode
-        entry = functools.partial(make, env_id, address, timeout_s=timeout_s, token=token)
+        entry = functools.partial(make, env_id, address, timeout_s=timeout_s, security=security)
         self.spec = _gym_spec(made, entry, spec_kwargs)
         self.server_spec = made.spec  # the EnvSpec message: kwargs in effect, description
         self._empty_action = gym.vector.utils.create_empty_array(self.action_space, n=1, fn=np.zeros)
@@ -211,11 +250,17 @@ class RemoteVectorEnv(VectorEnv):
     def __init__(self, env_id: str, num_envs: int, address: str = DEFAULT_ADDRESS, *,
                  autoreset_mode: AutoresetMode | str | None = None, render_mode: str | None = None,
                  max_episode_steps: int | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
-                 token: str | None = None, channel: grpc.Channel | None = None, **kwargs):
+                 token: str | None = None, token_file=None, tls: bool | None = None, tls_ca=None,
+                 tls_cert=None, tls_key=None, tls_server_name: str | None = None,
+                 channel: grpc.Channel | None = None, security: ClientSecurity | None = None,
+                 **kwargs):
         if isinstance(autoreset_mode, str):
             autoreset_mode = AutoresetMode(autoreset_mode)
         wire_mode = pb.AUTORESET_MODE_UNSPECIFIED if autoreset_mode is None else _MODES[autoreset_mode]
-        self._conn = _Connection(address, timeout_s, token, channel)
+        security = _security(security, channel, token=token, token_file=token_file, tls=tls,
+                             tls_ca=tls_ca, tls_cert=tls_cert, tls_key=tls_key,
+                             tls_server_name=tls_server_name)
+        self._conn = _Connection(address, timeout_s, security, channel)
         try:
             made = self._conn.call(
                 "Make", _make_request(env_id, num_envs, wire_mode, render_mode, max_episode_steps, kwargs)
@@ -236,7 +281,7 @@ class RemoteVectorEnv(VectorEnv):
         spec_kwargs = dict(kwargs)
         if render_mode is not None:
             spec_kwargs["render_mode"] = render_mode
-        entry = functools.partial(make, env_id, address, timeout_s=timeout_s, token=token)
+        entry = functools.partial(make, env_id, address, timeout_s=timeout_s, security=security)
         self.spec = _gym_spec(made, entry, spec_kwargs)
         self.server_spec = made.spec
 
@@ -303,8 +348,13 @@ def make(env_id: str, address: str = DEFAULT_ADDRESS, **kwargs) -> RemoteEnv:
     """gymnasium.make for an env of a gymbridge server: ``make("CartPole-v1", "host:port")``.
 
     Keyword arguments: ``render_mode``, ``max_episode_steps``, ``timeout_s`` (deadline of each
-    call), ``token`` (bearer token), ``channel`` (an existing grpc.Channel), and any other is a
-    make kwarg of the env (``make("ALE/Pong-v5", addr, frameskip=1)``).
+    call), ``channel`` (an existing grpc.Channel), and any other is a make kwarg of the env
+    (``make("ALE/Pong-v5", addr, frameskip=1)``). Security, each falling back to its environment
+    variable when not given: ``token`` / ``token_file`` (GYMBRIDGE_TOKEN / GYMBRIDGE_TOKEN_FILE),
+    ``tls=True`` (the system's roots), ``tls_ca`` (GYMBRIDGE_TLS_CA), ``tls_cert`` + ``tls_key``
+    (GYMBRIDGE_TLS_CERT / _KEY, mutual TLS), each a path or PEM bytes, and ``tls_server_name`` (the
+    name the server certificate must carry, e.g. when dialing an IP); or ``security``, a
+    gymbridge.security.ClientSecurity holding all of them. Bad settings raise gymbridge.ConfigError.
     """
     return RemoteEnv(env_id, address, **kwargs)
 

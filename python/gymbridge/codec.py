@@ -6,6 +6,7 @@ Clients and the Python server share this module, so both sides encode one way.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,6 +31,7 @@ _DTYPES = {
     tensor_pb2.DTYPE_FLOAT64: np.dtype(np.float64),
 }
 _ENUMS = {t: e for e, t in _DTYPES.items()}
+MAX_DIMS = 32  # numpy's own limit is 64; no space needs more than a handful
 
 
 class CodecError(ValueError):
@@ -58,9 +60,13 @@ def to_numpy(tensor: tensor_pb2.Tensor, field: str = "tensor") -> np.ndarray:
     """A Tensor as a numpy array of its dtype and shape (native byte order, writable)."""
     dtype = dtype_of(tensor.dtype)
     shape = tuple(tensor.shape)
+    if len(shape) > MAX_DIMS:
+        raise CodecError(f"{field}.shape: expected at most {MAX_DIMS} dimensions, got {len(shape)}")
     if any(d < 0 for d in shape):
         raise CodecError(f"{field}.shape: expected dimensions >= 0, got {list(shape)}")
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    # Python ints: numpy's int64 product wraps around for absurd shapes, and a wrapped 0 would
+    # match empty data and fail later in reshape.
+    expected = math.prod(shape) * dtype.itemsize
     if len(tensor.data) != expected:
         raise CodecError(
             f"{field}.data: expected {expected} bytes for {dtype} {list(shape)}, got {len(tensor.data)}"

@@ -1,5 +1,9 @@
 """python -m gymbridge.serve --env CartPole-v1 [--env ...] [--port 50051]: serves Gymnasium envs.
 
+Security flags as the Java env-server's, each falling back to its environment variable:
+--token / --token-file (GYMBRIDGE_TOKEN / GYMBRIDGE_TOKEN_FILE), --tls-cert + --tls-key
+(GYMBRIDGE_TLS_CERT / GYMBRIDGE_TLS_KEY), --tls-client-ca (GYMBRIDGE_TLS_CLIENT_CA, mutual TLS).
+
 Also importable: this module is callable as gymbridge.serve(envs, port) is, so `import
 gymbridge.serve` does not shadow the function.
 """
@@ -9,10 +13,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import signal
 import sys
 import types
 
+from gymbridge.errors import ConfigError
+from gymbridge.security import (ENV_TLS_CERT, ENV_TLS_CLIENT_CA, ENV_TLS_KEY, ENV_TOKEN,
+                                ENV_TOKEN_FILE, ServerSecurity)
 from gymbridge.server import serve as _serve
 
 
@@ -30,19 +38,36 @@ def main(argv=None) -> int:
     p.add_argument("--max-message-bytes", type=int, default=64 * 1024 * 1024, help="default 64 MiB")
     p.add_argument("--idle-timeout-s", type=float, default=300.0, help="close idle sessions (default 300 s)")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    g = p.add_argument_group("security (each flag falls back to its environment variable)")
+    g.add_argument("--token", help="require 'authorization: Bearer TOKEN' on every call but health "
+                                   f"checks (${ENV_TOKEN}); visible in the process list, so prefer "
+                                   "--token-file")
+    g.add_argument("--token-file", metavar="PATH",
+                   help=f"file holding the token (${ENV_TOKEN_FILE})")
+    g.add_argument("--tls-cert", metavar="PATH",
+                   help=f"PEM certificate chain: serve TLS (${ENV_TLS_CERT})")
+    g.add_argument("--tls-key", metavar="PATH",
+                   help=f"PEM private key of --tls-cert (${ENV_TLS_KEY})")
+    g.add_argument("--tls-client-ca", metavar="PATH",
+                   help="mutual TLS: require client certificates signed by this CA "
+                        f"(${ENV_TLS_CLIENT_CA})")
     a = p.parse_args(argv)
     logging.basicConfig(level=a.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for m in a.imports:
         importlib.import_module(m)
     try:
+        security = ServerSecurity.resolve(token=a.token, token_file=a.token_file,
+                                          tls_cert=a.tls_cert, tls_key=a.tls_key,
+                                          tls_client_ca=a.tls_client_ca, environ=os.environ)
         server = _serve(a.env, port=a.port, host=a.host, max_workers=a.max_workers, max_sessions=a.max_sessions,
                         max_envs_per_session=a.max_envs_per_session, max_message_bytes=a.max_message_bytes,
-                        idle_timeout_s=a.idle_timeout_s)
-    except (ValueError, OSError) as e:
+                        idle_timeout_s=a.idle_timeout_s, security=security)
+    except (ConfigError, ValueError, OSError) as e:
         print(f"gymbridge.serve: {e}", file=sys.stderr)
         return 2
-    print(f"gymbridge.serve: serving {', '.join(a.env)} on {server.address}", flush=True)
+    print(f"gymbridge.serve: serving {', '.join(a.env)} on {server.address} "
+          f"({security.describe()})", flush=True)
 
     def stop(signum, frame):
         server.stop()

@@ -162,3 +162,11 @@ def channel(server_address):
 @pytest.fixture(scope="session")
 def client(channel) -> wire.Client:
     return wire.Client(channel)
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory):
+    """Certificates for TLS tests (support/certs.py), made once per run."""
+    from support.certs import make_pki
+
+    return make_pki(tmp_path_factory.mktemp("pki"))

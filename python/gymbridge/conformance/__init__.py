@@ -3,6 +3,11 @@ pointed at.
 
     python -m gymbridge.conformance --address host:port [--env CartPole-v1] [-- pytest args]
 
+Token and TLS flags as the client's (--token, --token-file, --tls, --tls-ca, --tls-cert, --tls-key,
+--tls-server-name, and the GYMBRIDGE_* environment variables) apply to every channel it opens.
+``python -m gymbridge.conformance.fuzz`` sends the server thousands of malformed and mutated
+requests and checks every status it answers (gymbridge/conformance/fuzz.py).
+
 It checks the handshake, ListEnvs, spec and spaces, seeding determinism, reset/step shapes and
 dtypes, the three autoreset modes, reset masks, error statuses for bad input, the stream and close,
 using raw stubs (no client-side help). The env under test must be deterministic given a seed and
@@ -10,6 +15,12 @@ have a Discrete or Box action space; CartPole-v1 is the default. Needs pytest
 (pip install "gymbridge[conformance]").
 """
 
+from __future__ import annotations
+
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent / "tests"
+
+# Set by python -m gymbridge.conformance (a gymbridge.security.ClientSecurity); None when pytest
+# runs the kit's tests directly, and then the fixtures read the GYMBRIDGE_* environment variables.
+client_security = None

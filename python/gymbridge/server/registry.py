@@ -8,9 +8,11 @@ from typing import Any
 
 import grpc
 import gymnasium as gym
+import numpy as np
 
 from gymbridge import codec
 from gymbridge.server.errors import Refusal, invalid
+from gymbridge.server.guard import clip, shown
 from gymbridge.v1 import env_service_pb2 as pb
 
 # Reset option keys of Gymnasium's own envs: a generic env cannot say which options it takes, so
@@ -44,6 +46,7 @@ class EnvRegistry:
         self._makers: dict[str, Callable[..., gym.Env]] = {}
         self._is_gym_id: dict[str, bool] = {}
         self._specs: dict[str, pb.EnvSpec] = {}
+        self._defaults: dict[str, dict[str, Any]] = {}
         if isinstance(envs, (str, Callable)) and not isinstance(envs, Mapping):
             envs = [envs]
         items = envs.items() if isinstance(envs, Mapping) else [(None, e) for e in envs]
@@ -72,11 +75,15 @@ class EnvRegistry:
         if env_id not in self._makers:
             raise Refusal(
                 grpc.StatusCode.NOT_FOUND,
-                f"env_id: unknown id '{env_id}'; this server makes {', '.join(self.ids())}",
+                f"env_id: unknown id {shown(env_id)}; this server makes {', '.join(self.ids())}",
             )
 
     def make(self, env_id: str, kwargs: dict, render_mode: str | None, max_episode_steps: int | None) -> gym.Env:
+        """One env. Whatever the constructor raises for client kwargs is the client's mistake
+        (INVALID_ARGUMENT, or RESOURCE_EXHAUSTED for MemoryError), not a server failure."""
         self.check_id(env_id)
+        if kwargs:
+            self.check_kwarg_types(env_id, kwargs)
         maker = self._makers[env_id]
         try:
             if self._is_gym_id[env_id]:
@@ -89,15 +96,47 @@ class EnvRegistry:
                 env = gym.wrappers.TimeLimit(env, max_episode_steps)
             return env
         except TypeError as e:  # an unknown or mistyped kwarg
-            raise invalid(f"kwargs: {env_id} refused {sorted(kwargs)}: {e}") from e
-        except (ValueError, AssertionError) as e:
-            raise invalid(f"kwargs: making {env_id} with {kwargs} failed: {type(e).__name__}: {e}") from e
+            raise invalid(clip(f"kwargs: {env_id} refused {shown(sorted(kwargs))}: {e}")) from e
+        except gym.error.DependencyNotInstalled as e:  # the server's Python lacks e.g. pygame
+            raise Refusal(grpc.StatusCode.FAILED_PRECONDITION,
+                          clip(f"making {env_id} on this server: {e}")) from e
+        except MemoryError as e:
+            raise Refusal(grpc.StatusCode.RESOURCE_EXHAUSTED,
+                          f"kwargs: making {env_id} with {shown(kwargs)} ran out of memory") from e
+        except Exception as e:  # noqa: BLE001 - see the docstring
+            if not kwargs and not isinstance(e, (ValueError, AssertionError)):
+                raise  # the env cannot be made at all: the server's problem (INTERNAL)
+            raise invalid(clip(f"kwargs: making {env_id} with {shown(kwargs)} failed: "
+                               f"{type(e).__name__}: {e}")) from e
+
+    def check_kwarg_types(self, env_id: str, kwargs: dict) -> None:
+        """Refuses a kwarg whose default is a bool, a number or a string when the value is not of
+        that kind. Python constructors rarely check types, so a list given for a bool flag is
+        stored and only raises at reset or step (an INTERNAL failure); the default tells what the
+        env expects. Kwargs whose default is None or a container are not checked."""
+        defaults = self.default_kwargs(env_id)
+        for k, v in kwargs.items():
+            if k not in defaults:
+                continue  # unknown: the constructor's TypeError names it
+            want = _kind(defaults[k])
+            empty_list = isinstance(v, list) and not v  # a list of anything
+            if want is None or _kind(v) == want or (empty_list and want.startswith("a list")):
+                continue
+            got = "None" if v is None else _kind(v) or type(v).__name__
+            raise invalid(f"kwargs.{k}: expected {want} (the default is {defaults[k]!r}), "
+                          f"got {got}")
+
+    def default_kwargs(self, env_id: str) -> dict[str, Any]:
+        """Every kwarg the env takes with its default (Python values; see default_spec)."""
+        self.default_spec(env_id)
+        return self._defaults[env_id]
 
     def default_spec(self, env_id: str) -> pb.EnvSpec:
         """The spec under default kwargs, made once per id (making an env can be costly)."""
         if env_id not in self._specs:
             env = self.make(env_id, {}, None, None)
             try:
+                self._defaults[env_id] = default_kwargs(env)
                 self._specs[env_id] = spec_message(env_id, env, {}, None)
             finally:
                 env.close()
@@ -112,6 +151,33 @@ def _callable_id(maker) -> str:
         return type(env.unwrapped).__name__
     finally:
         env.close()
+
+
+_SCALAR_KINDS = {"a bool": "bools", "a number": "numbers", "a string": "strings"}
+
+
+def _kind(x) -> str | None:
+    """What a default asks for: "a bool", "a number" (int or float, as JSON has it), "a string",
+    or "a list of numbers" (etc.) for a list or tuple of scalars of one kind; None otherwise."""
+    if isinstance(x, (bool, np.bool_)):
+        return "a bool"
+    if isinstance(x, (int, float, np.integer, np.floating)):
+        return "a number"
+    if isinstance(x, str):
+        return "a string"
+    if isinstance(x, (list, tuple)) and x:
+        kinds = {_kind(e) for e in x}
+        if len(kinds) == 1 and (k := kinds.pop()) in _SCALAR_KINDS:
+            return f"a list of {_SCALAR_KINDS[k]}"
+    return None
+
+
+def default_kwargs(env: gym.Env) -> dict[str, Any]:
+    """The env class's keyword defaults updated with its Gymnasium registration's kwargs."""
+    merged = _init_defaults(env)
+    if env.spec is not None:
+        merged.update({k: v for k, v in env.spec.kwargs.items() if k != "render_mode"})
+    return merged
 
 
 def _init_defaults(env: gym.Env) -> dict[str, Any]:
@@ -146,9 +212,7 @@ def spec_message(env_id: str, env: gym.Env, kwargs: dict, max_episode_steps: int
     modes = env.metadata.get("render_modes") or []
     msg.render_modes.extend(m for m in SERVABLE_RENDER_MODES if m in modes)
     msg.render_fps = float(env.metadata.get("render_fps") or 0)
-    merged = _init_defaults(env)
-    if gs is not None:
-        merged.update({k: v for k, v in gs.kwargs.items() if k != "render_mode"})
+    merged = default_kwargs(env)
     merged.update(kwargs)
     for k, v in merged.items():
         try:

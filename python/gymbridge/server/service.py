@@ -1,4 +1,9 @@
-"""The gymbridge.v1 EnvService over a session table: each RPC is a thin call into a Session."""
+"""The gymbridge.v1 EnvService over a session table: each RPC is a thin call into a Session.
+
+Requests arrive parsed by gymbridge/server/handlers.py (malformed bytes come as a Refusal); every
+failure becomes the contract's status with a short message, and refusals are logged at most once
+per few seconds per kind (gymbridge/server/logs.py), so abusive clients cannot flood the log.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,9 @@ from google.rpc import status_pb2
 
 import gymbridge
 from gymbridge import codec
+from gymbridge.server import guard
 from gymbridge.server.errors import Refusal, invalid
+from gymbridge.server.logs import RateLimitedLog
 from gymbridge.server.registry import EnvRegistry, spec_message
 from gymbridge.server.session import Session
 from gymbridge.v1 import env_service_pb2 as pb
@@ -55,6 +62,7 @@ class EnvService(pb_grpc.EnvServiceServicer):
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self.refusals = RateLimitedLog(log)
         self._reaper = threading.Thread(target=self._reap, name="gymbridge-session-reaper", daemon=True)
         self._reaper.start()
 
@@ -90,12 +98,17 @@ class EnvService(pb_grpc.EnvServiceServicer):
         owned: set[str] = set()
         try:
             for req in request_iterator:
-                yield self._stream_one(req, owned)
+                yield self._stream_one(req, owned, context)
         finally:
             for sid in owned:
                 self._close_quietly(sid, "stream ended")
 
-    def _stream_one(self, req: pb.StreamRequest, owned: set[str]) -> pb.StreamResponse:
+    def _stream_one(self, req: pb.StreamRequest | Refusal, owned: set[str],
+                    context) -> pb.StreamResponse:
+        if isinstance(req, Refusal):  # bytes that are not a StreamRequest
+            self._log_malformed("Stream", req, context)
+            error = status_pb2.Status(code=req.code.value[0], message=req.message)
+            return pb.StreamResponse(error=error)
         which = req.WhichOneof("request")
         try:
             if which == "make":
@@ -114,7 +127,7 @@ class EnvService(pb_grpc.EnvServiceServicer):
                 return pb.StreamResponse(close=resp)
             raise invalid("request: expected one of make, reset, step, render, close")
         except Exception as e:  # noqa: BLE001 - answered in-band, the stream goes on
-            code, message = _status_of(e, f"Stream.{which}")
+            code, message = self._status_of(e, f"Stream.{which}", context)
             return pb.StreamResponse(error=status_pb2.Status(code=code.value[0], message=message))
 
     # ---- sessions -----------------------------------------------------------------------------
@@ -133,11 +146,13 @@ class EnvService(pb_grpc.EnvServiceServicer):
         mode = req.autoreset_mode or pb.AUTORESET_MODE_NEXT_STEP
         if mode not in (pb.AUTORESET_MODE_NEXT_STEP, pb.AUTORESET_MODE_SAME_STEP, pb.AUTORESET_MODE_DISABLED):
             raise invalid(f"autoreset_mode: expected NEXT_STEP, SAME_STEP or DISABLED, got {mode}")
+        guard.check_value_map(req.kwargs, "kwargs")  # before anything is built from it
         kwargs = {k: codec.from_value(v, f"kwargs.{k}") for k, v in req.kwargs.items()}
         render_mode = req.render_mode or None
         if render_mode and render_mode not in self.registry.default_spec(req.env_id).render_modes:
             modes = list(self.registry.default_spec(req.env_id).render_modes)
-            raise invalid(f'render_mode: expected "" or one of {modes} for {req.env_id}, got \'{req.render_mode}\'')
+            raise invalid(f'render_mode: expected "" or one of {modes} for {req.env_id}, '
+                          f"got {guard.shown(req.render_mode)}")
         with self._lock:
             if len(self._sessions) >= self.limits.max_sessions:
                 raise Refusal(
@@ -152,7 +167,8 @@ class EnvService(pb_grpc.EnvServiceServicer):
             for _ in range(n):
                 envs.append(self.registry.make(req.env_id, kwargs, render_mode, steps))
             spec = spec_message(req.env_id, envs[0], kwargs, steps)
-            session = Session(sid, req.env_id, envs, mode, render_mode, self.limits.max_message_bytes)
+            session = Session(sid, req.env_id, envs, mode, render_mode,
+                              self.limits.max_message_bytes, kwargs)
         except BaseException:
             with self._lock:
                 self._sessions.pop(sid, None)
@@ -170,8 +186,8 @@ class EnvService(pb_grpc.EnvServiceServicer):
         if s is None:
             raise Refusal(
                 grpc.StatusCode.NOT_FOUND,
-                f"session_id: no open session '{sid}' (closed, timed out after {self.limits.idle_timeout_s:g} s "
-                "idle, or never made)",
+                f"session_id: no open session {guard.shown(sid, 40)} (closed, timed out after "
+                f"{self.limits.idle_timeout_s:g} s idle, or never made)",
             )
         return s
 
@@ -179,7 +195,8 @@ class EnvService(pb_grpc.EnvServiceServicer):
         with self._lock:
             s = self._sessions.pop(sid, None) if self._sessions.get(sid) is not None else None
         if s is None:
-            raise Refusal(grpc.StatusCode.NOT_FOUND, f"session_id: no open session '{sid}'")
+            raise Refusal(grpc.StatusCode.NOT_FOUND,
+                          f"session_id: no open session {guard.shown(sid, 40)}")
         s.close()
         log.info("session %s closed (client asked); sessions open: %d", sid, len(self._sessions))
         return pb.CloseResponse()
@@ -222,21 +239,44 @@ class EnvService(pb_grpc.EnvServiceServicer):
             ),
         )
 
-    @staticmethod
-    def _unary(context, rpc: str, handler):
+    def _unary(self, context, rpc: str, handler):
         try:
             return handler()
         except Exception as e:  # noqa: BLE001 - every failure gets the contract's status
-            code, message = _status_of(e, rpc)
+            code, message = self._status_of(e, rpc, context)
         context.abort(code, message)
 
+    def refuse_malformed(self, rpc: str, refusal: Refusal, context):
+        """Answers a request whose bytes did not parse: INVALID_ARGUMENT (context.abort raises)."""
+        self._log_malformed(rpc, refusal, context)
+        context.abort(refusal.code, refusal.message)
 
-def _status_of(e: Exception, rpc: str) -> tuple[grpc.StatusCode, str]:
-    if isinstance(e, Refusal):
-        log.debug("%s refused: %s %s", rpc, e.code.name, e.message)
-        return e.code, e.message
-    if isinstance(e, codec.CodecError):
-        log.debug("%s refused: %s", rpc, e)
-        return grpc.StatusCode.INVALID_ARGUMENT, str(e)
-    log.exception("%s failed inside the server", rpc)
-    return grpc.StatusCode.INTERNAL, f"{rpc} failed inside the server ({type(e).__name__}: {e}); this is a bug"
+    def _log_malformed(self, rpc: str, refusal: Refusal, context):
+        self.refusals.log("malformed requests", logging.WARNING,
+                          "refused a malformed %s request from %s: %s", rpc, _peer(context),
+                          refusal.message)
+
+    def _status_of(self, e: Exception, rpc: str, context) -> tuple[grpc.StatusCode, str]:
+        """The contract's status and a clipped one-line message for a failure; logged rate-limited
+        (refusals at debug level, server failures as errors with the first traceback)."""
+        if isinstance(e, Refusal):
+            code, message = e.code, e.message
+        elif isinstance(e, codec.CodecError):
+            code, message = grpc.StatusCode.INVALID_ARGUMENT, str(e)
+        else:
+            self.refusals.log("internal errors", logging.ERROR,
+                              "%s from %s failed inside the server", rpc, _peer(context),
+                              exc_info=e)
+            return grpc.StatusCode.INTERNAL, guard.clip(
+                f"{rpc} failed inside the server ({type(e).__name__}: {e}); this is a bug")
+        message = guard.clip(message)
+        self.refusals.log("refused requests", logging.DEBUG, "%s from %s refused: %s %s", rpc,
+                          _peer(context), code.name, message)
+        return code, message
+
+
+def _peer(context) -> str:
+    try:
+        return context.peer() or "?"
+    except Exception:  # noqa: BLE001 - a peer address is only for the log
+        return "?"

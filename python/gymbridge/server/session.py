@@ -14,6 +14,7 @@ import gymnasium as gym
 import numpy as np
 
 from gymbridge import codec
+from gymbridge.server import guard
 from gymbridge.server.errors import Refusal, invalid
 from gymbridge.server.registry import reset_option_keys
 from gymbridge.v1 import env_service_pb2 as pb
@@ -26,8 +27,9 @@ DISABLED = pb.AUTORESET_MODE_DISABLED
 
 class Session:
     def __init__(self, session_id: str, env_id: str, envs: list[gym.Env], mode: int, render_mode: str | None,
-                 max_message_bytes: int):
+                 max_message_bytes: int, kwargs: dict | None = None):
         self.id = session_id
+        self.kwargs = kwargs or {}  # the client's make kwargs
         self.env_id = env_id
         self.envs = envs
         self.n = len(envs)
@@ -57,11 +59,43 @@ class Session:
         except gym.error.DependencyNotInstalled as e:  # the server's Python lacks e.g. pygame
             raise Refusal(grpc.StatusCode.FAILED_PRECONDITION, f"{what} of {self.env_id} on this server: {e}") from e
         except Exception as e:  # noqa: BLE001 - any exception of the served env becomes a status
-            code = grpc.StatusCode.INVALID_ARGUMENT if options_given and isinstance(e, (ValueError, TypeError)) \
-                else grpc.StatusCode.INTERNAL
+            # With client options, a reset that raises (ValueError, OverflowError for bounds numpy
+            # cannot draw from, ...) is the options' fault; in a session made with client kwargs,
+            # those kwargs' (see _blame_kwargs); otherwise the env's (INTERNAL).
+            if options_given:
+                code = grpc.StatusCode.INVALID_ARGUMENT
+            elif self.kwargs:
+                code = grpc.StatusCode.FAILED_PRECONDITION
+            else:
+                code = grpc.StatusCode.INTERNAL
             raise Refusal(
                 code,
-                f"{what} of env {i} of session {self.id} ({self.env_id}) raised {type(e).__name__}: {e}",
+                guard.clip(f"{what} of env {i} of session {self.id} ({self.env_id}) raised "
+                           f"{type(e).__name__}: {e}{self._kwargs_note()}"),
+            ) from e
+
+    def _kwargs_note(self) -> str:
+        if not self.kwargs:
+            return ""
+        return (f"; this session was made with kwargs {guard.shown(self.kwargs, 100)}, which "
+                "the env took but cannot run with: make a session with other values")
+
+    def _blame_kwargs(self, what: str, fn):
+        """Runs fn; a failure that is neither a refusal nor a codec error (an env made with client
+        kwargs returning a reward of the wrong type, say) is FAILED_PRECONDITION when the session
+        was made with client kwargs, as the session's state forbids the call; else it propagates
+        (INTERNAL: a bug of the server or env)."""
+        try:
+            return fn()
+        except (Refusal, codec.CodecError):
+            raise
+        except Exception as e:  # noqa: BLE001 - see the docstring
+            if not self.kwargs:
+                raise
+            raise Refusal(
+                grpc.StatusCode.FAILED_PRECONDITION,
+                guard.clip(f"{what} of session {self.id} ({self.env_id}) failed: "
+                           f"{type(e).__name__}: {e}{self._kwargs_note()}"),
             ) from e
 
     def _touch(self):
@@ -72,14 +106,25 @@ class Session:
     # ---- RPCs ---------------------------------------------------------------------------------
 
     def reset(self, req: pb.ResetRequest) -> pb.ResetResponse:
+        return self._blame_kwargs("reset", lambda: self._reset(req))
+
+    def step(self, req: pb.StepRequest) -> pb.StepResponse:
+        return self._blame_kwargs("step", lambda: self._step(req))
+
+    def render(self) -> pb.RenderResponse:
+        return self._blame_kwargs("render", self._render)
+
+    def _reset(self, req: pb.ResetRequest) -> pb.ResetResponse:
         with self.lock:
             self._touch()
             seeds = self._seeds(req)
+            guard.check_value_map(req.options, "options")
             options = {k: codec.from_value(v, f"options.{k}") for k, v in req.options.items()}
             if self.option_keys is not None and not set(options) <= self.option_keys:
                 unknown = sorted(set(options) - self.option_keys)
                 raise invalid(
-                    f"options: {self.env_id} takes {sorted(self.option_keys) or 'no options'}, got unknown {unknown}"
+                    f"options: {self.env_id} takes {sorted(self.option_keys) or 'no options'}, "
+                    f"got unknown {guard.shown(unknown)}"
                 )
             mask = [True] * self.n
             if req.reset_mask:
@@ -104,7 +149,7 @@ class Session:
             self._add_infos(resp.infos, infos)
             return resp
 
-    def step(self, req: pb.StepRequest) -> pb.StepResponse:
+    def _step(self, req: pb.StepRequest) -> pb.StepResponse:
         with self.lock:
             self._touch()
             batch = codec.decode_batch(self.act_space, req.action, self.n, "action")
@@ -149,7 +194,7 @@ class Session:
                 self._add_infos(resp.final_infos, [info for _, _, info in finals])
             return resp
 
-    def render(self) -> pb.RenderResponse:
+    def _render(self) -> pb.RenderResponse:
         with self.lock:
             self._touch()
             if self.render_mode != "rgb_array":

@@ -1,5 +1,6 @@
 """Fixtures of the conformance kit: the server under test (GYMBRIDGE_CONFORMANCE_ADDRESS, set by
-python -m gymbridge.conformance) and a raw client whose every call has a deadline."""
+python -m gymbridge.conformance), its token and TLS settings, and a raw client whose every call
+has a deadline."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import grpc
 import numpy as np
 import pytest
 
-from gymbridge import codec
+from gymbridge import codec, conformance
+from gymbridge.security import ClientSecurity
 from gymbridge.v1 import env_service_pb2 as pb
 from gymbridge.v1 import env_service_pb2_grpc as pb_grpc
 
@@ -84,10 +86,17 @@ def address() -> str:
 
 
 @pytest.fixture(scope="session")
-def channel(address):
+def security():
+    """Token and TLS: as python -m gymbridge.conformance resolved them, else from GYMBRIDGE_*."""
+    return conformance.client_security or ClientSecurity.resolve()
+
+
+@pytest.fixture(scope="session")
+def channel(address, security):
+    """Every call on it carries the token (if any), whichever test makes it, Stream included."""
     opts = [("grpc.max_receive_message_length", 64 << 20), ("grpc.max_send_message_length", 64 << 20)]
-    with grpc.insecure_channel(address, options=opts) as ch:
-        yield ch
+    with security.channel(address, options=opts) as ch:
+        yield security.intercept(ch)
 
 
 @pytest.fixture
