@@ -4,6 +4,7 @@ import io.gymbridge.agent.client.ClientConfig;
 import io.gymbridge.agent.client.EmbeddedEnvServer;
 import io.gymbridge.agent.client.Kwargs;
 import io.gymbridge.agent.client.RemoteBatchedEnv;
+import io.gymbridge.agent.client.ServerAddresses;
 import io.gymbridge.envs.EnvRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -53,6 +54,10 @@ final class AgentEnvs implements AutoCloseable {
     try {
       RemoteBatchedEnv env =
           RemoteBatchedEnv.connect(addresses, envId, Kwargs.toValues(kwargs), numEnvs, client);
+      if (embedded == null) {
+        List<String> names = options.servers;
+        env.failOverTo(() -> ServerAddresses.resolveNow(names)); // DNS names resolved again
+      }
       return new AgentEnvs(embedded, env, client);
     } catch (RuntimeException e) {
       if (embedded != null) {

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,9 +24,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reconnecting: when a session is lost ({@link SessionLostException}: the server went away, the
  * stream broke, a deadline passed, the server forgot the session), that session alone is replaced
- * by a fresh one on the same address, retried with exponential backoff within {@link
- * ClientConfig#reconnectBudget()}, and reset with a seed derived from its last reset seed and its
- * reconnect count (a SplitMix64 hash, below 2^30). Its envs come back with {@link
+ * by a fresh one, retried with exponential backoff within {@link ClientConfig#reconnectBudget()}:
+ * on the same address for the first quarter of the budget (at most 10 s, {@link #ownServerPhase}),
+ * so a restarted server gets its envs back, then on each of the {@link #failOverTo failover
+ * addresses} in turn, so the envs of a server gone for good move to the others (or to the new
+ * address of a DNS name). The fresh session is reset with a seed derived from its last reset seed
+ * and its reconnect count (a SplitMix64 hash, below 2^30). Its envs come back with {@link
  * StepBatch#restarted()} set; the other sessions' envs step normally. Each reconnect logs one line.
  * When the budget runs out the call throws a {@link RemoteEnvException} naming the server, what
  * failed, and how long reconnecting was tried. Servers that cannot be reached when connecting fail
@@ -38,7 +42,7 @@ public final class RemoteBatchedEnv implements BatchedEnv {
 
   /** One server's share of the envs. */
   private static final class Slot {
-    final String address;
+    String address; // where its session lives: a reconnect may move it to another server
     final int offset;
     final int count;
     RemoteSession session;
@@ -62,6 +66,7 @@ public final class RemoteBatchedEnv implements BatchedEnv {
   private final int numActions;
   private final List<Slot> slots;
   private final List<String> addresses;
+  private Supplier<List<String>> failoverAddresses;
   private final io.gymbridge.v1.EnvSpec spec;
   private boolean wasReset;
 
@@ -84,6 +89,7 @@ public final class RemoteBatchedEnv implements BatchedEnv {
     this.numEnvs = numEnvs;
     this.slots = slots;
     this.addresses = addresses;
+    this.failoverAddresses = () -> addresses;
     this.obsSize = slots.get(0).session.observationSize();
     this.obsShape = slots.get(0).session.observationShape();
     this.obsType = slots.get(0).session.observationType();
@@ -205,6 +211,22 @@ public final class RemoteBatchedEnv implements BatchedEnv {
   /** The addresses given to {@link #connect}. */
   public List<String> addresses() {
     return addresses;
+  }
+
+  /** Where each session lives now, in env order: reconnects may have moved some. */
+  public List<String> sessionAddresses() {
+    return slots.stream().map(s -> s.address).toList();
+  }
+
+  /**
+   * Where a lost session may be replaced once its own server has stayed away for {@link
+   * #ownServerPhase}: the addresses {@code source} gives at that moment (e.g. a DNS name resolved
+   * again, so a server that came back at a new address is found), its own included. Default: the
+   * addresses given to {@link #connect}, so the envs of a server gone for good move to the others.
+   * A source that throws counts as those addresses.
+   */
+  public void failOverTo(Supplier<List<String>> source) {
+    this.failoverAddresses = source;
   }
 
   /** Envs held by each session, in env order (servers with no envs are left out). */
@@ -346,23 +368,27 @@ public final class RemoteBatchedEnv implements BatchedEnv {
     reconnects++;
     long seed = inReset ? s.baseSeed : reconnectSeed(s.baseSeed, s.reconnects);
     long start = System.nanoTime();
+    long ownPhaseEnd = start + ownServerPhase(config.reconnectBudget()).toNanos();
+    String lostFrom = s.address;
+    int elsewhere = 0;
     long backoff = config.reconnectInitialBackoff().toNanos();
     int attempts = 0;
     RemoteEnvException last = cause;
     while (System.nanoTime() < deadlineNanos) {
       attempts++;
       RemoteSession fresh = null;
+      String target = System.nanoTime() < ownPhaseEnd ? lostFrom : candidate(lostFrom, elsewhere++);
       try {
         Duration left = Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
         fresh =
             RemoteSession.open(
-                s.address, envId, kwargs, s.count, config, min(config.makeDeadline(), left));
+                target, envId, kwargs, s.count, config, min(config.makeDeadline(), left));
         if (fresh.observationSize() != obsSize
             || fresh.observationType() != obsType
             || fresh.numActions() != numActions) {
           throw new IllegalStateException(
               "server "
-                  + s.address
+                  + target
                   + " came back with different spaces for "
                   + envId
                   + ": "
@@ -381,6 +407,7 @@ public final class RemoteBatchedEnv implements BatchedEnv {
         left = Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
         fresh.awaitReset(fresh.sendReset(seed), out, s.offset, min(config.resetDeadline(), left));
         s.session = fresh;
+        s.address = target;
         if (!inReset) {
           s.baseSeed = seed;
         }
@@ -393,9 +420,10 @@ public final class RemoteBatchedEnv implements BatchedEnv {
           out.episodeLengths()[i] = 0;
         }
         log.warn(
-            "reconnected to {} after {} attempt(s) in {} ms: envs {}..{} restarted with seed {}"
+            "reconnected to {}{} after {} attempt(s) in {} ms: envs {}..{} restarted with seed {}"
                 + " (lost: {})",
-            s.address,
+            target,
+            target.equals(lostFrom) ? "" : " (moved from " + lostFrom + ")",
             attempts,
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
             s.offset,
@@ -405,7 +433,7 @@ public final class RemoteBatchedEnv implements BatchedEnv {
         return;
       } catch (SessionLostException e) {
         last = e;
-        log.debug("reconnect attempt {} to {} failed: {}", attempts, s.address, e.getMessage());
+        log.debug("reconnect attempt {} to {} failed: {}", attempts, target, e.getMessage());
       } catch (RuntimeException e) {
         if (fresh != null) {
           fresh.abandon();
@@ -452,6 +480,34 @@ public final class RemoteBatchedEnv implements BatchedEnv {
             config.reconnectBudget(),
             last.getMessage()),
         last);
+  }
+
+  /**
+   * How long a lost session waits for its own server before trying others: a quarter of the
+   * reconnect budget, at most 10 s, so a server that restarts gets its envs back and one that is
+   * gone for good hands them to the rest soon.
+   */
+  static Duration ownServerPhase(Duration budget) {
+    return min(Duration.ofSeconds(10), budget.dividedBy(4));
+  }
+
+  /** The {@code k}-th address to try after the own-server phase, cycling through the sources. */
+  private String candidate(String own, int k) {
+    List<String> all = new ArrayList<>();
+    all.add(own);
+    List<String> source;
+    try {
+      source = failoverAddresses.get();
+    } catch (RuntimeException e) {
+      log.debug("failover addresses unavailable ({}); using {}", e.getMessage(), addresses);
+      source = addresses;
+    }
+    for (String a : source) {
+      if (!all.contains(a)) {
+        all.add(a);
+      }
+    }
+    return all.get(k % all.size());
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -96,6 +96,20 @@ public final class ServerAddresses {
     }
   }
 
+  /**
+   * {@code servers} resolved again now, without waiting or probing: where a lost session may move
+   * ({@link RemoteBatchedEnv#failOverTo}).
+   *
+   * @throws IllegalStateException a name does not resolve at the moment
+   */
+  public static List<String> resolveNow(List<String> servers) {
+    try {
+      return expand(servers);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("cannot resolve " + e.getMessage(), e);
+    }
+  }
+
   /** {@code servers} with each {@code dns:///name:port} replaced by its resolved addresses. */
   static List<String> expand(List<String> servers) throws UnknownHostException {
     List<String> out = new ArrayList<>();

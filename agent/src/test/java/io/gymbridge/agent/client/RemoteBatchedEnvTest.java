@@ -293,6 +293,60 @@ class RemoteBatchedEnvTest {
   }
 
   @Test
+  void theEnvsOfAServerGoneForGoodMoveToTheOthersAndTrainingGoesOn() throws Exception {
+    EmbeddedEnvServer doomed = TestServers.start();
+    List<String> both = List.of(servers.get(0).address(), doomed.address());
+    // 2 s budget: the own server is tried for 0.5 s, then the others.
+    ClientConfig config =
+        TestServers.fastFail()
+            .withReconnect(
+                java.time.Duration.ofMillis(50),
+                java.time.Duration.ofMillis(200),
+                java.time.Duration.ofSeconds(2));
+    try (RemoteBatchedEnv env = RemoteBatchedEnv.connect(both, CARTPOLE, 4, config)) {
+      env.reset(3);
+      env.step(new int[] {0, 1, 0, 1});
+      doomed.close(); // for good
+      StepBatch s = env.step(new int[] {0, 1, 0, 1});
+      assertArrayEquals(new boolean[] {false, false, true, true}, s.restarted());
+      assertEquals(
+          List.of(servers.get(0).address(), servers.get(0).address()), env.sessionAddresses());
+      for (int t = 0; t < 20; t++) {
+        StepBatch next = env.step(new int[] {1, 1, 1, 1});
+        assertEquals(16, next.obs().length);
+      }
+      assertEquals(1, env.reconnects());
+    } finally {
+      doomed.close();
+    }
+  }
+
+  @Test
+  void aServerBackAtANewAddressIsFoundThroughTheFailoverSource() throws Exception {
+    EmbeddedEnvServer[] server = {TestServers.start()};
+    String old = server[0].address();
+    ClientConfig config =
+        TestServers.fastFail()
+            .withReconnect(
+                java.time.Duration.ofMillis(50),
+                java.time.Duration.ofMillis(200),
+                java.time.Duration.ofSeconds(4));
+    try (RemoteBatchedEnv env = RemoteBatchedEnv.connect(List.of(old), CARTPOLE, 2, config)) {
+      // What a DNS name would resolve to now: whichever address the server has.
+      env.failOverTo(() -> List.of(server[0].address()));
+      env.reset(5);
+      server[0].close();
+      server[0] = TestServers.start(); // another port: "another pod behind the same name"
+      StepBatch s = env.step(new int[] {0, 1});
+      assertArrayEquals(new boolean[] {true, true}, s.restarted());
+      assertEquals(List.of(server[0].address()), env.sessionAddresses());
+      assertEquals(8, env.step(new int[] {1, 0}).obs().length);
+    } finally {
+      server[0].close();
+    }
+  }
+
+  @Test
   void aSessionLostDuringResetIsReplacedAndResetWithTheRequestedSeeds() throws Exception {
     EmbeddedEnvServer[] flaky = {TestServers.start()};
     int port = flaky[0].port();
@@ -334,11 +388,11 @@ class RemoteBatchedEnvTest {
 
   @Test
   void aServerThatNeverComesBackFailsWithinTheBudgetNamingIt() throws IOException {
+    // Its only server: there is nowhere else to move the envs.
     EmbeddedEnvServer doomed = TestServers.start();
     String address = doomed.address();
     try (RemoteBatchedEnv env =
-        RemoteBatchedEnv.connect(
-            List.of(servers.get(0).address(), address), CARTPOLE, 4, TestServers.fastFail())) {
+        RemoteBatchedEnv.connect(List.of(address), CARTPOLE, 4, TestServers.fastFail())) {
       env.reset(0);
       env.step(new int[4]);
       doomed.close();
