@@ -71,6 +71,11 @@ public final class EnvServer implements AutoCloseable {
     return this;
   }
 
+  /** Sessions open now (benchmarks and soak tests watch it). */
+  public int openSessions() {
+    return sessions.size();
+  }
+
   /** The bound port (useful with port 0). */
   public int port() {
     return server.getPort();

@@ -252,6 +252,10 @@ final class SessionRegistry implements AutoCloseable {
     return "s-" + HexFormat.of().formatHex(b);
   }
 
+  int size() {
+    return sessions.size();
+  }
+
   /** Stops the reaper and closes every session (server shutdown). */
   @Override
   public void close() {
