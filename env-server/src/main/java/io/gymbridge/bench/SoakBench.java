@@ -82,6 +82,14 @@ public final class SoakBench implements Callable<Integer> {
   private final AtomicLong vanished = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicBoolean running = new AtomicBoolean(true);
+  private final java.util.Map<String, AtomicLong> failureKinds =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private void failed(String what) {
+    failures.incrementAndGet();
+    String kind = what.length() > 120 ? what.substring(0, 120) : what;
+    failureKinds.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+  }
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new SoakBench()).execute(args));
@@ -92,7 +100,8 @@ public final class SoakBench implements Callable<Integer> {
     ServerConfig config =
         ServerConfig.defaults()
             .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
-            .withLimits(clients * (sessionsPerClient + 1), 1024, 64 << 20)
+            // Room for every client's sessions plus the abandoned ones the reaper has not freed.
+            .withLimits(clients * (sessionsPerClient + 4), 1024, 64 << 20)
             .withBudget(ServerConfig.defaultEnvMemoryBytes(), 1.0);
     try (EnvServer server =
         new EnvServer(EnvServerMain.nettyBuilder(config), EnvRegistry.builtin(), config).start()) {
@@ -152,6 +161,7 @@ public final class SoakBench implements Callable<Integer> {
           server.openSessions(),
           vanished.get(),
           failures.get());
+      failureKinds.forEach((k, n) -> System.out.printf(Locale.ROOT, "  %,d x %s%n", n.get(), k));
       return server.openSessions() == 0 ? 0 : 1;
     }
   }
@@ -189,6 +199,11 @@ public final class SoakBench implements Callable<Integer> {
                   StreamRequest.newBuilder()
                       .setMake(MakeRequest.newBuilder().setEnvId("CartPole-v1").setNumEnvs(envs))
                       .build());
+          if (made.hasError()) {
+            failed(
+                "make answered " + made.getError().getCode() + ": " + made.getError().getMessage());
+            continue;
+          }
           sessions.add(made.getMake().getSessionId());
         }
         for (String s : sessions) {
@@ -209,7 +224,7 @@ public final class SoakBench implements Callable<Integer> {
           for (String s : sessions) {
             StreamResponse r = stream.call(step(s, rng));
             if (r.hasError()) {
-              failures.incrementAndGet();
+              failed("step answered " + r.getError().getCode() + ": " + r.getError().getMessage());
             }
             steps.addAndGet(envs);
           }
@@ -221,7 +236,7 @@ public final class SoakBench implements Callable<Integer> {
         channel.shutdownNow();
         vanished.incrementAndGet();
       } catch (Exception e) {
-        failures.incrementAndGet();
+        failed(e.toString());
         channel.shutdownNow();
       }
       try {
