@@ -2,6 +2,9 @@ package io.gymbridge.bench;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.gymbridge.codec.Tensors;
 import io.gymbridge.server.EnvServer;
 import io.gymbridge.server.EnvServerMain;
@@ -12,6 +15,7 @@ import io.gymbridge.v1.MakeRequest;
 import io.gymbridge.v1.ResetRequest;
 import io.gymbridge.v1.StepRequest;
 import io.gymbridge.v1.Value;
+import io.gymbridge.vector.WorkerThreads;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -62,18 +66,37 @@ public final class IsolationBench implements Callable<Integer> {
   @Option(names = "--rom-dir", description = "Atari ROMs (default: as the env-server finds them).")
   Path romDir;
 
+  @Option(
+      names = "--worker-nice",
+      defaultValue = "10",
+      description = "The server's --worker-nice (default: ${DEFAULT-VALUE}, as bin/env-server).")
+  int workerNice;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new IsolationBench()).execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
+    WorkerThreads.setNice(workerNice);
     ServerConfig config = ServerConfig.defaults();
     try (EnvServer server =
         new EnvServer(EnvServerMain.nettyBuilder(config), EnvServerMain.registry(romDir), config)
             .start()) {
       ManagedChannel light = channel(server);
-      ManagedChannel heavy = channel(server);
+      // The heavy client runs in this process only to keep the bench one command; its threads
+      // (its connection's event loop, its stepping thread) are niced like the server's workers,
+      // standing in for an agent on another machine, which does not compete for these cores.
+      EventLoopGroup heavyLoop =
+          new NioEventLoopGroup(1, WorkerThreads.factory("bench-heavy-client"));
+      ManagedChannel heavy =
+          NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+              .usePlaintext()
+              .directExecutor()
+              .eventLoopGroup(heavyLoop)
+              .channelType(NioSocketChannel.class)
+              .maxInboundMessageSize(64 << 20)
+              .build();
       try {
         var stub = EnvServiceGrpc.newBlockingStub(light);
         String cartPole =
@@ -83,9 +106,10 @@ public final class IsolationBench implements Callable<Integer> {
         System.out.printf(
             Locale.ROOT,
             "CartPole unary Step round trip, alone vs beside %d envs of %s stepped back to back"
-                + " (%d cores, %.0f s per case)%n",
+                + " (worker nice %d, %d cores, %.0f s per case)%n",
             atariEnvs,
             game,
+            workerNice,
             Runtime.getRuntime().availableProcessors(),
             seconds);
         System.out.printf(
@@ -121,6 +145,7 @@ public final class IsolationBench implements Callable<Integer> {
       } finally {
         light.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         heavy.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        heavyLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       }
     }
     return 0;
@@ -206,19 +231,19 @@ public final class IsolationBench implements Callable<Integer> {
       running.set(true);
       startNanos = System.nanoTime();
       thread =
-          new Thread(
-              () -> {
-                SplittableRandom rng = new SplittableRandom(7);
-                long[] actions = new long[numEnvs];
-                while (running.get()) {
-                  for (int i = 0; i < numEnvs; i++) {
-                    actions[i] = rng.nextInt(4);
-                  }
-                  stub.step(step(session, actions));
-                  steps.addAndGet(numEnvs);
-                }
-              },
-              "atari-load");
+          WorkerThreads.factory("bench-heavy-stepper")
+              .newThread(
+                  () -> {
+                    SplittableRandom rng = new SplittableRandom(7);
+                    long[] actions = new long[numEnvs];
+                    while (running.get()) {
+                      for (int i = 0; i < numEnvs; i++) {
+                        actions[i] = rng.nextInt(4);
+                      }
+                      stub.step(step(session, actions));
+                      steps.addAndGet(numEnvs);
+                    }
+                  });
       thread.start();
     }
 

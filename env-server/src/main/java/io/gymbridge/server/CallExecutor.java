@@ -1,11 +1,11 @@
 package io.gymbridge.server;
 
+import io.gymbridge.vector.WorkerThreads;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Where a call runs. gRPC hands every call to a Netty event loop (two per core), which also moves
@@ -28,13 +28,7 @@ final class CallExecutor implements AutoCloseable {
 
   CallExecutor(int threads, int queueCapacity) {
     this.queueCapacity = queueCapacity;
-    AtomicInteger n = new AtomicInteger();
-    ThreadFactory named =
-        r -> {
-          Thread t = new Thread(r, "gymbridge-call-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        };
+    ThreadFactory named = WorkerThreads.factory("gymbridge-call");
     this.pool =
         new ThreadPoolExecutor(
             threads,

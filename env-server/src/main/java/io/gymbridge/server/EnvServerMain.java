@@ -9,6 +9,7 @@ import io.gymbridge.atari.AtariRoms;
 import io.gymbridge.atari.RomDirectory;
 import io.gymbridge.envs.EnvRegistry;
 import io.gymbridge.transport.Tokens;
+import io.gymbridge.vector.WorkerThreads;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -124,6 +125,15 @@ public final class EnvServerMain implements Callable<Integer> {
   double maxClientShare;
 
   @Option(
+      names = "--worker-nice",
+      defaultValue = "${env:GYMBRIDGE_WORKER_NICE:-10}",
+      description =
+          "Nice value (0-19) of the threads that step envs and run slow calls, so cheap calls on "
+              + "the event loops keep their latency beside heavy clients; 0: unchanged "
+              + "[GYMBRIDGE_WORKER_NICE] (default: ${DEFAULT-VALUE}).")
+  int workerNice;
+
+  @Option(
       names = "--token",
       description =
           "Require 'authorization: Bearer <token>' on every call but health checks. Visible in "
@@ -194,6 +204,11 @@ public final class EnvServerMain implements Callable<Integer> {
     ServerConfig config;
     try {
       config = config();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+    }
+    try {
+      WorkerThreads.setNice(workerNice);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }

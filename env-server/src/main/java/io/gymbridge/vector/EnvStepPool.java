@@ -29,7 +29,6 @@ public final class EnvStepPool implements AutoCloseable {
       throw new IllegalArgumentException("env step threads must be >= 1, got " + threads);
     }
     this.threads = threads;
-    AtomicInteger count = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
             threads,
@@ -37,11 +36,7 @@ public final class EnvStepPool implements AutoCloseable {
             0,
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(threads * QUEUE_PER_THREAD),
-            r -> {
-              Thread t = new Thread(r, "gymbridge-env-step-" + count.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            },
+            WorkerThreads.factory("gymbridge-env-step"),
             new ThreadPoolExecutor.CallerRunsPolicy());
   }
 
