@@ -60,7 +60,7 @@ public final class WorkerThreads {
         warned = true;
         log.warn("could not lower the worker threads' priority (nice {})", n);
       }
-    } catch (UnsatisfiedLinkError | RuntimeException e) {
+    } catch (LinkageError | RuntimeException e) { // no JNA native, not Linux: keep the default
       if (!warned) {
         warned = true;
         log.warn("worker thread priority unchanged: {}", e.toString());
