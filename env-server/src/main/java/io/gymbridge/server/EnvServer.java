@@ -1,15 +1,18 @@
 package io.gymbridge.server;
 
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.gymbridge.envs.EnvRegistry;
 import io.gymbridge.v1.EnvServiceGrpc;
 import io.gymbridge.vector.EnvStepPool;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +32,9 @@ public final class EnvServer implements AutoCloseable {
   private final EnvStepPool stepPool;
   private final CallExecutor calls;
   private final HealthStatusManager health = new HealthStatusManager();
+
+  /** grpc.health.v1 alone, plaintext, on --health-port; null when there is none. */
+  private final Server healthServer;
 
   public EnvServer(ServerBuilder<?> builder, EnvRegistry envs, ServerConfig config) {
     this.config = config;
@@ -53,10 +59,22 @@ public final class EnvServer implements AutoCloseable {
       builder.intercept(new BearerTokenInterceptor(config.token())); // runs first
     }
     this.server = builder.build();
+    this.healthServer =
+        config.healthPort() == 0
+            ? null
+            : NettyServerBuilder.forAddress(
+                    new InetSocketAddress(config.host(), config.healthPort()),
+                    InsecureServerCredentials.create())
+                .addService(health.getHealthService())
+                .build();
   }
 
   public EnvServer start() throws IOException {
     server.start();
+    if (healthServer != null) {
+      healthServer.start();
+      log.info("grpc.health.v1 also on {} (plaintext, no token)", healthServer.getListenSockets());
+    }
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(EnvServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     log.info(
@@ -92,6 +110,9 @@ public final class EnvServer implements AutoCloseable {
       return;
     }
     health.enterTerminalState();
+    if (healthServer != null) {
+      healthServer.shutdownNow();
+    }
     server.shutdown();
     try {
       long graceMs = config.shutdownGrace().toMillis();

@@ -125,6 +125,15 @@ public final class EnvServerMain implements Callable<Integer> {
   double maxClientShare;
 
   @Option(
+      names = "--health-port",
+      defaultValue = "${env:GYMBRIDGE_HEALTH_PORT:-0}",
+      description =
+          "Also serve grpc.health.v1 alone on this port, in plaintext and without a token, for "
+              + "probes that cannot speak TLS (Kubernetes' gRPC probes) [GYMBRIDGE_HEALTH_PORT] "
+              + "(default: 0, none).")
+  int healthPort;
+
+  @Option(
       names = "--worker-nice",
       defaultValue = "${env:GYMBRIDGE_WORKER_NICE:-10}",
       description =
@@ -196,7 +205,8 @@ public final class EnvServerMain implements Callable<Integer> {
         tlsKey,
         tlsClientCa,
         maxEnvMemoryMb == 0 ? ServerConfig.defaultEnvMemoryBytes() : maxEnvMemoryMb << 20,
-        maxClientShare);
+        maxClientShare,
+        healthPort);
   }
 
   @Override

@@ -26,7 +26,8 @@ final class HealthCommand implements Callable<Integer> {
       names = "--address",
       paramLabel = "HOST:PORT",
       description =
-          "Server to check (default: 127.0.0.1 and the port from GYMBRIDGE_PORT, else 50051).")
+          "Server to check (default: 127.0.0.1 and the server's plaintext GYMBRIDGE_HEALTH_PORT "
+              + "when set, else GYMBRIDGE_PORT, else 50051).")
   String address;
 
   @Option(
@@ -83,11 +84,21 @@ final class HealthCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String target = address != null ? address : "127.0.0.1:" + defaultPort();
+    String healthPort = System.getenv("GYMBRIDGE_HEALTH_PORT");
+    boolean toHealthPort =
+        address == null && healthPort != null && !healthPort.isBlank() && !"0".equals(healthPort);
+    String target =
+        address != null
+            ? address
+            : "127.0.0.1:" + (toHealthPort ? healthPort.strip() : defaultPort());
     Duration deadline = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
     ClientSecurity security;
     try {
-      security = new ClientSecurity(null, tls, tlsCa, tlsCert, tlsKey, tlsServerName);
+      // The server's --health-port is plaintext: no TLS there, whatever the environment says.
+      security =
+          toHealthPort
+              ? ClientSecurity.plaintext()
+              : new ClientSecurity(null, tls, tlsCa, tlsCert, tlsKey, tlsServerName);
     } catch (IllegalArgumentException e) {
       System.out.println(target + ": " + e.getMessage());
       return 2;

@@ -39,7 +39,8 @@ public record ServerConfig(
     Path tlsKey,
     Path tlsClientCa,
     long maxEnvMemoryBytes,
-    double maxClientShare) {
+    double maxClientShare,
+    int healthPort) {
 
   public ServerConfig {
     require(port >= 0 && port <= 65535, "port must be in 0..65535, got " + port);
@@ -65,6 +66,9 @@ public record ServerConfig(
     require(
         maxClientShare > 0 && maxClientShare <= 1,
         "max-client-share must be in (0, 1], got " + maxClientShare);
+    require(
+        healthPort >= 0 && healthPort <= 65535 && (healthPort == 0 || healthPort != port),
+        "health-port must be in 0..65535 and differ from port, got " + healthPort);
   }
 
   /** The default client share: one client may hold half of a server, so another finds room. */
@@ -97,7 +101,8 @@ public record ServerConfig(
         null,
         null,
         defaultEnvMemoryBytes(),
-        DEFAULT_CLIENT_SHARE);
+        DEFAULT_CLIENT_SHARE,
+        0);
   }
 
   public ServerConfig withPort(int newPort) {
@@ -115,7 +120,8 @@ public record ServerConfig(
         tlsKey,
         tlsClientCa,
         maxEnvMemoryBytes,
-        maxClientShare);
+        maxClientShare,
+        healthPort);
   }
 
   public ServerConfig withLimits(int newMaxSessions, int newMaxEnvs, int newMaxMessageBytes) {
@@ -133,7 +139,8 @@ public record ServerConfig(
         tlsKey,
         tlsClientCa,
         maxEnvMemoryBytes,
-        maxClientShare);
+        maxClientShare,
+        healthPort);
   }
 
   public ServerConfig withIdleTimeout(Duration newIdleTimeout) {
@@ -151,7 +158,8 @@ public record ServerConfig(
         tlsKey,
         tlsClientCa,
         maxEnvMemoryBytes,
-        maxClientShare);
+        maxClientShare,
+        healthPort);
   }
 
   public ServerConfig withToken(String newToken) {
@@ -169,7 +177,8 @@ public record ServerConfig(
         tlsKey,
         tlsClientCa,
         maxEnvMemoryBytes,
-        maxClientShare);
+        maxClientShare,
+        healthPort);
   }
 
   public ServerConfig withTls(Path newCert, Path newKey, Path newClientCa) {
@@ -187,7 +196,8 @@ public record ServerConfig(
         newKey,
         newClientCa,
         maxEnvMemoryBytes,
-        maxClientShare);
+        maxClientShare,
+        healthPort);
   }
 
   public ServerConfig withBudget(long newMaxEnvMemoryBytes, double newMaxClientShare) {
@@ -205,7 +215,27 @@ public record ServerConfig(
         tlsKey,
         tlsClientCa,
         newMaxEnvMemoryBytes,
-        newMaxClientShare);
+        newMaxClientShare,
+        healthPort);
+  }
+
+  public ServerConfig withHealthPort(int newHealthPort) {
+    return new ServerConfig(
+        host,
+        port,
+        maxSessions,
+        maxEnvsPerSession,
+        maxMessageBytes,
+        idleTimeout,
+        keepAlive,
+        shutdownGrace,
+        token,
+        tlsCert,
+        tlsKey,
+        tlsClientCa,
+        maxEnvMemoryBytes,
+        maxClientShare,
+        newHealthPort);
   }
 
   private static void require(boolean ok, String message) {

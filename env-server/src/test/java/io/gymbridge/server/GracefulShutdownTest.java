@@ -101,7 +101,8 @@ class GracefulShutdownTest {
             null,
             null,
             ServerConfig.defaultEnvMemoryBytes(),
-            ServerConfig.DEFAULT_CLIENT_SHARE);
+            ServerConfig.DEFAULT_CLIENT_SHARE,
+            0);
     TestServer server = TestServer.start(longGrace, countingRegistry());
     server.env().reset(reset(server.env().make(make("Counted-v0", 1)).getSessionId(), 0));
 

@@ -64,7 +64,8 @@ final class TestServer implements AutoCloseable {
         null,
         null,
         ServerConfig.defaultEnvMemoryBytes(),
-        1.0);
+        1.0,
+        0);
   }
 
   static TestServer start() throws IOException {

@@ -139,6 +139,35 @@ class TlsTest {
   }
 
   @Test
+  void theHealthPortAnswersProbesInPlaintextAndServesNothingElse() throws Exception {
+    int healthPort;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      healthPort = free.getLocalPort();
+    }
+    ServerConfig config = tls(clientCa.caPem()).withToken(TOKEN).withHealthPort(healthPort);
+    try (TestServer server = TestServer.start(config)) {
+      String probe = "127.0.0.1:" + healthPort;
+      assertEquals(
+          ServingStatus.SERVING,
+          HealthProbe.check(probe, "", Duration.ofSeconds(10), ClientSecurity.plaintext()));
+      assertEquals(0, new picocli.CommandLine(new HealthCommand()).execute("--address", probe));
+      ManagedChannel channel = ClientSecurity.plaintext().channelBuilder(probe).build();
+      try {
+        StatusRuntimeException e =
+            assertThrows(
+                StatusRuntimeException.class,
+                () ->
+                    EnvServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(TestServer.DEADLINE_SECONDS, TimeUnit.SECONDS)
+                        .getServerInfo(GetServerInfoRequest.getDefaultInstance()));
+        assertEquals(Code.UNIMPLEMENTED, e.getStatus().getCode());
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
   void theHealthCommandChecksATlsServer() throws Exception {
     try (TestServer server = TestServer.start(tls(null))) {
       String address = "localhost:" + server.port();

@@ -53,7 +53,8 @@ public final class EmbeddedEnvServer implements AutoCloseable {
         d.tlsKey(),
         null,
         d.maxEnvMemoryBytes(),
-        1.0);
+        1.0,
+        0);
   }
 
   /** Starts a server with {@link #defaultConfig()} and the built-in envs. */

@@ -49,7 +49,8 @@ class EmbeddedEnvServerTest {
             null,
             null,
             ServerConfig.defaultEnvMemoryBytes(),
-            ServerConfig.DEFAULT_CLIENT_SHARE);
+            ServerConfig.DEFAULT_CLIENT_SHARE,
+            0);
     assertThrows(IllegalArgumentException.class, () -> EmbeddedEnvServer.start(anyHost));
     assertThrows(
         IllegalArgumentException.class, () -> EmbeddedEnvServer.start(d.withToken("secret")));

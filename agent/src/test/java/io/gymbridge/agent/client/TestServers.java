@@ -50,7 +50,8 @@ final class TestServers {
         null,
         null,
         ServerConfig.defaultEnvMemoryBytes(),
-        ServerConfig.DEFAULT_CLIENT_SHARE);
+        ServerConfig.DEFAULT_CLIENT_SHARE,
+        0);
   }
 
   static EmbeddedEnvServer start() throws IOException {
