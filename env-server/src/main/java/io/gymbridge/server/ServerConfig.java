@@ -106,136 +106,174 @@ public record ServerConfig(
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(
-        host,
-        newPort,
-        maxSessions,
-        maxEnvsPerSession,
-        maxMessageBytes,
-        idleTimeout,
-        keepAlive,
-        shutdownGrace,
-        token,
-        tlsCert,
-        tlsKey,
-        tlsClientCa,
-        maxEnvMemoryBytes,
-        maxClientShare,
-        healthPort);
+    return toBuilder().port(newPort).build();
   }
 
   public ServerConfig withLimits(int newMaxSessions, int newMaxEnvs, int newMaxMessageBytes) {
-    return new ServerConfig(
-        host,
-        port,
-        newMaxSessions,
-        newMaxEnvs,
-        newMaxMessageBytes,
-        idleTimeout,
-        keepAlive,
-        shutdownGrace,
-        token,
-        tlsCert,
-        tlsKey,
-        tlsClientCa,
-        maxEnvMemoryBytes,
-        maxClientShare,
-        healthPort);
+    return toBuilder()
+        .maxSessions(newMaxSessions)
+        .maxEnvsPerSession(newMaxEnvs)
+        .maxMessageBytes(newMaxMessageBytes)
+        .build();
   }
 
   public ServerConfig withIdleTimeout(Duration newIdleTimeout) {
-    return new ServerConfig(
-        host,
-        port,
-        maxSessions,
-        maxEnvsPerSession,
-        maxMessageBytes,
-        newIdleTimeout,
-        keepAlive,
-        shutdownGrace,
-        token,
-        tlsCert,
-        tlsKey,
-        tlsClientCa,
-        maxEnvMemoryBytes,
-        maxClientShare,
-        healthPort);
+    return toBuilder().idleTimeout(newIdleTimeout).build();
   }
 
   public ServerConfig withToken(String newToken) {
-    return new ServerConfig(
-        host,
-        port,
-        maxSessions,
-        maxEnvsPerSession,
-        maxMessageBytes,
-        idleTimeout,
-        keepAlive,
-        shutdownGrace,
-        newToken,
-        tlsCert,
-        tlsKey,
-        tlsClientCa,
-        maxEnvMemoryBytes,
-        maxClientShare,
-        healthPort);
+    return toBuilder().token(newToken).build();
   }
 
   public ServerConfig withTls(Path newCert, Path newKey, Path newClientCa) {
-    return new ServerConfig(
-        host,
-        port,
-        maxSessions,
-        maxEnvsPerSession,
-        maxMessageBytes,
-        idleTimeout,
-        keepAlive,
-        shutdownGrace,
-        token,
-        newCert,
-        newKey,
-        newClientCa,
-        maxEnvMemoryBytes,
-        maxClientShare,
-        healthPort);
+    return toBuilder().tlsCert(newCert).tlsKey(newKey).tlsClientCa(newClientCa).build();
   }
 
   public ServerConfig withBudget(long newMaxEnvMemoryBytes, double newMaxClientShare) {
-    return new ServerConfig(
-        host,
-        port,
-        maxSessions,
-        maxEnvsPerSession,
-        maxMessageBytes,
-        idleTimeout,
-        keepAlive,
-        shutdownGrace,
-        token,
-        tlsCert,
-        tlsKey,
-        tlsClientCa,
-        newMaxEnvMemoryBytes,
-        newMaxClientShare,
-        healthPort);
+    return toBuilder()
+        .maxEnvMemoryBytes(newMaxEnvMemoryBytes)
+        .maxClientShare(newMaxClientShare)
+        .build();
   }
 
   public ServerConfig withHealthPort(int newHealthPort) {
-    return new ServerConfig(
-        host,
-        port,
-        maxSessions,
-        maxEnvsPerSession,
-        maxMessageBytes,
-        idleTimeout,
-        keepAlive,
-        shutdownGrace,
-        token,
-        tlsCert,
-        tlsKey,
-        tlsClientCa,
-        maxEnvMemoryBytes,
-        maxClientShare,
-        newHealthPort);
+    return toBuilder().healthPort(newHealthPort).build();
+  }
+
+  /** A builder holding this config's settings, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Changes settings by name; {@link #build} validates them all, as the constructor does. */
+  public static final class Builder {
+    private String host;
+    private int port;
+    private int maxSessions;
+    private int maxEnvsPerSession;
+    private int maxMessageBytes;
+    private Duration idleTimeout;
+    private Duration keepAlive;
+    private Duration shutdownGrace;
+    private String token;
+    private Path tlsCert;
+    private Path tlsKey;
+    private Path tlsClientCa;
+    private long maxEnvMemoryBytes;
+    private double maxClientShare;
+    private int healthPort;
+
+    private Builder(ServerConfig c) {
+      host = c.host;
+      port = c.port;
+      maxSessions = c.maxSessions;
+      maxEnvsPerSession = c.maxEnvsPerSession;
+      maxMessageBytes = c.maxMessageBytes;
+      idleTimeout = c.idleTimeout;
+      keepAlive = c.keepAlive;
+      shutdownGrace = c.shutdownGrace;
+      token = c.token;
+      tlsCert = c.tlsCert;
+      tlsKey = c.tlsKey;
+      tlsClientCa = c.tlsClientCa;
+      maxEnvMemoryBytes = c.maxEnvMemoryBytes;
+      maxClientShare = c.maxClientShare;
+      healthPort = c.healthPort;
+    }
+
+    public Builder host(String value) {
+      host = value;
+      return this;
+    }
+
+    public Builder port(int value) {
+      port = value;
+      return this;
+    }
+
+    public Builder maxSessions(int value) {
+      maxSessions = value;
+      return this;
+    }
+
+    public Builder maxEnvsPerSession(int value) {
+      maxEnvsPerSession = value;
+      return this;
+    }
+
+    public Builder maxMessageBytes(int value) {
+      maxMessageBytes = value;
+      return this;
+    }
+
+    public Builder idleTimeout(Duration value) {
+      idleTimeout = value;
+      return this;
+    }
+
+    public Builder keepAlive(Duration value) {
+      keepAlive = value;
+      return this;
+    }
+
+    public Builder shutdownGrace(Duration value) {
+      shutdownGrace = value;
+      return this;
+    }
+
+    public Builder token(String value) {
+      token = value;
+      return this;
+    }
+
+    public Builder tlsCert(Path value) {
+      tlsCert = value;
+      return this;
+    }
+
+    public Builder tlsKey(Path value) {
+      tlsKey = value;
+      return this;
+    }
+
+    public Builder tlsClientCa(Path value) {
+      tlsClientCa = value;
+      return this;
+    }
+
+    public Builder maxEnvMemoryBytes(long value) {
+      maxEnvMemoryBytes = value;
+      return this;
+    }
+
+    public Builder maxClientShare(double value) {
+      maxClientShare = value;
+      return this;
+    }
+
+    public Builder healthPort(int value) {
+      healthPort = value;
+      return this;
+    }
+
+    public ServerConfig build() {
+      return new ServerConfig(
+          host,
+          port,
+          maxSessions,
+          maxEnvsPerSession,
+          maxMessageBytes,
+          idleTimeout,
+          keepAlive,
+          shutdownGrace,
+          token,
+          tlsCert,
+          tlsKey,
+          tlsClientCa,
+          maxEnvMemoryBytes,
+          maxClientShare,
+          healthPort);
+    }
   }
 
   private static void require(boolean ok, String message) {

@@ -86,23 +86,7 @@ class GracefulShutdownTest {
   @Test
   void closingAServerWithNoCallInFlightDoesNotWaitOutTheGrace() throws Exception {
     ServerConfig c = TestServer.config();
-    ServerConfig longGrace =
-        new ServerConfig(
-            c.host(),
-            c.port(),
-            c.maxSessions(),
-            c.maxEnvsPerSession(),
-            c.maxMessageBytes(),
-            c.idleTimeout(),
-            c.keepAlive(),
-            Duration.ofSeconds(10),
-            null,
-            null,
-            null,
-            null,
-            ServerConfig.defaultEnvMemoryBytes(),
-            ServerConfig.DEFAULT_CLIENT_SHARE,
-            0);
+    ServerConfig longGrace = c.toBuilder().shutdownGrace(Duration.ofSeconds(10)).build();
     TestServer server = TestServer.start(longGrace, countingRegistry());
     server.env().reset(reset(server.env().make(make("Counted-v0", 1)).getSessionId(), 0));
 

@@ -49,23 +49,12 @@ final class TestServer implements AutoCloseable {
    * (every test client is 127.0.0.1; EnvBudgetTest covers the share).
    */
   static ServerConfig config() {
-    ServerConfig d = ServerConfig.defaults();
-    return new ServerConfig(
-        "127.0.0.1",
-        0,
-        d.maxSessions(),
-        d.maxEnvsPerSession(),
-        d.maxMessageBytes(),
-        d.idleTimeout(),
-        d.keepAlive(),
-        Duration.ofMillis(500),
-        null,
-        null,
-        null,
-        null,
-        ServerConfig.defaultEnvMemoryBytes(),
-        1.0,
-        0);
+    return ServerConfig.defaults().toBuilder()
+        .host("127.0.0.1")
+        .port(0)
+        .shutdownGrace(Duration.ofMillis(500))
+        .maxClientShare(1.0)
+        .build();
   }
 
   static TestServer start() throws IOException {

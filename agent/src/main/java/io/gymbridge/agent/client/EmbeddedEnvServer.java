@@ -39,22 +39,7 @@ public final class EmbeddedEnvServer implements AutoCloseable {
    */
   public static ServerConfig defaultConfig() {
     ServerConfig d = ServerConfig.defaults();
-    return new ServerConfig(
-        d.host(),
-        d.port(),
-        d.maxSessions(),
-        d.maxEnvsPerSession(),
-        d.maxMessageBytes(),
-        d.idleTimeout(),
-        d.keepAlive(),
-        Duration.ofSeconds(1),
-        d.token(),
-        d.tlsCert(),
-        d.tlsKey(),
-        null,
-        d.maxEnvMemoryBytes(),
-        1.0,
-        0);
+    return d.toBuilder().shutdownGrace(Duration.ofSeconds(1)).maxClientShare(1.0).build();
   }
 
   /** Starts a server with {@link #defaultConfig()} and the built-in envs. */

@@ -34,23 +34,7 @@ class EmbeddedEnvServerTest {
   @Test
   void refusesToListenBeyondLoopbackOrWithAToken() {
     ServerConfig d = EmbeddedEnvServer.defaultConfig();
-    ServerConfig anyHost =
-        new ServerConfig(
-            "0.0.0.0",
-            0,
-            d.maxSessions(),
-            d.maxEnvsPerSession(),
-            d.maxMessageBytes(),
-            d.idleTimeout(),
-            d.keepAlive(),
-            d.shutdownGrace(),
-            null,
-            null,
-            null,
-            null,
-            ServerConfig.defaultEnvMemoryBytes(),
-            ServerConfig.DEFAULT_CLIENT_SHARE,
-            0);
+    ServerConfig anyHost = d.toBuilder().host("0.0.0.0").port(0).build();
     assertThrows(IllegalArgumentException.class, () -> EmbeddedEnvServer.start(anyHost));
     assertThrows(
         IllegalArgumentException.class, () -> EmbeddedEnvServer.start(d.withToken("secret")));

@@ -36,22 +36,7 @@ final class TestServers {
   /** Embedded defaults with no shutdown grace, so stopping a server mid-run is immediate. */
   static ServerConfig config() {
     ServerConfig d = EmbeddedEnvServer.defaultConfig();
-    return new ServerConfig(
-        d.host(),
-        d.port(),
-        d.maxSessions(),
-        d.maxEnvsPerSession(),
-        d.maxMessageBytes(),
-        d.idleTimeout(),
-        d.keepAlive(),
-        Duration.ZERO,
-        null,
-        null,
-        null,
-        null,
-        ServerConfig.defaultEnvMemoryBytes(),
-        ServerConfig.DEFAULT_CLIENT_SHARE,
-        0);
+    return d.toBuilder().shutdownGrace(Duration.ZERO).build();
   }
 
   static EmbeddedEnvServer start() throws IOException {
