@@ -37,7 +37,10 @@ final class AgentEnvs implements AutoCloseable {
       throws IOException {
     List<String> servers = options.addresses();
     Path romDir = options.romDir;
-    ClientConfig client = ClientConfig.defaults().withSecurity(options.security());
+    ClientConfig client =
+        ClientConfig.defaults()
+            .withSecurity(options.security())
+            .withRebalanceInterval(options.rebalanceInterval());
     EmbeddedEnvServer embedded = null;
     List<String> addresses = servers;
     if (servers.isEmpty()) {
@@ -56,7 +59,8 @@ final class AgentEnvs implements AutoCloseable {
           RemoteBatchedEnv.connect(addresses, envId, Kwargs.toValues(kwargs), numEnvs, client);
       if (embedded == null) {
         List<String> names = options.servers;
-        env.failOverTo(() -> ServerAddresses.resolveNow(names)); // DNS names resolved again
+        // DNS names resolved again: replicas added or gone are followed while training.
+        env.followServers(() -> ServerAddresses.resolveNow(names));
       }
       return new AgentEnvs(embedded, env, client);
     } catch (RuntimeException e) {

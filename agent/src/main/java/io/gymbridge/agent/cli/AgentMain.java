@@ -29,6 +29,11 @@ public final class AgentMain implements Runnable {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "agent-logback.xml");
     }
+    // --rebalance-interval re-resolves dns:/// names; the JVM's default 30 s cache of lookups would
+    // add up to as much again before a scaled Deployment's new pods are seen.
+    if (java.security.Security.getProperty("networkaddress.cache.ttl") == null) {
+      java.security.Security.setProperty("networkaddress.cache.ttl", "5");
+    }
     DjlSetup.configureBeforeEngineStart();
     System.exit(commandLine().execute(args));
   }

@@ -17,7 +17,8 @@ final class ServerOptions {
       description =
           "A gymbridge env server; repeat for several (envs are spread evenly over them). "
               + "dns:///NAME:PORT stands for every address NAME resolves to (a scaled compose "
-              + "service, a Kubernetes headless service). Default: start one in-process.")
+              + "service, a Kubernetes headless service), resolved again every "
+              + "--rebalance-interval. Default: start one in-process.")
   List<String> servers = new ArrayList<>();
 
   @Option(
@@ -29,6 +30,17 @@ final class ServerOptions {
               + "grpc.health.v1 before starting [GYMBRIDGE_WAIT_FOR_SERVERS] (default: "
               + "${DEFAULT-VALUE}: no wait, an unreachable server fails at once).")
   long waitForServersSeconds;
+
+  @Option(
+      names = "--rebalance-interval",
+      paramLabel = "SECONDS",
+      defaultValue = "30",
+      description =
+          "Resolve the --server names again this often while running and, when the addresses "
+              + "differ from those in use (replicas added or gone, a server back after its envs "
+              + "moved), spread the envs evenly again; envs that move restart. 0: never "
+              + "(default: ${DEFAULT-VALUE}).")
+  long rebalanceIntervalSeconds;
 
   @Option(
       names = "--rom-dir",
@@ -43,6 +55,11 @@ final class ServerOptions {
   /** How to dial the servers (plaintext for the in-process one, which listens on loopback). */
   ClientSecurity security() {
     return servers.isEmpty() ? ClientSecurity.plaintext() : securityOptions.security();
+  }
+
+  /** How often the server names are resolved again; zero (or less): never. */
+  Duration rebalanceInterval() {
+    return Duration.ofSeconds(Math.max(0, rebalanceIntervalSeconds));
   }
 
   /** The server addresses to open sessions on, after any wait; empty for an in-process server. */

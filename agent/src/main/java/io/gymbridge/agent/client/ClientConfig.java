@@ -21,6 +21,9 @@ import java.time.Duration;
  * @param reconnectMaxBackoff the pause doubles after each failed attempt up to this (default 5 s)
  * @param reconnectBudget how long to keep trying to replace a lost session before giving up with an
  *     exception; zero disables reconnecting (default 60 s)
+ * @param rebalanceInterval how often the server list ({@link RemoteBatchedEnv#followServers}) is
+ *     read again while stepping, so that envs spread over servers added since and leave servers
+ *     gone from it; zero or negative: never (default 30 s)
  * @param maxInboundMessageBytes largest response the client accepts, in bytes (default 64 MiB;
  *     gRPC's own default of 4 MiB is too small for batches of Atari frames)
  * @param security plaintext or TLS, client certificate, bearer token (default: plaintext, none)
@@ -35,6 +38,7 @@ public record ClientConfig(
     Duration reconnectInitialBackoff,
     Duration reconnectMaxBackoff,
     Duration reconnectBudget,
+    Duration rebalanceInterval,
     int maxInboundMessageBytes,
     ClientSecurity security) {
 
@@ -63,6 +67,7 @@ public record ClientConfig(
     require(
         reconnectBudget != null && !reconnectBudget.isNegative(),
         "reconnectBudget must be >= 0, got " + reconnectBudget);
+    require(rebalanceInterval != null, "rebalanceInterval must not be null (zero for never)");
     require(
         maxInboundMessageBytes >= 1024,
         "maxInboundMessageBytes must be >= 1024, got " + maxInboundMessageBytes);
@@ -80,6 +85,7 @@ public record ClientConfig(
         Duration.ofMillis(200),
         Duration.ofSeconds(5),
         Duration.ofSeconds(60),
+        Duration.ofSeconds(30),
         64 * 1024 * 1024,
         ClientSecurity.plaintext());
   }
@@ -95,6 +101,7 @@ public record ClientConfig(
         reconnectInitialBackoff,
         reconnectMaxBackoff,
         reconnectBudget,
+        rebalanceInterval,
         maxInboundMessageBytes,
         security);
   }
@@ -110,6 +117,23 @@ public record ClientConfig(
         initialBackoff,
         maxBackoff,
         budget,
+        rebalanceInterval,
+        maxInboundMessageBytes,
+        security);
+  }
+
+  public ClientConfig withRebalanceInterval(Duration interval) {
+    return new ClientConfig(
+        makeDeadline,
+        resetDeadline,
+        stepDeadline,
+        closeTimeout,
+        keepAliveTime,
+        keepAliveTimeout,
+        reconnectInitialBackoff,
+        reconnectMaxBackoff,
+        reconnectBudget,
+        interval,
         maxInboundMessageBytes,
         security);
   }
@@ -125,6 +149,7 @@ public record ClientConfig(
         reconnectInitialBackoff,
         reconnectMaxBackoff,
         reconnectBudget,
+        rebalanceInterval,
         maxInboundMessageBytes,
         security);
   }
@@ -140,6 +165,7 @@ public record ClientConfig(
         reconnectInitialBackoff,
         reconnectMaxBackoff,
         reconnectBudget,
+        rebalanceInterval,
         maxInboundMessageBytes,
         security);
   }
@@ -155,6 +181,7 @@ public record ClientConfig(
         reconnectInitialBackoff,
         reconnectMaxBackoff,
         reconnectBudget,
+        rebalanceInterval,
         bytes,
         security);
   }
@@ -170,6 +197,7 @@ public record ClientConfig(
         reconnectInitialBackoff,
         reconnectMaxBackoff,
         reconnectBudget,
+        rebalanceInterval,
         maxInboundMessageBytes,
         newSecurity);
   }

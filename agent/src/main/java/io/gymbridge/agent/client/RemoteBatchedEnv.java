@@ -5,6 +5,8 @@ import io.gymbridge.v1.Value;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,18 +24,33 @@ import org.slf4j.LoggerFactory;
  * work in parallel. Seeding is independent of the spread: {@code reset(seed)} gives env i the seed
  * {@code seed + i} whichever server holds it.
  *
+ * <p>The server list: {@link #followServers} names where the servers are now (by default the
+ * addresses given to {@link #connect}; the agent re-resolves its {@code dns:///} names). It serves
+ * two purposes, reconnecting and rebalancing.
+ *
  * <p>Reconnecting: when a session is lost ({@link SessionLostException}: the server went away, the
  * stream broke, a deadline passed, the server forgot the session), that session alone is replaced
  * by a fresh one, retried with exponential backoff within {@link ClientConfig#reconnectBudget()}:
  * on the same address for the first quarter of the budget (at most 10 s, {@link #ownServerPhase}),
- * so a restarted server gets its envs back, then on each of the {@link #failOverTo failover
- * addresses} in turn, so the envs of a server gone for good move to the others (or to the new
- * address of a DNS name). The fresh session is reset with a seed derived from its last reset seed
- * and its reconnect count (a SplitMix64 hash, below 2^30). Its envs come back with {@link
- * StepBatch#restarted()} set; the other sessions' envs step normally. Each reconnect logs one line.
- * When the budget runs out the call throws a {@link RemoteEnvException} naming the server, what
- * failed, and how long reconnecting was tried. Servers that cannot be reached when connecting fail
- * at once: there is no session to lose yet, and a wrong address should not take a minute to report.
+ * so a restarted server gets its envs back, then on each address of the server list in turn, so the
+ * envs of a server gone for good move to the others (or to the new address of a DNS name). An
+ * address no longer in the list (a scaled-down replica) is not waited for. The fresh session is
+ * reset with a seed derived from its last reset seed and its reconnect count (a SplitMix64 hash,
+ * below 2^30). Its envs come back with {@link StepBatch#restarted()} set; the other sessions' envs
+ * step normally. Each reconnect logs one line. When the budget runs out the call throws a {@link
+ * RemoteEnvException} naming the server, what failed, and how long reconnecting was tried. Servers
+ * that cannot be reached when connecting fail at once: there is no session to lose yet, and a wrong
+ * address should not take a minute to report.
+ *
+ * <p>Rebalancing: every {@link ClientConfig#rebalanceInterval()}, at the start of a step or reset
+ * (never with a step in flight), the server list is read again. If its distinct addresses are not
+ * the ones the sessions use, the envs are spread over them anew by the rule above: sessions whose
+ * server and envs stay the same keep running untouched, the others are closed and their envs made
+ * on fresh sessions, reset with seeds derived from the last reset seed and the rebalance count
+ * ({@link #rebalanceSeed}) and reported restarted, as after a reconnect. An address that cannot
+ * take its share yet (refused, not serving) is left out until the next check; a list that cannot be
+ * read (the name does not resolve at the moment) leaves the spread as it is. One line is logged per
+ * rebalance.
  *
  * <p>Not thread-safe: one caller drives it.
  */
@@ -54,6 +71,11 @@ public final class RemoteBatchedEnv implements BatchedEnv {
       this.offset = offset;
       this.count = count;
     }
+
+    /** Same server, same envs: a rebalance keeps such a slot's session. */
+    boolean sameShareAs(Slot other) {
+      return address.equals(other.address) && offset == other.offset && count == other.count;
+    }
   }
 
   private final String envId;
@@ -64,17 +86,25 @@ public final class RemoteBatchedEnv implements BatchedEnv {
   private final long[] obsShape;
   private final ObsType obsType;
   private final int numActions;
-  private final List<Slot> slots;
+  private List<Slot> slots; // a rebalance replaces it
   private final List<String> addresses;
-  private Supplier<List<String>> failoverAddresses;
+  private Supplier<List<String>> serverList;
   private final io.gymbridge.v1.EnvSpec spec;
   private boolean wasReset;
+  private long lastResetSeed;
+  private long nextRebalanceCheckNanos;
 
-  /** The requests of the step sent and not yet awaited, or null. */
+  /**
+   * The requests of the step sent and not yet awaited, or null; null entries are slots a rebalance
+   * just made, whose reset observations are already in {@link #stepOut}.
+   */
   private StreamClient.Pending[] stepInFlight;
+
+  private StepBatch stepOut;
 
   private boolean closed;
   private long reconnects;
+  private int rebalances;
 
   private RemoteBatchedEnv(
       String envId,
@@ -89,7 +119,8 @@ public final class RemoteBatchedEnv implements BatchedEnv {
     this.numEnvs = numEnvs;
     this.slots = slots;
     this.addresses = addresses;
-    this.failoverAddresses = () -> addresses;
+    this.serverList = () -> addresses;
+    this.nextRebalanceCheckNanos = System.nanoTime() + rebalanceIntervalNanos();
     this.obsSize = slots.get(0).session.observationSize();
     this.obsShape = slots.get(0).session.observationShape();
     this.obsType = slots.get(0).session.observationType();
@@ -138,14 +169,7 @@ public final class RemoteBatchedEnv implements BatchedEnv {
     if (numEnvs < 1) {
       throw new IllegalArgumentException("numEnvs must be >= 1, got " + numEnvs);
     }
-    List<Slot> slots = new ArrayList<>();
-    int servers = addresses.size();
-    int offset = 0;
-    for (int k = 0; k < servers && offset < numEnvs; k++) {
-      int count = numEnvs / servers + (k < numEnvs % servers ? 1 : 0);
-      slots.add(new Slot(addresses.get(k), offset, count));
-      offset += count;
-    }
+    List<Slot> slots = plan(addresses, numEnvs);
     try {
       for (Slot s : slots) {
         s.session =
@@ -183,6 +207,22 @@ public final class RemoteBatchedEnv implements BatchedEnv {
         envId, Map.copyOf(kwargs), config, numEnvs, slots, List.copyOf(addresses));
   }
 
+  /**
+   * The spread of {@code numEnvs} envs over {@code addresses}, in their order: the first {@code
+   * numEnvs % n} get one more, servers left with none get no slot.
+   */
+  private static List<Slot> plan(List<String> addresses, int numEnvs) {
+    List<Slot> slots = new ArrayList<>();
+    int servers = addresses.size();
+    int offset = 0;
+    for (int k = 0; k < servers && offset < numEnvs; k++) {
+      int count = numEnvs / servers + (k < numEnvs % servers ? 1 : 0);
+      slots.add(new Slot(addresses.get(k), offset, count));
+      offset += count;
+    }
+    return slots;
+  }
+
   @Override
   public int numEnvs() {
     return numEnvs;
@@ -213,20 +253,21 @@ public final class RemoteBatchedEnv implements BatchedEnv {
     return addresses;
   }
 
-  /** Where each session lives now, in env order: reconnects may have moved some. */
+  /** Where each session lives now, in env order: reconnects and rebalances may have moved some. */
   public List<String> sessionAddresses() {
     return slots.stream().map(s -> s.address).toList();
   }
 
   /**
-   * Where a lost session may be replaced once its own server has stayed away for {@link
-   * #ownServerPhase}: the addresses {@code source} gives at that moment (e.g. a DNS name resolved
-   * again, so a server that came back at a new address is found), its own included. Default: the
-   * addresses given to {@link #connect}, so the envs of a server gone for good move to the others.
-   * A source that throws counts as those addresses.
+   * Where the servers are: {@code source} is asked again whenever it matters (e.g. a DNS name
+   * resolved again), so that a lost session may be replaced on any address it gives at that moment
+   * (a server back at a new address is found; one that left it is not waited for), and so that
+   * every {@link ClientConfig#rebalanceInterval()} the envs are spread over the addresses it gives
+   * (see the class doc). Default: the addresses given to {@link #connect}. While {@code source}
+   * throws, reconnects try those addresses and rebalancing keeps the spread as it is.
    */
-  public void failOverTo(Supplier<List<String>> source) {
-    this.failoverAddresses = source;
+  public void followServers(Supplier<List<String>> source) {
+    this.serverList = source;
   }
 
   /** Envs held by each session, in env order (servers with no envs are left out). */
@@ -237,6 +278,11 @@ public final class RemoteBatchedEnv implements BatchedEnv {
   /** Sessions replaced so far, over all servers. */
   public long reconnects() {
     return reconnects;
+  }
+
+  /** Times the envs were spread anew over a changed server list. */
+  public int rebalances() {
+    return rebalances;
   }
 
   /**
@@ -256,6 +302,9 @@ public final class RemoteBatchedEnv implements BatchedEnv {
       throw new IllegalArgumentException(
           "seed must be in 0.." + (Long.MAX_VALUE - (numEnvs - 1)) + ", got " + seed);
     }
+    // Every env is reset below anyway: what the rebalance's fresh sessions returned is not needed.
+    maybeRebalance(newBatch());
+    lastResetSeed = seed;
     StepBatch out = newBatch();
     StreamClient.Pending[] pending = new StreamClient.Pending[slots.size()];
     for (int k = 0; k < slots.size(); k++) {
@@ -305,12 +354,18 @@ public final class RemoteBatchedEnv implements BatchedEnv {
             "actions[" + i + "]: expected 0.." + (numActions - 1) + ", got " + actions[i]);
       }
     }
+    StepBatch out = newBatch();
+    List<Slot> fresh = maybeRebalance(out);
     StreamClient.Pending[] pending = new StreamClient.Pending[slots.size()];
     for (int k = 0; k < slots.size(); k++) {
       Slot s = slots.get(k);
-      pending[k] = s.session.sendStep(actions, s.offset);
+      // A fresh slot's envs were just reset: their reset is this step's result, as on a reconnect.
+      if (!fresh.contains(s)) {
+        pending[k] = s.session.sendStep(actions, s.offset);
+      }
     }
     stepInFlight = pending;
+    stepOut = out;
   }
 
   /**
@@ -329,11 +384,15 @@ public final class RemoteBatchedEnv implements BatchedEnv {
       throw new IllegalStateException("no step in flight: call sendStep(actions) first");
     }
     stepInFlight = null;
-    StepBatch out = newBatch();
+    StepBatch out = stepOut;
+    stepOut = null;
     List<Integer> lost = new ArrayList<>();
     List<SessionLostException> causes = new ArrayList<>();
     for (int k = 0; k < slots.size(); k++) {
       Slot s = slots.get(k);
+      if (pending[k] == null) {
+        continue;
+      }
       try {
         s.session.awaitStep(pending[k], out, s.offset);
       } catch (SessionLostException e) {
@@ -343,6 +402,183 @@ public final class RemoteBatchedEnv implements BatchedEnv {
     }
     reconnectAll(lost, causes, out, false);
     return out;
+  }
+
+  /**
+   * Reads the server list again once the rebalance interval has passed and, when its addresses are
+   * not the ones the sessions use, spreads the envs over them anew. Returns the slots made fresh,
+   * whose envs are reset in {@code out} and flagged restarted; empty when nothing moved.
+   */
+  private List<Slot> maybeRebalance(StepBatch out) {
+    Duration interval = config.rebalanceInterval();
+    if (interval.isZero()
+        || interval.isNegative()
+        || System.nanoTime() - nextRebalanceCheckNanos < 0) {
+      return List.of();
+    }
+    try {
+      return rebalance(out);
+    } finally {
+      // Counted from the end, so that a slow rebalance is not followed by another at once.
+      nextRebalanceCheckNanos = System.nanoTime() + rebalanceIntervalNanos();
+    }
+  }
+
+  /**
+   * The interval in nanoseconds, capped at a century so that "practically never" cannot overflow.
+   */
+  private long rebalanceIntervalNanos() {
+    return min(config.rebalanceInterval(), Duration.ofDays(36_500)).toNanos();
+  }
+
+  private List<Slot> rebalance(StepBatch out) {
+    List<String> listed = listedServers();
+    // Only a change of servers moves envs: two sessions on one server (given twice to connect, or
+    // doubled up by a reconnect) stay as they are while that server is all the list names.
+    if (listed == null
+        || listed.isEmpty()
+        || new HashSet<>(listed).equals(new HashSet<>(sessionAddresses()))) {
+      return List.of();
+    }
+    long start = System.nanoTime();
+    List<String> usable = new ArrayList<>(listed);
+    while (!usable.isEmpty()) {
+      List<Slot> target = keepingUnchangedSlots(plan(usable, numEnvs));
+      List<Slot> fresh = target.stream().filter(t -> !slots.contains(t)).toList();
+      if (fresh.isEmpty()) {
+        return List.of(); // the spread of now: the addresses it lacks get no envs or are not ready
+      }
+      String notReady = openOnNewServers(fresh);
+      if (notReady == null) {
+        List<String> before = sessionAddresses().stream().distinct().toList();
+        switchTo(target, fresh, out);
+        logRebalance(before, fresh, start);
+        return fresh;
+      }
+      usable.remove(notReady); // and plan again without it: the others need not wait for it
+    }
+    return List.of();
+  }
+
+  /** {@code planned} with each slot that matches one of ours replaced by ours, session and all. */
+  private List<Slot> keepingUnchangedSlots(List<Slot> planned) {
+    return planned.stream()
+        .map(p -> slots.stream().filter(p::sameShareAs).findFirst().orElse(p))
+        .toList();
+  }
+
+  /**
+   * Opens the fresh slots' sessions on servers that hold none of our envs yet: a new replica may
+   * not be ready. When one fails, closes those opened and returns its address, leaving the spread
+   * as it was; null when all opened. (Servers in use get theirs in {@link #switchTo}, once the
+   * sessions they drop have made room.)
+   */
+  private String openOnNewServers(List<Slot> fresh) {
+    List<String> inUse = sessionAddresses();
+    for (Slot s : fresh) {
+      if (inUse.contains(s.address)) {
+        continue;
+      }
+      try {
+        s.session = openSession(s.address, s.count, config.makeDeadline());
+      } catch (RuntimeException e) {
+        log.warn(
+            "rebalance: leaving {} out until the next check in {} s: {}",
+            s.address,
+            config.rebalanceInterval().toMillis() / 1000.0,
+            e.getMessage());
+        closeSessions(fresh);
+        fresh.forEach(f -> f.session = null);
+        return s.address;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Makes {@code target} the spread: closes the sessions it drops, opens the fresh slots' sessions
+   * left to open and resets every fresh slot with its {@link #rebalanceSeed}. A fresh session that
+   * fails here is reconnected like any lost session (on its own server only if it is still listed),
+   * so no env is left without one.
+   */
+  private void switchTo(List<Slot> target, List<Slot> fresh, StepBatch out) {
+    rebalances++;
+    closeSessions(slots.stream().filter(s -> !target.contains(s)).toList());
+    slots = new ArrayList<>(target);
+    List<Slot> lost = new ArrayList<>();
+    List<SessionLostException> causes = new ArrayList<>();
+    for (Slot s : fresh) {
+      s.baseSeed = rebalanceSeed(lastResetSeed, s.offset, rebalances);
+      if (s.session == null) {
+        try {
+          s.session = openSession(s.address, s.count, config.makeDeadline());
+        } catch (RuntimeException e) {
+          lost.add(s);
+          causes.add(asLost(s.address, e));
+        }
+      }
+    }
+    List<Slot> resetting = fresh.stream().filter(s -> !lost.contains(s)).toList();
+    List<StreamClient.Pending> pending = new ArrayList<>();
+    for (Slot s : resetting) {
+      pending.add(s.session.sendReset(s.baseSeed));
+    }
+    for (int j = 0; j < resetting.size(); j++) {
+      Slot s = resetting.get(j);
+      try {
+        s.session.awaitReset(pending.get(j), out, s.offset, config.resetDeadline());
+      } catch (SessionLostException e) {
+        lost.add(s);
+        causes.add(e);
+      }
+    }
+    long deadline = System.nanoTime() + config.reconnectBudget().toNanos();
+    for (int j = 0; j < lost.size(); j++) {
+      reconnect(lost.get(j), causes.get(j), out, false, deadline);
+    }
+    fresh.forEach(s -> markRestarted(s, out));
+  }
+
+  private static SessionLostException asLost(String address, RuntimeException e) {
+    if (e instanceof SessionLostException lost) {
+      return lost;
+    }
+    Status.Code code = e instanceof RemoteEnvException r ? r.code() : Status.Code.UNKNOWN;
+    return new SessionLostException(
+        address, code, "making a session on " + address + " failed: " + e.getMessage(), e);
+  }
+
+  private void logRebalance(List<String> before, List<Slot> fresh, long startNanos) {
+    Map<String, Integer> perServer = new LinkedHashMap<>();
+    slots.forEach(s -> perServer.merge(s.address, s.count, Integer::sum));
+    log.info(
+        "rebalanced {} envs from {} to {} (envs per server) in {} ms; envs {} restarted",
+        numEnvs,
+        before,
+        perServer,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
+        envRanges(fresh));
+  }
+
+  /** The slots' envs as ranges, adjacent slots joined: "0..3, 6..7". */
+  private static String envRanges(List<Slot> slots) {
+    List<String> ranges = new ArrayList<>();
+    int from = -1;
+    int to = -1;
+    for (Slot s : slots) {
+      if (s.offset != to + 1 && from >= 0) {
+        ranges.add(from + ".." + to);
+        from = -1;
+      }
+      if (from < 0) {
+        from = s.offset;
+      }
+      to = s.offset + s.count - 1;
+    }
+    if (from >= 0) {
+      ranges.add(from + ".." + to);
+    }
+    return String.join(", ", ranges);
   }
 
   private StepBatch newBatch() {
@@ -363,13 +599,19 @@ public final class RemoteBatchedEnv implements BatchedEnv {
 
   private void reconnect(
       Slot s, SessionLostException cause, StepBatch out, boolean inReset, long deadlineNanos) {
-    s.session.abandon();
+    if (s.session != null) {
+      s.session.abandon();
+    }
     s.reconnects++;
     reconnects++;
     long seed = inReset ? s.baseSeed : reconnectSeed(s.baseSeed, s.reconnects);
     long start = System.nanoTime();
-    long ownPhaseEnd = start + ownServerPhase(config.reconnectBudget()).toNanos();
     String lostFrom = s.address;
+    // A server that left the list (a replica scaled down) is not coming back: do not wait for it.
+    List<String> listed = listedServers();
+    boolean ownListed = listed == null || listed.contains(lostFrom);
+    long ownPhaseEnd =
+        ownListed ? start + ownServerPhase(config.reconnectBudget()).toNanos() : start;
     int elsewhere = 0;
     long backoff = config.reconnectInitialBackoff().toNanos();
     int attempts = 0;
@@ -380,30 +622,7 @@ public final class RemoteBatchedEnv implements BatchedEnv {
       String target = System.nanoTime() < ownPhaseEnd ? lostFrom : candidate(lostFrom, elsewhere++);
       try {
         Duration left = Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
-        fresh =
-            RemoteSession.open(
-                target, envId, kwargs, s.count, config, min(config.makeDeadline(), left));
-        if (fresh.observationSize() != obsSize
-            || fresh.observationType() != obsType
-            || fresh.numActions() != numActions) {
-          throw new IllegalStateException(
-              "server "
-                  + target
-                  + " came back with different spaces for "
-                  + envId
-                  + ": "
-                  + fresh.observationSize()
-                  + " "
-                  + fresh.observationType()
-                  + " elements and "
-                  + fresh.numActions()
-                  + " actions, expected "
-                  + obsSize
-                  + " "
-                  + obsType
-                  + " and "
-                  + numActions);
-        }
+        fresh = openSession(target, s.count, min(config.makeDeadline(), left));
         left = Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
         fresh.awaitReset(fresh.sendReset(seed), out, s.offset, min(config.resetDeadline(), left));
         s.session = fresh;
@@ -411,14 +630,7 @@ public final class RemoteBatchedEnv implements BatchedEnv {
         if (!inReset) {
           s.baseSeed = seed;
         }
-        for (int i = s.offset; i < s.offset + s.count; i++) {
-          out.rewards()[i] = 0;
-          out.terminated()[i] = false;
-          out.truncated()[i] = false;
-          out.restarted()[i] = true;
-          out.episodeReturns()[i] = Double.NaN;
-          out.episodeLengths()[i] = 0;
-        }
+        markRestarted(s, out);
         log.warn(
             "reconnected to {}{} after {} attempt(s) in {} ms: envs {}..{} restarted with seed {}"
                 + " (lost: {})",
@@ -483,6 +695,50 @@ public final class RemoteBatchedEnv implements BatchedEnv {
   }
 
   /**
+   * A session of {@code count} envs on {@code address}, checked to have the spaces of the others.
+   *
+   * @throws IllegalStateException the server has other spaces for the env (the session is closed)
+   */
+  private RemoteSession openSession(String address, int count, Duration makeDeadline) {
+    RemoteSession session = RemoteSession.open(address, envId, kwargs, count, config, makeDeadline);
+    if (session.observationSize() != obsSize
+        || session.observationType() != obsType
+        || session.numActions() != numActions) {
+      session.abandon();
+      throw new IllegalStateException(
+          "server "
+              + address
+              + " has different spaces for "
+              + envId
+              + ": "
+              + session.observationSize()
+              + " "
+              + session.observationType()
+              + " elements and "
+              + session.numActions()
+              + " actions, expected "
+              + obsSize
+              + " "
+              + obsType
+              + " and "
+              + numActions);
+    }
+    return session;
+  }
+
+  /** Flags the slot's envs restarted: their observations start an episode, no transition. */
+  private static void markRestarted(Slot s, StepBatch out) {
+    for (int i = s.offset; i < s.offset + s.count; i++) {
+      out.rewards()[i] = 0;
+      out.terminated()[i] = false;
+      out.truncated()[i] = false;
+      out.restarted()[i] = true;
+      out.episodeReturns()[i] = Double.NaN;
+      out.episodeLengths()[i] = 0;
+    }
+  }
+
+  /**
    * How long a lost session waits for its own server before trying others: a quarter of the
    * reconnect budget, at most 10 s, so a server that restarts gets its envs back and one that is
    * gone for good hands them to the rest soon.
@@ -491,27 +747,50 @@ public final class RemoteBatchedEnv implements BatchedEnv {
     return min(Duration.ofSeconds(10), budget.dividedBy(4));
   }
 
-  /** The {@code k}-th address to try after the own-server phase, cycling through the sources. */
+  /**
+   * The {@code k}-th address to try after the own-server phase, cycling through the server list as
+   * it is now: its own first while listed. While the list cannot be read, the addresses given to
+   * {@link #connect}, its own first.
+   */
   private String candidate(String own, int k) {
+    List<String> listed = listedServers();
     List<String> all = new ArrayList<>();
-    all.add(own);
-    List<String> source;
-    try {
-      source = failoverAddresses.get();
-    } catch (RuntimeException e) {
-      log.debug("failover addresses unavailable ({}); using {}", e.getMessage(), addresses);
-      source = addresses;
+    if (listed == null || listed.contains(own)) {
+      all.add(own);
     }
-    for (String a : source) {
+    for (String a : listed == null ? addresses : listed) {
       if (!all.contains(a)) {
         all.add(a);
       }
     }
+    if (all.isEmpty()) {
+      all.add(own); // an empty list: nowhere else to go
+    }
     return all.get(k % all.size());
+  }
+
+  /** The server list's distinct addresses now, in its order; null while it cannot be read. */
+  private List<String> listedServers() {
+    try {
+      return serverList.get().stream().distinct().toList();
+    } catch (RuntimeException e) {
+      log.debug("server list unavailable: {}", e.getMessage());
+      return null;
+    }
   }
 
   private static Duration min(Duration a, Duration b) {
     return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /**
+   * The seed a session made by the {@code rebalance}-th rebalance is reset with, for its envs from
+   * {@code offset} on: {@link #reconnectSeed}'s hash of what a reset gave them last, its count
+   * negated so it never repeats a reconnect's inputs. The same resets, actions and server list
+   * changes at the same steps give the same episodes.
+   */
+  static long rebalanceSeed(long lastResetSeed, int offset, int rebalance) {
+    return reconnectSeed(lastResetSeed + offset, -rebalance);
   }
 
   /**
@@ -539,8 +818,16 @@ public final class RemoteBatchedEnv implements BatchedEnv {
       return;
     }
     closed = true;
+    closeSessions(slots);
+  }
+
+  /** Closes the slots' sessions in parallel (Close, half-close, channel), within closeTimeout. */
+  private void closeSessions(List<Slot> toClose) {
     List<RemoteSession> begun = new ArrayList<>();
-    for (Slot s : slots) {
+    for (Slot s : toClose) {
+      if (s.session == null) {
+        continue; // a rebalance failed before making it
+      }
       try {
         if (s.session.beginClose()) {
           begun.add(s.session);

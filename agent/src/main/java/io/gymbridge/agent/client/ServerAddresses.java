@@ -21,8 +21,10 @@ import java.util.Map;
  *
  * <p>{@code host:port} is used as given. {@code dns:///name:port} (gRPC's target syntax) stands for
  * every address the name resolves to, sorted, each a server of its own: a scaled compose service or
- * a Kubernetes headless service then counts as all its replicas. Names are resolved once, at start;
- * replicas added later are not picked up.
+ * a Kubernetes headless service then counts as all its replicas. {@link #resolve} gives the
+ * addresses to start with; {@link #resolveNow}, handed to {@link RemoteBatchedEnv#followServers},
+ * resolves the names again while the agent runs, so replicas added later get envs and envs leave
+ * replicas that are gone.
  *
  * <p>Waiting exists for deployments that start the agent beside its servers (compose, Kubernetes):
  * until the deadline, names that do not resolve yet and servers that refuse or are not SERVING are
@@ -97,8 +99,8 @@ public final class ServerAddresses {
   }
 
   /**
-   * {@code servers} resolved again now, without waiting or probing: where a lost session may move
-   * ({@link RemoteBatchedEnv#failOverTo}).
+   * {@code servers} resolved again now, without waiting or probing: the server list a {@link
+   * RemoteBatchedEnv} follows ({@link RemoteBatchedEnv#followServers}) to reconnect and rebalance.
    *
    * @throws IllegalStateException a name does not resolve at the moment
    */

@@ -17,6 +17,7 @@ class ClientConfigTest {
     assertEquals(Duration.ofMillis(200), D.reconnectInitialBackoff());
     assertEquals(Duration.ofSeconds(5), D.reconnectMaxBackoff());
     assertEquals(Duration.ofSeconds(60), D.reconnectBudget());
+    assertEquals(Duration.ofSeconds(30), D.rebalanceInterval());
     assertEquals(64 * 1024 * 1024, D.maxInboundMessageBytes());
   }
 
@@ -41,6 +42,19 @@ class ClientConfigTest {
         IllegalArgumentException.class,
         () -> D.withReconnect(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(-1)));
     assertThrows(IllegalArgumentException.class, () -> D.withMaxInboundMessageBytes(10));
+  }
+
+  @Test
+  void aZeroOrNegativeRebalanceIntervalIsAllowedAndMeansNever() {
+    assertEquals(Duration.ZERO, D.withRebalanceInterval(Duration.ZERO).rebalanceInterval());
+    assertEquals(
+        Duration.ofSeconds(-1),
+        D.withRebalanceInterval(Duration.ofSeconds(-1)).rebalanceInterval());
+    assertEquals(
+        Duration.ofSeconds(60), D.withRebalanceInterval(Duration.ofSeconds(1)).reconnectBudget());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> D.withRebalanceInterval(null));
+    assertTrue(e.getMessage().contains("rebalanceInterval"), e.getMessage());
   }
 
   @Test

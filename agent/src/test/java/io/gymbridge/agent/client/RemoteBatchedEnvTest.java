@@ -322,7 +322,7 @@ class RemoteBatchedEnvTest {
   }
 
   @Test
-  void aServerBackAtANewAddressIsFoundThroughTheFailoverSource() throws Exception {
+  void aServerBackAtANewAddressIsFoundThroughTheServerList() throws Exception {
     EmbeddedEnvServer[] server = {TestServers.start()};
     String old = server[0].address();
     ClientConfig config =
@@ -333,7 +333,7 @@ class RemoteBatchedEnvTest {
                 java.time.Duration.ofSeconds(4));
     try (RemoteBatchedEnv env = RemoteBatchedEnv.connect(List.of(old), CARTPOLE, 2, config)) {
       // What a DNS name would resolve to now: whichever address the server has.
-      env.failOverTo(() -> List.of(server[0].address()));
+      env.followServers(() -> List.of(server[0].address()));
       env.reset(5);
       server[0].close();
       server[0] = TestServers.start(); // another port: "another pod behind the same name"
