@@ -10,6 +10,7 @@ import io.gymbridge.agent.train.Progress;
 import io.gymbridge.agent.train.RunDirectory;
 import io.gymbridge.agent.train.TrainConfig;
 import io.gymbridge.agent.train.Trainer;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -74,8 +75,16 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Run directory (default: runs/<env>-<time>).")
   Path out;
 
-  @Option(names = "--resume", description = "Continue the run in --out from its latest checkpoint.")
-  boolean resume;
+  @Option(
+      names = "--resume",
+      arity = "0..1",
+      fallbackValue = "always",
+      defaultValue = "never",
+      description =
+          "Continue the run in --out from its latest checkpoint: --resume (or =always) fails when"
+              + " there is none; =if-present starts the run from the flags then, for jobs that may"
+              + " be restarted (a Kubernetes Job); never (default).")
+  String resume;
 
   @Option(
       names = "--device",
@@ -85,6 +94,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    boolean resume = resumes();
     TrainConfig config = resume ? resumedConfig() : newConfig();
     RunDirectory run = RunDirectory.create(out != null ? out : defaultOut(config));
     if (!resume) {
@@ -130,6 +140,29 @@ public final class TrainCommand implements Callable<Integer> {
           run.root().toAbsolutePath());
     }
     return 0;
+  }
+
+  /** Whether this run continues a checkpointed one, as --resume asks. */
+  private boolean resumes() throws IOException {
+    switch (resume) {
+      case "never":
+        return false;
+      case "always":
+        return true;
+      case "if-present":
+        if (out == null) {
+          throw new IllegalArgumentException("--resume needs --out: the run directory to continue");
+        }
+        boolean present = Checkpoints.latest(new RunDirectory(out)).isPresent();
+        System.out.println(
+            present
+                ? "--resume=if-present: " + out + " has a checkpoint, continuing it"
+                : "--resume=if-present: no checkpoint in " + out + " yet, starting the run");
+        return present;
+      default:
+        throw new IllegalArgumentException(
+            "--resume: expected always, if-present or never, got '" + resume + "'");
+    }
   }
 
   private TrainConfig newConfig() {

@@ -119,6 +119,23 @@ class AgentCliTest {
   }
 
   @Test
+  void resumeIfPresentStartsTheRunOnceThenContinuesIt(@TempDir Path dir) throws Exception {
+    // What a restarted Kubernetes Job does: the same command line, run twice.
+    Path run = dir.resolve("run");
+    String[] command = {
+      "train", "--out", run.toString(), "--resume=if-present", "--total-steps", "1000"
+    };
+    AgentRun first = AgentRun.of(command);
+    assertEquals(0, first.exitCode(), first.out());
+    assertTrue(first.out().contains("no checkpoint in " + run + " yet"), first.out());
+    command[command.length - 1] = "2000";
+    AgentRun again = AgentRun.of(command);
+    assertEquals(0, again.exitCode(), again.out());
+    assertTrue(again.out().contains("resumed from"), again.out());
+    assertEquals(2000, new ObjectMapper().readTree(again.lastLine()).get("steps").asLong());
+  }
+
+  @Test
   void anUnknownSettingFailsWithUsageErrorAndTheValidKeys(@TempDir Path dir) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     CommandLine cli = AgentMain.commandLine();
