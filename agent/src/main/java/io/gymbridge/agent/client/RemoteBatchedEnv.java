@@ -608,10 +608,8 @@ public final class RemoteBatchedEnv implements BatchedEnv {
     long start = System.nanoTime();
     String lostFrom = s.address;
     // A server that left the list (a replica scaled down) is not coming back: do not wait for it.
-    List<String> listed = listedServers();
-    boolean ownListed = listed == null || listed.contains(lostFrom);
     long ownPhaseEnd =
-        ownListed ? start + ownServerPhase(config.reconnectBudget()).toNanos() : start;
+        stillListed(lostFrom) ? start + ownServerPhase(config.reconnectBudget()).toNanos() : start;
     int elsewhere = 0;
     long backoff = config.reconnectInitialBackoff().toNanos();
     int attempts = 0;
@@ -619,6 +617,9 @@ public final class RemoteBatchedEnv implements BatchedEnv {
     while (System.nanoTime() < deadlineNanos) {
       attempts++;
       RemoteSession fresh = null;
+      if (attempts > 1 && System.nanoTime() < ownPhaseEnd && !stillListed(lostFrom)) {
+        ownPhaseEnd = System.nanoTime(); // it left the list while we waited (DNS caught up)
+      }
       String target = System.nanoTime() < ownPhaseEnd ? lostFrom : candidate(lostFrom, elsewhere++);
       try {
         Duration left = Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
@@ -767,6 +768,12 @@ public final class RemoteBatchedEnv implements BatchedEnv {
       all.add(own); // an empty list: nowhere else to go
     }
     return all.get(k % all.size());
+  }
+
+  /** Whether the server list still names {@code address} (or cannot be read now). */
+  private boolean stillListed(String address) {
+    List<String> listed = listedServers();
+    return listed == null || listed.contains(address);
   }
 
   /** The server list's distinct addresses now, in its order; null while it cannot be read. */
