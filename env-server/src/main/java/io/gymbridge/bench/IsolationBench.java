@@ -2,9 +2,6 @@ package io.gymbridge.bench;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.gymbridge.codec.Tensors;
 import io.gymbridge.server.EnvServer;
 import io.gymbridge.server.EnvServerMain;
@@ -21,11 +18,8 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,7 +29,9 @@ import picocli.CommandLine.Option;
  * Step, its own connection) alone, then while another connection steps a batch of Atari envs back
  * to back, alternating for several rounds on one server; prints p50/p99/max of each and their
  * ratios. Slow calls run on the server's call threads, not on the event loops the CartPole client
- * shares ({@code CallExecutor}); what remains is contention for the CPU.
+ * shares ({@code CallExecutor}); what remains is contention for the CPU and the server's garbage
+ * collections. The heavy client is a process of its own ({@link AtariLoadProcess}), as an agent is:
+ * its allocations (1.8 MB of frames decoded per step) do not make this JVM collect.
  */
 @Command(
     name = "bench-isolation",
@@ -84,19 +80,6 @@ public final class IsolationBench implements Callable<Integer> {
         new EnvServer(EnvServerMain.nettyBuilder(config), EnvServerMain.registry(romDir), config)
             .start()) {
       ManagedChannel light = channel(server);
-      // The heavy client runs in this process only to keep the bench one command; its threads
-      // (its connection's event loop, its stepping thread) are niced like the server's workers,
-      // standing in for an agent on another machine, which does not compete for these cores.
-      EventLoopGroup heavyLoop =
-          new NioEventLoopGroup(1, WorkerThreads.factory("bench-heavy-client"));
-      ManagedChannel heavy =
-          NettyChannelBuilder.forAddress("127.0.0.1", server.port())
-              .usePlaintext()
-              .directExecutor()
-              .eventLoopGroup(heavyLoop)
-              .channelType(NioSocketChannel.class)
-              .maxInboundMessageSize(64 << 20)
-              .build();
       try {
         var stub = EnvServiceGrpc.newBlockingStub(light);
         String cartPole =
@@ -125,15 +108,13 @@ public final class IsolationBench implements Callable<Integer> {
         for (int r = 1; r <= rounds; r++) {
           double[] alone = measure(stub, cartPole, seconds);
           print(r, "alone", alone, 0);
-          AtariLoad load = new AtariLoad(heavy, game, atariEnvs);
           double[] beside;
-          try {
-            load.start();
+          double atariRate;
+          try (AtariLoadProcess load = AtariLoadProcess.start(server.port(), game, atariEnvs)) {
             beside = measure(stub, cartPole, seconds);
-          } finally {
-            load.stop();
+            atariRate = load.stop();
           }
-          print(r, "beside", beside, load.stepsPerSecond());
+          print(r, "beside", beside, atariRate);
           System.out.printf(
               Locale.ROOT,
               "%-6d %-8s %10.2fx %9.2fx%n",
@@ -144,8 +125,6 @@ public final class IsolationBench implements Callable<Integer> {
         }
       } finally {
         light.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        heavy.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        heavyLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       }
     }
     return 0;
@@ -188,7 +167,7 @@ public final class IsolationBench implements Callable<Integer> {
     return new double[] {sorted[n / 2], sorted[(int) Math.min(n - 1, n * 0.99)], sorted[n - 1]};
   }
 
-  private static StepRequest step(String session, long[] actions) {
+  static StepRequest step(String session, long[] actions) {
     ByteBuffer b = ByteBuffer.allocate(8 * actions.length).order(ByteOrder.LITTLE_ENDIAN);
     for (long a : actions) {
       b.putLong(a);
@@ -199,63 +178,5 @@ public final class IsolationBench implements Callable<Integer> {
             Value.newBuilder()
                 .setTensor(Tensors.wrap(DType.DTYPE_INT64, new long[] {actions.length}, b.array())))
         .build();
-  }
-
-  /** A client stepping an Atari session with random actions on its own connection and thread. */
-  private static final class AtariLoad {
-    private final EnvServiceGrpc.EnvServiceBlockingStub stub;
-    private final String session;
-    private final int numEnvs;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicLong steps = new AtomicLong();
-    private Thread thread;
-    private long startNanos;
-    private long stopNanos;
-
-    AtariLoad(ManagedChannel channel, String game, int numEnvs) {
-      this.stub = EnvServiceGrpc.newBlockingStub(channel);
-      this.numEnvs = numEnvs;
-      this.session =
-          stub.make(
-                  MakeRequest.newBuilder()
-                      .setEnvId(game)
-                      .setNumEnvs(numEnvs)
-                      .putKwargs(
-                          "preprocessing", Value.newBuilder().setStringValue("nature").build())
-                      .build())
-              .getSessionId();
-      stub.reset(ResetRequest.newBuilder().setSessionId(session).setSeed(7).build());
-    }
-
-    void start() {
-      running.set(true);
-      startNanos = System.nanoTime();
-      thread =
-          WorkerThreads.factory("bench-heavy-stepper")
-              .newThread(
-                  () -> {
-                    SplittableRandom rng = new SplittableRandom(7);
-                    long[] actions = new long[numEnvs];
-                    while (running.get()) {
-                      for (int i = 0; i < numEnvs; i++) {
-                        actions[i] = rng.nextInt(4);
-                      }
-                      stub.step(step(session, actions));
-                      steps.addAndGet(numEnvs);
-                    }
-                  });
-      thread.start();
-    }
-
-    void stop() throws InterruptedException {
-      running.set(false);
-      thread.join();
-      stopNanos = System.nanoTime();
-      stub.close(io.gymbridge.v1.CloseRequest.newBuilder().setSessionId(session).build());
-    }
-
-    double stepsPerSecond() {
-      return steps.get() / ((stopNanos - startNanos) / 1e9);
-    }
   }
 }
