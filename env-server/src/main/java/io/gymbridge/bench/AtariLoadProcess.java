@@ -7,12 +7,15 @@ import io.gymbridge.v1.EnvServiceGrpc;
 import io.gymbridge.v1.MakeRequest;
 import io.gymbridge.v1.ResetRequest;
 import io.gymbridge.v1.Value;
-import io.gymbridge.vector.WorkerThreads;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The isolation bench's heavy client, in a JVM of its own as an agent would be: it steps an Atari
  * session of {@code envs} envs with random actions, back to back, until its parent writes a line,
- * then prints its steps/s and exits. Its threads run at the server's worker niceness, standing in
- * for an agent on another machine, which would not compete for the server's cores.
+ * then prints its steps/s and exits. It runs at nice 10, all its threads, standing in for an agent
+ * on another machine, which would not compete for the server's cores.
  */
 final class AtariLoadProcess implements AutoCloseable {
   private final Process process;
@@ -37,17 +40,21 @@ final class AtariLoadProcess implements AutoCloseable {
   /** Starts the client and returns once its session is made and reset. */
   static AtariLoadProcess start(int port, String game, int envs) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process p =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                AtariLoadProcess.class.getName(),
-                Integer.toString(port),
-                game,
-                Integer.toString(envs))
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
+    // All its threads at nice 10 (its event loop too), through nice(1) where there is one.
+    List<String> command = new ArrayList<>();
+    if (Files.isExecutable(Path.of("/usr/bin/nice"))) {
+      command.addAll(List.of("/usr/bin/nice", "-n", "10"));
+    }
+    command.addAll(
+        List.of(
+            java,
+            "-cp",
+            System.getProperty("java.class.path"),
+            AtariLoadProcess.class.getName(),
+            Integer.toString(port),
+            game,
+            Integer.toString(envs)));
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     AtariLoadProcess load = new AtariLoadProcess(p);
     String line;
     while ((line = load.out.readLine()) != null && !line.equals("ready")) {
@@ -85,7 +92,6 @@ final class AtariLoadProcess implements AutoCloseable {
     String game = args[1];
     int envs = Integer.parseInt(args[2]);
     PrintStream stdout = System.out;
-    WorkerThreads.setNice(10);
     ManagedChannel channel =
         NettyChannelBuilder.forAddress("127.0.0.1", port)
             .usePlaintext()
@@ -104,19 +110,19 @@ final class AtariLoadProcess implements AutoCloseable {
     AtomicBoolean running = new AtomicBoolean(true);
     long[] steps = {0};
     Thread stepper =
-        WorkerThreads.factory("bench-heavy-stepper")
-            .newThread(
-                () -> {
-                  SplittableRandom rng = new SplittableRandom(7);
-                  long[] actions = new long[envs];
-                  while (running.get()) {
-                    for (int i = 0; i < envs; i++) {
-                      actions[i] = rng.nextInt(4);
-                    }
-                    stub.step(IsolationBench.step(session, actions));
-                    steps[0] += envs;
-                  }
-                });
+        new Thread(
+            () -> {
+              SplittableRandom rng = new SplittableRandom(7);
+              long[] actions = new long[envs];
+              while (running.get()) {
+                for (int i = 0; i < envs; i++) {
+                  actions[i] = rng.nextInt(4);
+                }
+                stub.step(IsolationBench.step(session, actions));
+                steps[0] += envs;
+              }
+            },
+            "bench-heavy-stepper");
     long start = System.nanoTime();
     stepper.start();
     stdout.println("ready");
