@@ -24,7 +24,8 @@ STUB_DIR = PACKAGE_ROOT / "gymbridge" / "v1"
 
 
 def _include_dirs() -> list[Path]:
-    """grpc_tools' bundled protos (google/protobuf/*) plus wherever google/rpc/status.proto lives."""
+    """grpc_tools' bundled protos (google/protobuf/*) plus wherever google/rpc/status.proto
+    lives."""
     import grpc_tools
 
     bundled = Path(grpc_tools.__file__).parent / "_proto"

@@ -48,8 +48,10 @@ def main(address: str) -> None:
     assert info["lives"] == 5, info
     env.step(1)
     env.close()
-    print(f"host client: {address} SERVING; CartPole 2 envs x 20 steps (reward {total:.0f}); "
-          f"ALE/Breakout-v5 reset + step, frame {frame.shape}")
+    print(
+        f"host client: {address} SERVING; CartPole 2 envs x 20 steps (reward {total:.0f}); "
+        f"ALE/Breakout-v5 reset + step, frame {frame.shape}"
+    )
 
 
 if __name__ == "__main__":

@@ -8,8 +8,9 @@ import subprocess
 import sys
 
 settings = {}
-out = subprocess.run([sys.executable, "-m", "pip", "config", "list"], capture_output=True,
-                     text=True, check=True).stdout
+out = subprocess.run(
+    [sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True, check=True
+).stdout
 for line in out.splitlines():
     key, _, value = line.partition("=")
     section, _, name = key.partition(".")
@@ -26,7 +27,7 @@ if not local:
 links = settings.get("find-links", "").split()
 
 if "--mounts" in sys.argv:
-    folders = {u[len("file://"):].rstrip("/").rsplit("/simple", 1)[0] for u in local}
+    folders = {u[len("file://") :].rstrip("/").rsplit("/simple", 1)[0] for u in local}
     folders |= {link for link in links if link.startswith("/")}
     print("\n".join(sorted(f for f in folders if os.path.isdir(f))))
     sys.exit(0)

@@ -108,26 +108,65 @@ def main() -> int:
     n = a.num_envs
     java_port, py_port = free_port(), free_port()
     env = dict(os.environ, GYMBRIDGE_LOG_LEVEL="WARN")
-    java = subprocess.Popen(["java", "-jar", a.jar, "--port", str(java_port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    py = subprocess.Popen([sys.executable, "-m", "gymbridge.serve", "--env", "CartPole-v1", "--port", str(py_port),
-                           "--log-level", "warning"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    java = subprocess.Popen(
+        ["java", "-jar", a.jar, "--port", str(java_port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    py = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gymbridge.serve",
+            "--env",
+            "CartPole-v1",
+            "--port",
+            str(py_port),
+            "--log-level",
+            "warning",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         java_addr, py_addr = f"127.0.0.1:{java_port}", f"127.0.0.1:{py_port}"
         wait_up(java_addr, java)
         wait_up(py_addr, py)
         rows = [
             ("in-process gymnasium.make", 1, lambda: single(gym.make("CartPole-v1"), a.seconds)),
-            ("gymbridge.make -> Java server", 1, lambda: single(gymbridge.make("CartPole-v1", java_addr), a.seconds)),
-            ("gymbridge.make -> Python server", 1, lambda: single(gymbridge.make("CartPole-v1", py_addr), a.seconds)),
-            ("in-process SyncVectorEnv", n, lambda: vector(
-                gym.make_vec("CartPole-v1", n, vectorization_mode="sync"), n, a.seconds)),
-            ("gymbridge.make_vec -> Java server", n, lambda: vector(
-                gymbridge.make_vec("CartPole-v1", n, java_addr), n, a.seconds)),
-            ("gymbridge.make_vec -> Python server", n, lambda: vector(
-                gymbridge.make_vec("CartPole-v1", n, py_addr), n, a.seconds)),
+            (
+                "gymbridge.make -> Java server",
+                1,
+                lambda: single(gymbridge.make("CartPole-v1", java_addr), a.seconds),
+            ),
+            (
+                "gymbridge.make -> Python server",
+                1,
+                lambda: single(gymbridge.make("CartPole-v1", py_addr), a.seconds),
+            ),
+            (
+                "in-process SyncVectorEnv",
+                n,
+                lambda: vector(
+                    gym.make_vec("CartPole-v1", n, vectorization_mode="sync"), n, a.seconds
+                ),
+            ),
+            (
+                "gymbridge.make_vec -> Java server",
+                n,
+                lambda: vector(gymbridge.make_vec("CartPole-v1", n, java_addr), n, a.seconds),
+            ),
+            (
+                "gymbridge.make_vec -> Python server",
+                n,
+                lambda: vector(gymbridge.make_vec("CartPole-v1", n, py_addr), n, a.seconds),
+            ),
         ]
-        print(f"CartPole-v1, random actions, {a.seconds:g} s per case after {a.warmup:g} s warm-up, {os.cpu_count()} CPUs")
+        print(
+            f"CartPole-v1, random actions, {a.seconds:g} s per case after {a.warmup:g} s warm-up, "
+            f"{os.cpu_count()} CPUs"
+        )
         print(f"| {'case':<38} | {'num_envs':>8} | {'steps/s':>12} | {'us/call':>9} |")
         print(f"|{'-' * 40}|{'-' * 10}:|{'-' * 13}:|{'-' * 10}:|")
         for name, k, fn in rows:

@@ -1,8 +1,8 @@
 """gymbridge: Gymnasium environments over gRPC (the gymbridge.v1 contract).
 
-    env = gymbridge.make("CartPole-v1", address="127.0.0.1:50051")     # a gymnasium.Env
-    envs = gymbridge.make_vec("CartPole-v1", 64, address="127.0.0.1:50051")  # a VectorEnv
-    server = gymbridge.serve("CartPole-v1", port=50051)               # serve any Gymnasium env
+env = gymbridge.make("CartPole-v1", address="127.0.0.1:50051")     # a gymnasium.Env
+envs = gymbridge.make_vec("CartPole-v1", 64, address="127.0.0.1:50051")  # a VectorEnv
+server = gymbridge.serve("CartPole-v1", port=50051)               # serve any Gymnasium env
 """
 
 from gymbridge.client import RemoteEnv, RemoteVectorEnv, make, make_vec
@@ -20,6 +20,12 @@ def serve(envs, port: int = 50051, host: str = "127.0.0.1", **options):
 
 
 __all__ = [
-    "make", "make_vec", "serve", "RemoteEnv", "RemoteVectorEnv", "RemoteError", "ConfigError",
+    "make",
+    "make_vec",
+    "serve",
+    "RemoteEnv",
+    "RemoteVectorEnv",
+    "RemoteError",
+    "ConfigError",
     "__version__",
 ]

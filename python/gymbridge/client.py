@@ -13,6 +13,7 @@ traceback.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import weakref
 from collections.abc import Sequence
@@ -46,23 +47,28 @@ _FROM_WIRE_MODE = {v: k for k, v in _MODES.items()}
 _TLS_SETTINGS = ("tls", "tls_ca", "tls_cert", "tls_key", "tls_server_name")
 
 
-def _security(security: ClientSecurity | None, channel: grpc.Channel | None,
-              **settings) -> ClientSecurity:
+def _security(
+    security: ClientSecurity | None, channel: grpc.Channel | None, **settings
+) -> ClientSecurity:
     """The connection's token and TLS from make()'s arguments (token, token_file, tls, tls_ca,
     tls_cert, tls_key, tls_server_name), else the environment; or ``security`` as given."""
     if security is not None:
         given = sorted(k for k, v in settings.items() if v is not None)
         if given:
-            raise ConfigError("security= already holds the token and TLS settings; "
-                              f"drop {', '.join(given)}")
+            raise ConfigError(
+                f"security= already holds the token and TLS settings; drop {', '.join(given)}"
+            )
         return security
     if channel is not None:
         given = [k for k in _TLS_SETTINGS if settings.get(k) is not None]
         if given:
-            raise ConfigError(f"{', '.join(given)}: channel= is a ready channel; set TLS on it "
-                              "(grpc.secure_channel) instead")
-        return ClientSecurity.resolve(token=settings.get("token"),
-                                      token_file=settings.get("token_file"), tls_from_env=False)
+            raise ConfigError(
+                f"{', '.join(given)}: channel= is a ready channel; set TLS on it "
+                "(grpc.secure_channel) instead"
+            )
+        return ClientSecurity.resolve(
+            token=settings.get("token"), token_file=settings.get("token_file"), tls_from_env=False
+        )
     return ClientSecurity.resolve(**settings)
 
 
@@ -70,8 +76,9 @@ class _Connection:
     """A channel, a stub and the address, with every call given a deadline and the bearer token,
     and errors turned into RemoteError."""
 
-    def __init__(self, address: str, timeout_s: float, security: ClientSecurity,
-                 channel: grpc.Channel | None):
+    def __init__(
+        self, address: str, timeout_s: float, security: ClientSecurity, channel: grpc.Channel | None
+    ):
         self.address = address
         self.timeout_s = timeout_s
         self.metadata = security.metadata
@@ -101,14 +108,14 @@ class _Connection:
 
 def _close_session(conn: _Connection, session_id: str) -> None:
     """Finalizer: close the session quietly (the server may have closed it already)."""
-    try:
+    with contextlib.suppress(Exception):  # best effort at garbage collection / exit
         conn.call("Close", pb.CloseRequest(session_id=session_id))
-    except Exception:  # noqa: BLE001 - best effort at garbage collection / exit
-        pass
     conn.close()
 
 
-def _make_request(env_id, num_envs, autoreset_mode, render_mode, max_episode_steps, kwargs) -> pb.MakeRequest:
+def _make_request(
+    env_id, num_envs, autoreset_mode, render_mode, max_episode_steps, kwargs
+) -> pb.MakeRequest:
     req = pb.MakeRequest(env_id=env_id, num_envs=num_envs, autoreset_mode=autoreset_mode)
     if render_mode is not None:
         req.render_mode = render_mode
@@ -169,19 +176,43 @@ class RemoteEnv(gym.Env):
     server, from the server env's generator, seeded with the same seed.
     """
 
-    def __init__(self, env_id: str, address: str = DEFAULT_ADDRESS, *, render_mode: str | None = None,
-                 max_episode_steps: int | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
-                 token: str | None = None, token_file=None, tls: bool | None = None, tls_ca=None,
-                 tls_cert=None, tls_key=None, tls_server_name: str | None = None,
-                 channel: grpc.Channel | None = None, security: ClientSecurity | None = None,
-                 **kwargs):
-        security = _security(security, channel, token=token, token_file=token_file, tls=tls,
-                             tls_ca=tls_ca, tls_cert=tls_cert, tls_key=tls_key,
-                             tls_server_name=tls_server_name)
+    def __init__(
+        self,
+        env_id: str,
+        address: str = DEFAULT_ADDRESS,
+        *,
+        render_mode: str | None = None,
+        max_episode_steps: int | None = None,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        token: str | None = None,
+        token_file=None,
+        tls: bool | None = None,
+        tls_ca=None,
+        tls_cert=None,
+        tls_key=None,
+        tls_server_name: str | None = None,
+        channel: grpc.Channel | None = None,
+        security: ClientSecurity | None = None,
+        **kwargs,
+    ):
+        security = _security(
+            security,
+            channel,
+            token=token,
+            token_file=token_file,
+            tls=tls,
+            tls_ca=tls_ca,
+            tls_cert=tls_cert,
+            tls_key=tls_key,
+            tls_server_name=tls_server_name,
+        )
         self._conn = _Connection(address, timeout_s, security, channel)
         try:
             made = self._conn.call(
-                "Make", _make_request(env_id, 1, pb.AUTORESET_MODE_DISABLED, render_mode, max_episode_steps, kwargs)
+                "Make",
+                _make_request(
+                    env_id, 1, pb.AUTORESET_MODE_DISABLED, render_mode, max_episode_steps, kwargs
+                ),
             )
         except BaseException:
             self._conn.close()
@@ -198,7 +229,9 @@ class RemoteEnv(gym.Env):
         entry = functools.partial(make, env_id, address, timeout_s=timeout_s, security=security)
         self.spec = _gym_spec(made, entry, spec_kwargs)
         self.server_spec = made.spec  # the EnvSpec message: kwargs in effect, description
-        self._empty_action = gym.vector.utils.create_empty_array(self.action_space, n=1, fn=np.zeros)
+        self._empty_action = gym.vector.utils.create_empty_array(
+            self.action_space, n=1, fn=np.zeros
+        )
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
         super().reset(seed=seed)
@@ -208,7 +241,9 @@ class RemoteEnv(gym.Env):
 
     def step(self, action):
         batch = gym.vector.utils.concatenate(self.action_space, [action], self._empty_action)
-        req = pb.StepRequest(session_id=self.session_id, action=codec.encode_batch(self.action_space, batch))
+        req = pb.StepRequest(
+            session_id=self.session_id, action=codec.encode_batch(self.action_space, batch)
+        )
         resp = self._conn.call("Step", req)
         obs = codec.decode_batch(self.observation_space, resp.observation, 1, "observation")
         return (
@@ -222,8 +257,8 @@ class RemoteEnv(gym.Env):
     def render(self):
         if self.render_mode is None:
             gym.logger.warn(
-                f"You are calling render method without specifying any render mode. Make the env with "
-                f'gymbridge.make("{self.spec.id}", render_mode="rgb_array")'
+                "You are calling render method without specifying any render mode. "
+                f'Make the env with gymbridge.make("{self.spec.id}", render_mode="rgb_array")'
             )
             return None
         resp = self._conn.call("Render", pb.RenderRequest(session_id=self.session_id))
@@ -247,23 +282,48 @@ class RemoteVectorEnv(VectorEnv):
     """A session of num_envs envs of a gymbridge server as a gymnasium.vector.VectorEnv, with the
     server's autoreset mode in ``metadata["autoreset_mode"]``. Make it with gymbridge.make_vec()."""
 
-    def __init__(self, env_id: str, num_envs: int, address: str = DEFAULT_ADDRESS, *,
-                 autoreset_mode: AutoresetMode | str | None = None, render_mode: str | None = None,
-                 max_episode_steps: int | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
-                 token: str | None = None, token_file=None, tls: bool | None = None, tls_ca=None,
-                 tls_cert=None, tls_key=None, tls_server_name: str | None = None,
-                 channel: grpc.Channel | None = None, security: ClientSecurity | None = None,
-                 **kwargs):
+    def __init__(
+        self,
+        env_id: str,
+        num_envs: int,
+        address: str = DEFAULT_ADDRESS,
+        *,
+        autoreset_mode: AutoresetMode | str | None = None,
+        render_mode: str | None = None,
+        max_episode_steps: int | None = None,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        token: str | None = None,
+        token_file=None,
+        tls: bool | None = None,
+        tls_ca=None,
+        tls_cert=None,
+        tls_key=None,
+        tls_server_name: str | None = None,
+        channel: grpc.Channel | None = None,
+        security: ClientSecurity | None = None,
+        **kwargs,
+    ):
         if isinstance(autoreset_mode, str):
             autoreset_mode = AutoresetMode(autoreset_mode)
-        wire_mode = pb.AUTORESET_MODE_UNSPECIFIED if autoreset_mode is None else _MODES[autoreset_mode]
-        security = _security(security, channel, token=token, token_file=token_file, tls=tls,
-                             tls_ca=tls_ca, tls_cert=tls_cert, tls_key=tls_key,
-                             tls_server_name=tls_server_name)
+        wire_mode = (
+            pb.AUTORESET_MODE_UNSPECIFIED if autoreset_mode is None else _MODES[autoreset_mode]
+        )
+        security = _security(
+            security,
+            channel,
+            token=token,
+            token_file=token_file,
+            tls=tls,
+            tls_ca=tls_ca,
+            tls_cert=tls_cert,
+            tls_key=tls_key,
+            tls_server_name=tls_server_name,
+        )
         self._conn = _Connection(address, timeout_s, security, channel)
         try:
             made = self._conn.call(
-                "Make", _make_request(env_id, num_envs, wire_mode, render_mode, max_episode_steps, kwargs)
+                "Make",
+                _make_request(env_id, num_envs, wire_mode, render_mode, max_episode_steps, kwargs),
             )
         except BaseException:
             self._conn.close()
@@ -292,25 +352,40 @@ class RemoteVectorEnv(VectorEnv):
     def reset(self, *, seed: int | list[int | None] | None = None, options: dict | None = None):
         """seed: None (every env keeps its RNG), an int (env i gets seed + i) or a list of
         num_envs ints/None. options["reset_mask"] (num_envs bools) resets only those envs."""
-        if seed is not None and not isinstance(seed, (int, np.integer)) and len(seed) != self.num_envs:
-            raise ValueError(f"seed: expected None, an int or {self.num_envs} entries, got {len(seed)}")
+        if (
+            seed is not None
+            and not isinstance(seed, (int, np.integer))
+            and len(seed) != self.num_envs
+        ):
+            raise ValueError(
+                f"seed: expected None, an int or {self.num_envs} entries, got {len(seed)}"
+            )
         super().reset(seed=int(seed) if isinstance(seed, (int, np.integer)) else None)
         resp = self._conn.call("Reset", _reset_request(self.session_id, seed, options))
-        obs = codec.decode_batch(self.single_observation_space, resp.observation, self.num_envs, "observation")
+        obs = codec.decode_batch(
+            self.single_observation_space, resp.observation, self.num_envs, "observation"
+        )
         return obs, self._infos(resp.infos)
 
     def step(self, actions):
-        req = pb.StepRequest(session_id=self.session_id, action=codec.encode_batch(self.single_action_space, actions))
+        req = pb.StepRequest(
+            session_id=self.session_id, action=codec.encode_batch(self.single_action_space, actions)
+        )
         resp = self._conn.call("Step", req)
         n = self.num_envs
         obs = codec.decode_batch(self.single_observation_space, resp.observation, n, "observation")
         infos = self._infos(resp.infos)
         if resp.final_env_indices:
             k = len(resp.final_env_indices)
-            finals = codec.decode_batch(self.single_observation_space, resp.final_observation, k, "final_observation")
+            finals = codec.decode_batch(
+                self.single_observation_space, resp.final_observation, k, "final_observation"
+            )
             for j, i in enumerate(resp.final_env_indices):
                 final_info = codec.from_value_map(resp.final_infos[j]) if resp.final_infos else {}
-                final = {"final_obs": codec.element(self.single_observation_space, finals, j), "final_info": final_info}
+                final = {
+                    "final_obs": codec.element(self.single_observation_space, finals, j),
+                    "final_info": final_info,
+                }
                 infos = self._add_info(infos, final, i)
         return (
             obs,
@@ -359,7 +434,9 @@ def make(env_id: str, address: str = DEFAULT_ADDRESS, **kwargs) -> RemoteEnv:
     return RemoteEnv(env_id, address, **kwargs)
 
 
-def make_vec(env_id: str, num_envs: int = 1, address: str = DEFAULT_ADDRESS, **kwargs) -> RemoteVectorEnv:
+def make_vec(
+    env_id: str, num_envs: int = 1, address: str = DEFAULT_ADDRESS, **kwargs
+) -> RemoteVectorEnv:
     """gymnasium.make_vec for a gymbridge server: one session of num_envs envs, stepped as one.
 
     ``autoreset_mode`` (a gymnasium.vector.AutoresetMode or its value; default: the server's,

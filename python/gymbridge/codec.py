@@ -46,7 +46,9 @@ def dtype_of(enum: int) -> np.dtype:
     try:
         return _DTYPES[enum]
     except KeyError:
-        raise CodecError(f"dtype: expected a DType other than DTYPE_UNSPECIFIED, got {enum}") from None
+        raise CodecError(
+            f"dtype: expected a DType other than DTYPE_UNSPECIFIED, got {enum}"
+        ) from None
 
 
 def dtype_enum(dtype) -> int:
@@ -69,7 +71,8 @@ def to_numpy(tensor: tensor_pb2.Tensor, field: str = "tensor") -> np.ndarray:
     expected = math.prod(shape) * dtype.itemsize
     if len(tensor.data) != expected:
         raise CodecError(
-            f"{field}.data: expected {expected} bytes for {dtype} {list(shape)}, got {len(tensor.data)}"
+            f"{field}.data: expected {expected} bytes for {dtype} {list(shape)}, "
+            f"got {len(tensor.data)}"
         )
     arr = np.frombuffer(tensor.data, dtype=dtype.newbyteorder("<")).reshape(shape)
     if dtype == np.bool_ and arr.size and arr.view(np.uint8).max() > 1:
@@ -177,7 +180,11 @@ def to_space(space: space_pb2.Space) -> spaces.Space:
     if kind == "multi_discrete":
         md = space.multi_discrete
         nvec = to_numpy(md.nvec, "multi_discrete.nvec")
-        start = to_numpy(md.start, "multi_discrete.start") if md.HasField("start") and md.start.data else None
+        start = (
+            to_numpy(md.start, "multi_discrete.start")
+            if md.HasField("start") and md.start.data
+            else None
+        )
         return spaces.MultiDiscrete(nvec, dtype=nvec.dtype, start=start)
     if kind == "multi_binary":
         shape = list(space.multi_binary.shape)
@@ -212,7 +219,9 @@ def from_space(space: spaces.Space) -> space_pb2.Space:
             )
         )
     if isinstance(space, spaces.Discrete):
-        return space_pb2.Space(discrete=space_pb2.DiscreteSpace(n=int(space.n), start=int(space.start)))
+        return space_pb2.Space(
+            discrete=space_pb2.DiscreteSpace(n=int(space.n), start=int(space.start))
+        )
     if isinstance(space, spaces.MultiDiscrete):
         return space_pb2.Space(
             multi_discrete=space_pb2.MultiDiscreteSpace(
@@ -222,14 +231,18 @@ def from_space(space: spaces.Space) -> space_pb2.Space:
     if isinstance(space, spaces.MultiBinary):
         return space_pb2.Space(multi_binary=space_pb2.MultiBinarySpace(shape=space.shape))
     if isinstance(space, spaces.Tuple):
-        return space_pb2.Space(tuple=space_pb2.TupleSpace(spaces=[from_space(s) for s in space.spaces]))
+        return space_pb2.Space(
+            tuple=space_pb2.TupleSpace(spaces=[from_space(s) for s in space.spaces])
+        )
     if isinstance(space, spaces.Dict):
         entries = [space_pb2.DictEntry(key=k, space=from_space(s)) for k, s in space.spaces.items()]
         return space_pb2.Space(dict=space_pb2.DictSpace(entries=entries))
     if isinstance(space, spaces.Text):
         return space_pb2.Space(
             text=space_pb2.TextSpace(
-                min_length=space.min_length, max_length=space.max_length, charset="".join(space.character_list)
+                min_length=space.min_length,
+                max_length=space.max_length,
+                charset="".join(space.character_list),
             )
         )
     raise CodecError(
@@ -260,7 +273,9 @@ def encode_batch(space: spaces.Space, batch: Any) -> value_pb2.Value:
             v.map.entries[k].CopyFrom(encode_batch(s, batch[k]))
         return v
     if isinstance(space, spaces.Text):
-        return value_pb2.Value(list=value_pb2.ValueList(items=[value_pb2.Value(string_value=s) for s in batch]))
+        return value_pb2.Value(
+            list=value_pb2.ValueList(items=[value_pb2.Value(string_value=s) for s in batch])
+        )
     raise CodecError(f"{type(space).__name__} has no gymbridge.v1 encoding")
 
 
@@ -272,28 +287,38 @@ def decode_batch(space: spaces.Space, value: value_pb2.Value, n: int, field: str
         dtype = _element_dtype(space)
         shape = (n, *space.shape)
         if kind != "tensor":
-            raise CodecError(f"{field}: expected a tensor of {dtype} {list(shape)} for {space}, got {kind}")
+            raise CodecError(
+                f"{field}: expected a tensor of {dtype} {list(shape)} for {space}, got {kind}"
+            )
         got = dtype_of(value.tensor.dtype)
         if got != dtype:
-            raise CodecError(f"{field}: expected dtype {dtype} (the space's dtype) for {space}, got {got}")
+            raise CodecError(
+                f"{field}: expected dtype {dtype} (the space's dtype) for {space}, got {got}"
+            )
         if tuple(value.tensor.shape) != shape:
             raise CodecError(
-                f"{field}: expected shape {list(shape)} ({n} envs of {space}), got {list(value.tensor.shape)}"
+                f"{field}: expected shape {list(shape)} ({n} envs of {space}), "
+                f"got {list(value.tensor.shape)}"
             )
         return to_numpy(value.tensor, field)
     if isinstance(space, spaces.Tuple):
         if kind != "list" or len(value.list.items) != len(space.spaces):
             got = len(value.list.items) if kind == "list" else kind
-            raise CodecError(f"{field}: expected a list of {len(space.spaces)} items for {space}, got {got}")
+            raise CodecError(
+                f"{field}: expected a list of {len(space.spaces)} items for {space}, got {got}"
+            )
         return tuple(
             decode_batch(s, item, n, f"{field}[{i}]")
-            for i, (s, item) in enumerate(zip(space.spaces, value.list.items))
+            for i, (s, item) in enumerate(zip(space.spaces, value.list.items, strict=True))
         )
     if isinstance(space, spaces.Dict):
         if kind != "map" or set(value.map.entries) != set(space.spaces):
             got = sorted(value.map.entries) if kind == "map" else kind
             raise CodecError(f"{field}: expected a map with keys {list(space.spaces)}, got {got}")
-        return {k: decode_batch(s, value.map.entries[k], n, f"{field}.{k}") for k, s in space.spaces.items()}
+        return {
+            k: decode_batch(s, value.map.entries[k], n, f"{field}.{k}")
+            for k, s in space.spaces.items()
+        }
     if isinstance(space, spaces.Text):
         if kind != "list" or len(value.list.items) != n:
             raise CodecError(f"{field}: expected a list of {n} strings for {space}")
@@ -313,7 +338,7 @@ def element(space: spaces.Space, batch: Any, i: int) -> Any:
     if isinstance(space, spaces.Discrete):
         return batch[i]  # np.int64, as gymnasium's iterate() gives
     if isinstance(space, spaces.Tuple):
-        return tuple(element(s, b, i) for s, b in zip(space.spaces, batch))
+        return tuple(element(s, b, i) for s, b in zip(space.spaces, batch, strict=True))
     if isinstance(space, spaces.Dict):
         return {k: element(s, batch[k], i) for k, s in space.spaces.items()}
     if isinstance(space, spaces.Text):

@@ -41,8 +41,7 @@ class RemoteError(RuntimeError):
         super().__init__(text)
 
     @classmethod
-    def from_rpc_error(cls, rpc: str, address: str, e: grpc.RpcError) -> "RemoteError":
+    def from_rpc_error(cls, rpc: str, address: str, e: grpc.RpcError) -> RemoteError:
         code = e.code() if hasattr(e, "code") else grpc.StatusCode.UNKNOWN
         details = e.details() if hasattr(e, "details") else str(e)
         return cls(rpc, address, code, details or "(no message)")
-

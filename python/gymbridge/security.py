@@ -155,7 +155,7 @@ class ClientSecurity:
         tls_server_name: str | None = None,
         environ: Mapping[str, str] | None = None,
         tls_from_env: bool = True,
-    ) -> "ClientSecurity":
+    ) -> ClientSecurity:
         """Arguments first, then the environment (``environ``, os.environ when None). ``tls_ca``,
         ``tls_cert``/``tls_key`` and ``tls_server_name`` imply TLS; ``tls=False`` forbids it (and
         ignores the TLS environment variables). ``tls_from_env=False`` reads only the token from
@@ -364,7 +364,7 @@ class ServerSecurity:
         tls_key=None,
         tls_client_ca=None,
         environ: Mapping[str, str] | None = None,
-    ) -> "ServerSecurity":
+    ) -> ServerSecurity:
         """Arguments first, then ``environ`` (no environment when None: a program that embeds a
         server says what it means; the command line passes os.environ)."""
         env = environ or {}

@@ -19,55 +19,106 @@ import sys
 import types
 
 from gymbridge.errors import ConfigError
-from gymbridge.security import (ENV_TLS_CERT, ENV_TLS_CLIENT_CA, ENV_TLS_KEY, ENV_TOKEN,
-                                ENV_TOKEN_FILE, ServerSecurity)
+from gymbridge.security import (
+    ENV_TLS_CERT,
+    ENV_TLS_CLIENT_CA,
+    ENV_TLS_KEY,
+    ENV_TOKEN,
+    ENV_TOKEN_FILE,
+    ServerSecurity,
+)
 from gymbridge.server import serve as _serve
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m gymbridge.serve", description=__doc__.split("\n")[0])
-    p.add_argument("--env", action="append", required=True, metavar="ID",
-                   help="a Gymnasium env id to serve (repeat for several)")
-    p.add_argument("--port", type=int, default=50051, help="port, 0 for any free one (default 50051)")
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback)")
-    p.add_argument("--import", dest="imports", action="append", default=[], metavar="MODULE",
-                   help="import a module first, e.g. one that registers envs (ale_py)")
+    p = argparse.ArgumentParser(
+        prog="python -m gymbridge.serve", description=__doc__.split("\n")[0]
+    )
+    p.add_argument(
+        "--env",
+        action="append",
+        required=True,
+        metavar="ID",
+        help="a Gymnasium env id to serve (repeat for several)",
+    )
+    p.add_argument(
+        "--port", type=int, default=50051, help="port, 0 for any free one (default 50051)"
+    )
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback)"
+    )
+    p.add_argument(
+        "--import",
+        dest="imports",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="import a module first, e.g. one that registers envs (ale_py)",
+    )
     p.add_argument("--max-workers", type=int, default=16, help="worker threads (default 16)")
     p.add_argument("--max-sessions", type=int, default=256, help="open sessions (default 256)")
     p.add_argument("--max-envs-per-session", type=int, default=1024, help="default 1024")
     p.add_argument("--max-message-bytes", type=int, default=64 * 1024 * 1024, help="default 64 MiB")
-    p.add_argument("--idle-timeout-s", type=float, default=300.0, help="close idle sessions (default 300 s)")
+    p.add_argument(
+        "--idle-timeout-s", type=float, default=300.0, help="close idle sessions (default 300 s)"
+    )
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     g = p.add_argument_group("security (each flag falls back to its environment variable)")
-    g.add_argument("--token", help="require 'authorization: Bearer TOKEN' on every call but health "
-                                   f"checks (${ENV_TOKEN}); visible in the process list, so prefer "
-                                   "--token-file")
-    g.add_argument("--token-file", metavar="PATH",
-                   help=f"file holding the token (${ENV_TOKEN_FILE})")
-    g.add_argument("--tls-cert", metavar="PATH",
-                   help=f"PEM certificate chain: serve TLS (${ENV_TLS_CERT})")
-    g.add_argument("--tls-key", metavar="PATH",
-                   help=f"PEM private key of --tls-cert (${ENV_TLS_KEY})")
-    g.add_argument("--tls-client-ca", metavar="PATH",
-                   help="mutual TLS: require client certificates signed by this CA "
-                        f"(${ENV_TLS_CLIENT_CA})")
+    g.add_argument(
+        "--token",
+        help="require 'authorization: Bearer TOKEN' on every call but health "
+        f"checks (${ENV_TOKEN}); visible in the process list, so prefer "
+        "--token-file",
+    )
+    g.add_argument(
+        "--token-file", metavar="PATH", help=f"file holding the token (${ENV_TOKEN_FILE})"
+    )
+    g.add_argument(
+        "--tls-cert", metavar="PATH", help=f"PEM certificate chain: serve TLS (${ENV_TLS_CERT})"
+    )
+    g.add_argument(
+        "--tls-key", metavar="PATH", help=f"PEM private key of --tls-cert (${ENV_TLS_KEY})"
+    )
+    g.add_argument(
+        "--tls-client-ca",
+        metavar="PATH",
+        help=f"mutual TLS: require client certificates signed by this CA (${ENV_TLS_CLIENT_CA})",
+    )
     a = p.parse_args(argv)
-    logging.basicConfig(level=a.log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=a.log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     for m in a.imports:
         importlib.import_module(m)
     try:
-        security = ServerSecurity.resolve(token=a.token, token_file=a.token_file,
-                                          tls_cert=a.tls_cert, tls_key=a.tls_key,
-                                          tls_client_ca=a.tls_client_ca, environ=os.environ)
-        server = _serve(a.env, port=a.port, host=a.host, max_workers=a.max_workers, max_sessions=a.max_sessions,
-                        max_envs_per_session=a.max_envs_per_session, max_message_bytes=a.max_message_bytes,
-                        idle_timeout_s=a.idle_timeout_s, security=security)
+        security = ServerSecurity.resolve(
+            token=a.token,
+            token_file=a.token_file,
+            tls_cert=a.tls_cert,
+            tls_key=a.tls_key,
+            tls_client_ca=a.tls_client_ca,
+            environ=os.environ,
+        )
+        server = _serve(
+            a.env,
+            port=a.port,
+            host=a.host,
+            max_workers=a.max_workers,
+            max_sessions=a.max_sessions,
+            max_envs_per_session=a.max_envs_per_session,
+            max_message_bytes=a.max_message_bytes,
+            idle_timeout_s=a.idle_timeout_s,
+            security=security,
+        )
     except (ConfigError, ValueError, OSError) as e:
         print(f"gymbridge.serve: {e}", file=sys.stderr)
         return 2
-    print(f"gymbridge.serve: serving {', '.join(a.env)} on {server.address} "
-          f"({security.describe()})", flush=True)
+    print(
+        f"gymbridge.serve: serving {', '.join(a.env)} on {server.address} ({security.describe()})",
+        flush=True,
+    )
 
     def stop(signum, frame):
         server.stop()

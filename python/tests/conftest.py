@@ -25,7 +25,14 @@ START_TIMEOUT_S = 60.0  # a cold JVM on a busy 2-core machine can take several s
 GIVEN_SERVER_TIMEOUT_S = 10.0  # GYMBRIDGE_ADDRESS's server should already be up
 
 # Envs the Python server fixture serves: the classic-control and toy-text set.
-PYTHON_SERVER_ENVS = ["CartPole-v1", "Acrobot-v1", "MountainCar-v0", "FrozenLake-v1", "Taxi-v4", "Blackjack-v1"]  # Gymnasium 1.3.0 registers Taxi-v4, not v3
+PYTHON_SERVER_ENVS = [
+    "CartPole-v1",
+    "Acrobot-v1",
+    "MountainCar-v0",
+    "FrozenLake-v1",
+    "Taxi-v4",
+    "Blackjack-v1",
+]  # Gymnasium 1.3.0 registers Taxi-v4, not v3
 
 from support import wire  # noqa: E402
 
@@ -50,8 +57,13 @@ def _health_status(channel: grpc.Channel, timeout_s: float) -> int:
     return raw[1] if raw[:1] == b"\x08" else 0
 
 
-def _wait_serving(address: str, timeout_s: float, proc: subprocess.Popen | None = None,
-                  log: Path | None = None, what: str = "env-server") -> None:
+def _wait_serving(
+    address: str,
+    timeout_s: float,
+    proc: subprocess.Popen | None = None,
+    log: Path | None = None,
+    what: str = "env-server",
+) -> None:
     def server_log() -> str:
         if log is None:
             return ""
@@ -77,8 +89,7 @@ def _wait_serving(address: str, timeout_s: float, proc: subprocess.Popen | None 
                 last = f"{e.code().name}: {e.details()}"
             time.sleep(0.1)
     pytest.fail(
-        f"{what} at {address} not SERVING after {timeout_s:.0f} s (last: {last})."
-        + server_log(),
+        f"{what} at {address} not SERVING after {timeout_s:.0f} s (last: {last})." + server_log(),
         pytrace=False,
     )
 
@@ -95,7 +106,8 @@ def server_address(tmp_path_factory) -> str:
         pytest.fail(
             f"{JAR} is missing: build it with\n"
             f"  cd {ROOT} && ./mvnw -q -B -pl env-server -am package -DskipTests\n"
-            "(bin/python-tests does this), or set GYMBRIDGE_ADDRESS=host:port to use a running server.",
+            "(bin/python-tests does this), or set GYMBRIDGE_ADDRESS=host:port to use a running "
+            "server.",
             pytrace=False,
         )
     port = _free_port()

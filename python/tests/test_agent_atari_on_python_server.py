@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, START_TIMEOUT_S, _free_port, _stop, _wait_serving
 
 ENV_ID = "GymbridgeTest/BreakoutDQN-v0"
@@ -25,8 +24,17 @@ def dqn_atari_server(tmp_path_factory) -> str:
     port = _free_port()
     address = f"127.0.0.1:{port}"
     log = tmp_path_factory.mktemp("python-atari-server") / "stderr.log"
-    cmd = [sys.executable, "-m", "gymbridge.serve", "--port", str(port),
-           "--import", "support.dqn_atari", "--env", ENV_ID]
+    cmd = [
+        sys.executable,
+        "-m",
+        "gymbridge.serve",
+        "--port",
+        str(port),
+        "--import",
+        "support.dqn_atari",
+        "--env",
+        ENV_ID,
+    ]
     with open(log, "wb") as err:
         proc = subprocess.Popen(cmd, cwd=TESTS, stdin=subprocess.DEVNULL, stdout=err, stderr=err)
     try:
@@ -38,16 +46,42 @@ def dqn_atari_server(tmp_path_factory) -> str:
 
 def test_the_java_agent_trains_on_gymnasiums_atari_stacks(dqn_atari_server, tmp_path):
     out = tmp_path / "run"
-    cmd = [str(ROOT / "bin" / "agent"), "train", "--server", dqn_atari_server, "--env", ENV_ID,
-           "--preset", "atari-fast", "--set", "envKwargs={}", "--num-envs", "2",
-           "--total-steps", "1600", "--set", "learningStarts=400", "--set", "bufferSize=20000",
-           "--set", "checkpointInterval=0", "--out", str(out), "--seed", "3"]
+    cmd = [
+        str(ROOT / "bin" / "agent"),
+        "train",
+        "--server",
+        dqn_atari_server,
+        "--env",
+        ENV_ID,
+        "--preset",
+        "atari-fast",
+        "--set",
+        "envKwargs={}",
+        "--num-envs",
+        "2",
+        "--total-steps",
+        "1600",
+        "--set",
+        "learningStarts=400",
+        "--set",
+        "bufferSize=20000",
+        "--set",
+        "checkpointInterval=0",
+        "--out",
+        str(out),
+        "--seed",
+        "3",
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, f"bin/agent train failed ({done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+    assert done.returncode == 0, (
+        f"bin/agent train failed ({done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+    )
     with open(out / "metrics.csv") as f:
         rows = list(csv.DictReader(f))
     # Random-ish Breakout games last ~150-300 agent steps: 800 steps per env end several.
-    assert len(rows) >= 2, f"only {len(rows)} games reported from info['episode']:\n{done.stdout[-2000:]}"
+    assert len(rows) >= 2, (
+        f"only {len(rows)} games reported from info['episode']:\n{done.stdout[-2000:]}"
+    )
     for row in rows:
         score = float(row["charts/episodic_return"])
         assert score >= 0 and score == int(score), row  # raw Breakout points

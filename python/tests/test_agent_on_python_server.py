@@ -4,9 +4,9 @@ metrics.csv the run writes). The issue's other envs: bin/agent probe makes, rese
 through the Java client (RemoteSession where the DQN client takes the spaces, else the stub).
 
 Calibration (2-core VM): 40,000 steps with the default preset, seed 1, end at a 100-episode mean
-return of ~210 in ~17 s; a random CartPole-v1 policy averages ~22. The test asks the mean of the last
-50 episodes to reach 100 (4.5x random) and to be at least 4x the mean of the first 50 (the run's
-own near-random start)."""
+return of ~210 in ~17 s; a random CartPole-v1 policy averages ~22. The test asks the mean of the
+last 50 episodes to reach 100 (4.5x random) and to be at least 4x the mean of the first 50 (the
+run's own near-random start)."""
 
 from __future__ import annotations
 
@@ -21,12 +21,28 @@ ROOT = Path(__file__).resolve().parents[2]
 TOTAL_STEPS = 40_000
 
 
-def test_the_java_agent_learns_cartpole_served_by_the_python_server(python_server_address, tmp_path):
+def test_the_java_agent_learns_cartpole_served_by_the_python_server(
+    python_server_address, tmp_path
+):
     out = tmp_path / "run"
-    cmd = [str(ROOT / "bin" / "agent"), "train", "--server", python_server_address, "--env", "CartPole-v1",
-           "--total-steps", str(TOTAL_STEPS), "--out", str(out), "--seed", "1"]
+    cmd = [
+        str(ROOT / "bin" / "agent"),
+        "train",
+        "--server",
+        python_server_address,
+        "--env",
+        "CartPole-v1",
+        "--total-steps",
+        str(TOTAL_STEPS),
+        "--out",
+        str(out),
+        "--seed",
+        "1",
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=240)
-    assert done.returncode == 0, f"bin/agent train failed ({done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+    assert done.returncode == 0, (
+        f"bin/agent train failed ({done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+    )
     with open(out / "metrics.csv") as f:
         returns = [float(row["charts/episodic_return"]) for row in csv.DictReader(f)]
     assert len(returns) >= 100, f"only {len(returns)} episodes in {TOTAL_STEPS} steps"
@@ -48,10 +64,24 @@ PROBED = {
 
 @pytest.mark.parametrize("env_id", sorted(PROBED))
 def test_the_java_client_makes_resets_and_steps_python_served_envs(python_server_address, env_id):
-    cmd = [str(ROOT / "bin" / "agent"), "probe", "--server", python_server_address, "--env", env_id,
-           "--steps", "300", "--num-envs", "2", "--seed", "3"]
+    cmd = [
+        str(ROOT / "bin" / "agent"),
+        "probe",
+        "--server",
+        python_server_address,
+        "--env",
+        env_id,
+        "--steps",
+        "300",
+        "--num-envs",
+        "2",
+        "--seed",
+        "3",
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, f"bin/agent probe failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    assert done.returncode == 0, (
+        f"bin/agent probe failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    )
     result = json.loads(done.stdout.strip().splitlines()[-1])
     client, min_episodes = PROBED[env_id]
     assert result["env"] == env_id and result["steps"] == 300

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from gymbridge.v1 import env_service_pb2 as pb
+
 from support import wire
 from support.atari_pair import EnvPair
 
@@ -35,8 +36,13 @@ def gym_info(info: dict) -> dict:
 
 def make_pair(client: wire.Client, env_id: str, kwargs: dict) -> EnvPair:
     """The same id and kwargs in Gymnasium and on the server."""
-    return EnvPair(f"{env_id} {kwargs}", gym.make(env_id, **kwargs), client,
-                   client.make(env_id, kwargs=kwargs).session_id, gym_info)
+    return EnvPair(
+        f"{env_id} {kwargs}",
+        gym.make(env_id, **kwargs),
+        client,
+        client.make(env_id, kwargs=kwargs).session_id,
+        gym_info,
+    )
 
 
 CASES = [
@@ -50,13 +56,19 @@ CASES = [
     ("ALE/MsPacman-v5", {"full_action_space": True, "obs_type": "ram"}, [12], 300, False),
     ("BreakoutNoFrameskip-v4", {}, [13], 600, False),
     ("Breakout-v0", {}, [14, 15], 300, True),
-    ("ALE/Seaquest-v5", {"max_num_frames_per_episode": 401, "obs_type": "grayscale"}, [16], 250,
-     True),
+    (
+        "ALE/Seaquest-v5",
+        {"max_num_frames_per_episode": 401, "obs_type": "grayscale"},
+        [16],
+        250,
+        True,
+    ),
 ]
 
 
-@pytest.mark.parametrize("env_id,kwargs,seeds,steps,must_end", CASES,
-                         ids=[f"{c[0]}-{c[1]}" for c in CASES])
+@pytest.mark.parametrize(
+    "env_id,kwargs,seeds,steps,must_end", CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES]
+)
 def test_matches_ale_py(client, env_id, kwargs, seeds, steps, must_end):
     ended = make_pair(client, env_id, kwargs).play(seeds, steps, rng_base=1000)
     if must_end:
@@ -67,8 +79,9 @@ def test_a_parallel_vector_session_matches_one_gymnasium_env_per_slot(client):
     """num_envs=4 with NEXT_STEP autoreset (stepped on the server's pool) vs 4 seeded envs."""
     n, seed = 4, 40
     envs = [gym.make("ALE/Breakout-v5") for _ in range(n)]
-    session = client.make("ALE/Breakout-v5", num_envs=n,
-                          autoreset_mode=pb.AUTORESET_MODE_NEXT_STEP).session_id
+    session = client.make(
+        "ALE/Breakout-v5", num_envs=n, autoreset_mode=pb.AUTORESET_MODE_NEXT_STEP
+    ).session_id
     try:
         r = client.reset(session, seed=seed)
         java = wire.observation(r.observation)
@@ -90,7 +103,10 @@ def test_a_parallel_vector_session_matches_one_gymnasium_env_per_slot(client):
                     obs, reward, terminated, truncated, _ = env.step(int(actions[i]))
                 assert np.array_equal(java[i], obs), f"env {i} step {k}"
                 assert (s.rewards[i], s.terminated[i], s.truncated[i]) == (
-                    float(reward), bool(terminated), bool(truncated)), f"env {i} step {k}"
+                    float(reward),
+                    bool(terminated),
+                    bool(truncated),
+                ), f"env {i} step {k}"
                 pending[i] = terminated or truncated
                 ends += pending[i]
         assert ends > 0

@@ -34,6 +34,7 @@ pytestmark = [pytest.mark.filterwarnings("ignore:.*is out of date")]
 
 # --- Stable-Baselines3's Atari wrappers (stable_baselines3/common/atari_wrappers.py) -------------
 
+
 class EpisodicLifeEnv(gym.Wrapper):
     """A lost life ends the episode for the learner; reset continues the game with a NOOP."""
 
@@ -117,22 +118,52 @@ def server_kwargs(env_kwargs, pipe):
     if pipe == NATURE:
         return {**env_kwargs, "preprocessing": NATURE}
     ap, stack, padding = pipe
-    return {**env_kwargs, "frameskip": 1, "atari_preprocessing": True, **ap,
-            "frame_stack": stack, "stack_padding": padding}
+    return {
+        **env_kwargs,
+        "frameskip": 1,
+        "atari_preprocessing": True,
+        **ap,
+        "frame_stack": stack,
+        "stack_padding": padding,
+    }
 
 
 NO_STICKY = {"repeat_action_probability": 0.0}
 CASES = [
     # id, env kwargs (both sides), pipeline, seeds, steps per seed, must an episode end?
     ("ALE/Breakout-v5", NO_STICKY, ({}, 4, "reset"), [0, 1], 300, True),
-    ("ALE/Breakout-v5", NO_STICKY, ({"terminal_on_life_loss": True}, 4, "reset"), [2, 3], 150,
-     True),
-    ("ALE/Pong-v5", {**NO_STICKY, "max_num_frames_per_episode": 1202}, ({}, 4, "reset"), [4], 400,
-     True),
-    ("ALE/SpaceInvaders-v5", NO_STICKY, ({"terminal_on_life_loss": True}, 4, "reset"), [5, 6],
-     200, True),
-    ("ALE/Seaquest-v5", {**NO_STICKY, "max_num_frames_per_episode": 801}, ({"noop_max": 10}, 4,
-                                                                           "zero"), [7], 300, True),
+    (
+        "ALE/Breakout-v5",
+        NO_STICKY,
+        ({"terminal_on_life_loss": True}, 4, "reset"),
+        [2, 3],
+        150,
+        True,
+    ),
+    (
+        "ALE/Pong-v5",
+        {**NO_STICKY, "max_num_frames_per_episode": 1202},
+        ({}, 4, "reset"),
+        [4],
+        400,
+        True,
+    ),
+    (
+        "ALE/SpaceInvaders-v5",
+        NO_STICKY,
+        ({"terminal_on_life_loss": True}, 4, "reset"),
+        [5, 6],
+        200,
+        True,
+    ),
+    (
+        "ALE/Seaquest-v5",
+        {**NO_STICKY, "max_num_frames_per_episode": 801},
+        ({"noop_max": 10}, 4, "zero"),
+        [7],
+        300,
+        True,
+    ),
     ("ALE/MsPacman-v5", NO_STICKY, ({"terminal_on_life_loss": False}, 4, "reset"), [8], 250, False),
     # sticky actions (v5's 0.25) beneath the preprocessing
     ("ALE/Breakout-v5", {}, ({}, 4, "reset"), [9, 10], 250, True),
@@ -153,12 +184,14 @@ GAMES_THAT_END = {"ALE/Breakout-v5", "ALE/Pong-v5"}
 
 def gym_info(info: dict) -> dict:
     """What support.atari_pair.info_of makes of the server's info for the same step."""
+
     def plain(k, v):
         if k == "episode":
             return {"r": float(v["r"]), "l": int(v["l"])}
         if isinstance(v, (tuple, list, np.ndarray)):
             return tuple(int(x) for x in v)
         return int(v)
+
     return {k: plain(k, v) for k, v in info.items()}
 
 
@@ -172,9 +205,11 @@ def make_pair(client, env_id, env_kwargs, pipe) -> EnvPair:
     return EnvPair(case, reference_env, client, made.session_id, gym_info)
 
 
-@pytest.mark.parametrize("env_id,env_kwargs,pipe,seeds,steps,must_end", CASES,
-                         ids=[f"{c[0]}-{c[2] if c[2] == NATURE else c[2][0]}-{c[1]}"
-                              for c in CASES])
+@pytest.mark.parametrize(
+    "env_id,env_kwargs,pipe,seeds,steps,must_end",
+    CASES,
+    ids=[f"{c[0]}-{c[2] if c[2] == NATURE else c[2][0]}-{c[1]}" for c in CASES],
+)
 def test_matches_gymnasium_pipeline(client, env_id, env_kwargs, pipe, seeds, steps, must_end):
     pair = make_pair(client, env_id, env_kwargs, pipe)
     ended = pair.play(seeds, steps, rng_base=2000)

@@ -16,6 +16,7 @@ import pytest
 from gymnasium.vector import AutoresetMode, SyncVectorEnv
 
 from gymbridge.v1 import env_service_pb2 as pb
+
 from support import wire
 
 # Stepping past the end of an episode is part of what we compare; Gymnasium warns each time.
@@ -53,8 +54,10 @@ class Mismatch:
         if java.dtype.kind == "f" and gym_value.dtype.kind == "f":
             view = bits32 if java.dtype == np.float32 else bits64
             hexed = np.vectorize(lambda b: f"{b:#x}", otypes=[str])
-            extra = (f"\n  java bits: {hexed(view(java)).tolist()}"
-                     f"\n  gym bits:  {hexed(view(gym_value)).tolist()}")
+            extra = (
+                f"\n  java bits: {hexed(view(java)).tolist()}"
+                f"\n  gym bits:  {hexed(view(gym_value)).tolist()}"
+            )
         with np.printoptions(floatmode="unique"):  # shortest repr that tells the floats apart
             java_s, gym_s = repr(java), repr(gym_value)
         pytest.fail(
@@ -68,8 +71,12 @@ class Mismatch:
         java = np.asarray(java)
         gym_value = np.asarray(gym_value)
         if java.dtype != np.float32 or java.shape != gym_value.shape:
-            self.fail(f"{what} dtype/shape ({java.dtype}{java.shape} vs {gym_value.dtype}"
-                      f"{gym_value.shape})", java, gym_value)
+            self.fail(
+                f"{what} dtype/shape ({java.dtype}{java.shape} vs {gym_value.dtype}"
+                f"{gym_value.shape})",
+                java,
+                gym_value,
+            )
         if not np.array_equal(bits32(java), bits32(gym_value)):
             self.fail(what, java, gym_value)
 
@@ -127,8 +134,9 @@ SINGLE_CASES = [
     SingleCase("CartPole-v1", "balance", seed_base=2000, seeds=10),
     SingleCase("CartPole-v0", "balance", seed_base=3000, seeds=20),
     SingleCase("CartPole-v1", "random", kwargs={"sutton_barto_reward": True}, seed_base=4000),
-    SingleCase("CartPole-v0", "balance", kwargs={"sutton_barto_reward": True}, seed_base=5000,
-               seeds=20),
+    SingleCase(
+        "CartPole-v0", "balance", kwargs={"sutton_barto_reward": True}, seed_base=5000, seeds=20
+    ),
     SingleCase("CartPole-v1", "random", options={"low": -0.1, "high": 0.1}, seed_base=6000),
     # Seeds past 2**32 take SeedSequence's multi-word path.
     SingleCase("CartPole-v1", "random", seed_base=2**40 + 12345),
@@ -152,8 +160,9 @@ def session(client):
 
 @pytest.mark.parametrize("case", SINGLE_CASES, ids=lambda c: c.id)
 def test_single_env_episodes_match_gymnasium(case: SingleCase, client, session):
-    made = session(case.env_id, num_envs=1, autoreset_mode=pb.AUTORESET_MODE_DISABLED,
-                   kwargs=case.kwargs)
+    made = session(
+        case.env_id, num_envs=1, autoreset_mode=pb.AUTORESET_MODE_DISABLED, kwargs=case.kwargs
+    )
     assert made.autoreset_mode == pb.AUTORESET_MODE_DISABLED
     sid = made.session_id
     env = gym.make(case.env_id, **case.kwargs)
@@ -207,8 +216,9 @@ def test_unseeded_resets_continue_the_rng(env_id, options, client, session):
             check.obs(wire.observation(resp.observation), gym_obs[None])
             for action in rng.integers(0, 2, size=3):  # stepping does not draw from the RNG
                 gym_obs, reward, terminated, truncated, _ = env.step(int(action))
-                check.step_result(client.step(sid, [action]), gym_obs[None], reward, terminated,
-                                  truncated)
+                check.step_result(
+                    client.step(sid, [action]), gym_obs[None], reward, terminated, truncated
+                )
 
 
 # Long balanced episodes are where 1-ulp differences in sin/cos surface: Java's Math.cos/Math.sin
@@ -216,9 +226,9 @@ def test_unseeded_resets_continue_the_rng(env_id, options, client, session):
 # of seed 35 first differed at step 14 (cos(0x1.445eb74bcf959p-5): Java 0x1.ff994376fefdap-1,
 # glibc 0x1.ff994376fefd9p-1) and the float32 observation at step 163; seeds 45 and 361 at steps
 # 486 and 233. CartPoleEnv now calls the C library's sin/cos (NumpyMath), as numpy does.
-@pytest.mark.parametrize("seed", [
-    pytest.param(seed, id=f"seed{seed}") for seed in [35, 45, 361, 0, 1, 2]
-])
+@pytest.mark.parametrize(
+    "seed", [pytest.param(seed, id=f"seed{seed}") for seed in [35, 45, 361, 0, 1, 2]]
+)
 def test_long_greedy_episode_matches_gymnasium(seed, client, session):
     sid = session("CartPole-v1").session_id
     env = gym.make("CartPole-v1")
@@ -253,20 +263,26 @@ def seed_list(n: int, base: int) -> list:
 PHASES = [("int", 150), ("list", 150), (None, 100)]
 
 
-@pytest.mark.parametrize("policy,max_episode_steps", [("random", None), ("balance", 60)],
-                         ids=["random", "balance-limit60"])
+@pytest.mark.parametrize(
+    "policy,max_episode_steps",
+    [("random", None), ("balance", 60)],
+    ids=["random", "balance-limit60"],
+)
 @pytest.mark.parametrize("mode", list(MODES))
 @pytest.mark.parametrize("num_envs", [4, 8])
-def test_vector_session_matches_sync_vector_env(num_envs, mode, policy, max_episode_steps,
-                                                client, session):
+def test_vector_session_matches_sync_vector_env(
+    num_envs, mode, policy, max_episode_steps, client, session
+):
     ours, theirs = MODES[mode]
-    made = session("CartPole-v1", num_envs=num_envs, autoreset_mode=ours,
-                   max_episode_steps=max_episode_steps)
+    made = session(
+        "CartPole-v1", num_envs=num_envs, autoreset_mode=ours, max_episode_steps=max_episode_steps
+    )
     assert made.autoreset_mode == ours and made.num_envs == num_envs
     sid = made.session_id
     make_kwargs = {} if max_episode_steps is None else {"max_episode_steps": max_episode_steps}
-    venv = SyncVectorEnv([lambda: gym.make("CartPole-v1", **make_kwargs)] * num_envs,
-                         autoreset_mode=theirs)
+    venv = SyncVectorEnv(
+        [lambda: gym.make("CartPole-v1", **make_kwargs)] * num_envs, autoreset_mode=theirs
+    )
     case = f"vector-{num_envs}-{mode}-{policy}"
     check = Mismatch(case)
     rng = np.random.default_rng([num_envs, list(MODES).index(mode), policy == "balance"])

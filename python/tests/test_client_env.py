@@ -33,7 +33,9 @@ def local_warnings(env_id: str) -> list[str]:
         gym.register_envs(ale_py)
     local = gym.make(env_id).unwrapped
     try:
-        return check_env_warnings(local, skip_render_check=True)  # no pygame here; remote renders are checked
+        return check_env_warnings(
+            local, skip_render_check=True
+        )  # no pygame here; remote renders are checked
     finally:
         local.close()
 
@@ -57,7 +59,9 @@ def test_check_env_passes_without_warnings_on_the_java_server(server_address, en
 def test_check_env_passes_without_warnings_on_the_python_server(python_server_address, env_id):
     env = gymbridge.make(env_id, address=python_server_address)
     try:
-        checked(env, env_id, skip_render_check=True)  # Gymnasium's renderers need pygame, not installed
+        checked(
+            env, env_id, skip_render_check=True
+        )  # Gymnasium's renderers need pygame, not installed
     finally:
         env.close()
 
@@ -80,7 +84,8 @@ def test_remote_env_is_a_gymnasium_env_with_spec_and_metadata(server_address):
         env.reset(seed=0)
         frame = env.render()
         assert frame.dtype == np.uint8 and frame.shape == (400, 600, 3)
-        # np_random: seeded as Gymnasium seeds an env's generator (the env's draws are on the server).
+        # np_random: seeded as Gymnasium seeds an env's generator (the env's draws are on the
+        # server).
         env.reset(seed=7)
         expected, _ = gym.utils.seeding.np_random(7)
         assert env.np_random.bit_generator.state == expected.bit_generator.state
@@ -113,13 +118,19 @@ def test_cartpole_parity_with_local_gymnasium_over_seeded_episodes(server_addres
         local.close()
 
 
-@pytest.mark.parametrize("mode", [AutoresetMode.NEXT_STEP, AutoresetMode.SAME_STEP, AutoresetMode.DISABLED])
+@pytest.mark.parametrize(
+    "mode", [AutoresetMode.NEXT_STEP, AutoresetMode.SAME_STEP, AutoresetMode.DISABLED]
+)
 @pytest.mark.parametrize("which", ["java", "python"])
 def test_make_vec_matches_sync_vector_env(request, mode, which):
-    address = request.getfixturevalue("server_address" if which == "java" else "python_server_address")
+    address = request.getfixturevalue(
+        "server_address" if which == "java" else "python_server_address"
+    )
     n = 4
     remote = gymbridge.make_vec("CartPole-v1", n, address=address, autoreset_mode=mode)
-    local = gym.make_vec("CartPole-v1", n, vectorization_mode="sync", vector_kwargs={"autoreset_mode": mode})
+    local = gym.make_vec(
+        "CartPole-v1", n, vectorization_mode="sync", vector_kwargs={"autoreset_mode": mode}
+    )
     try:
         assert isinstance(remote, gym.vector.VectorEnv)
         assert remote.metadata["autoreset_mode"] == mode
@@ -135,7 +146,7 @@ def test_make_vec_matches_sync_vector_env(request, mode, which):
             r = remote.step(a)
             l_ = local.step(a)
             np.testing.assert_array_equal(r[0], l_[0])
-            for x, y in zip(r[1:4], l_[1:4]):
+            for x, y in zip(r[1:4], l_[1:4], strict=True):
                 np.testing.assert_array_equal(x, y)
                 assert x.dtype == y.dtype
             if mode == AutoresetMode.SAME_STEP and "final_obs" in l_[4]:
@@ -208,7 +219,9 @@ def test_an_exception_inside_a_served_env_becomes_a_grpc_error_with_its_message(
 
 
 def test_make_vec_works_under_gymnasiums_vector_wrappers(server_address):
-    envs = gym.wrappers.vector.RecordEpisodeStatistics(gymbridge.make_vec("CartPole-v1", 8, address=server_address))
+    envs = gym.wrappers.vector.RecordEpisodeStatistics(
+        gymbridge.make_vec("CartPole-v1", 8, address=server_address)
+    )
     try:
         envs.reset(seed=0)
         rng = np.random.default_rng(0)

@@ -9,7 +9,6 @@ import pytest
 from gymnasium import spaces
 from gymnasium.utils.env_checker import data_equivalence
 
-import gymbridge
 from gymbridge import codec
 from gymbridge.v1 import tensor_pb2, value_pb2
 
@@ -22,9 +21,13 @@ SPACES = {
     "multi-binary": spaces.MultiBinary(4),
     "multi-binary-2d": spaces.MultiBinary([2, 3]),
     "tuple": spaces.Tuple((spaces.Discrete(32), spaces.Discrete(11), spaces.Discrete(2))),
-    "dict-nested": spaces.Dict({"pos": spaces.Box(-1, 1, (2,), np.float32),
-                                "inner": spaces.Dict({"k": spaces.Discrete(3)}),
-                                "t": spaces.Tuple((spaces.MultiBinary(2), spaces.Discrete(2)))}),
+    "dict-nested": spaces.Dict(
+        {
+            "pos": spaces.Box(-1, 1, (2,), np.float32),
+            "inner": spaces.Dict({"k": spaces.Discrete(3)}),
+            "t": spaces.Tuple((spaces.MultiBinary(2), spaces.Discrete(2))),
+        }
+    ),
     "text": spaces.Text(5, min_length=1, charset="abc"),
 }
 
@@ -57,8 +60,16 @@ def test_a_batch_of_elements_survives_encode_and_decode(name):
 
 
 def test_values_keep_their_python_types():
-    x = {"i": 3, "f": 0.5, "b": True, "s": "x", "none": None, "arr": np.arange(3, dtype=np.int16),
-         "list": [1, "a"], "nested": {"k": 2.0}}
+    x = {
+        "i": 3,
+        "f": 0.5,
+        "b": True,
+        "s": "x",
+        "none": None,
+        "arr": np.arange(3, dtype=np.int16),
+        "list": [1, "a"],
+        "nested": {"k": 2.0},
+    }
     back = codec.from_value(codec.to_value(x))
     assert back["arr"].dtype == np.int16 and back.pop("arr").tolist() == [0, 1, 2]
     x.pop("arr")
@@ -67,7 +78,9 @@ def test_values_keep_their_python_types():
 
 def test_a_tensor_with_the_wrong_byte_count_is_refused_naming_the_field():
     t = tensor_pb2.Tensor(dtype=tensor_pb2.DTYPE_FLOAT32, shape=[2], data=b"\0" * 4)
-    with pytest.raises(codec.CodecError, match=r"action.data: expected 8 bytes for float32 \[2\], got 4"):
+    with pytest.raises(
+        codec.CodecError, match=r"action.data: expected 8 bytes for float32 \[2\], got 4"
+    ):
         codec.to_numpy(t, "action")
 
 

@@ -25,6 +25,8 @@ def test_the_java_env_server_conforms(server_address):
     run_kit(server_address, "CartPole-v1")
 
 
-@pytest.mark.parametrize("env_id", ["CartPole-v1", "Blackjack-v1", "FrozenLake-v1", "Taxi-v4", "Acrobot-v1"])
+@pytest.mark.parametrize(
+    "env_id", ["CartPole-v1", "Blackjack-v1", "FrozenLake-v1", "Taxi-v4", "Acrobot-v1"]
+)
 def test_the_python_server_conforms(python_server_address, env_id):
     run_kit(python_server_address, env_id)

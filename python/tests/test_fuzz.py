@@ -35,8 +35,7 @@ def check(report: fuzz.Report, capsys) -> None:
         print(f"\n{report.summary()}")
     assert report.ok, (
         f"{report.summary()}\nfailures by request kind "
-        f"(GYMBRIDGE_FUZZ_SEED={report.seed} repeats this):\n"
-        + "\n".join(report.failure_lines())
+        f"(GYMBRIDGE_FUZZ_SEED={report.seed} repeats this):\n" + "\n".join(report.failure_lines())
     )
 
 

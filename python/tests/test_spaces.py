@@ -9,7 +9,9 @@ import time
 import gymnasium as gym
 import numpy as np
 import pytest
-from gymbridge.v1 import space_pb2, tensor_pb2
+
+from gymbridge.v1 import space_pb2
+
 from support import wire
 
 DEFAULT_MAX_RECEIVE = 4 * 1024 * 1024
@@ -35,7 +37,9 @@ def test_scalar_bounds_broadcast_to_the_box_shape():
 def test_full_shape_bounds_are_kept_per_element():
     high = np.array([4.8, np.finfo(np.float32).max, 0.41887903, np.finfo(np.float32).max])
     space = wire.to_space(box([4], -high, high, np.float32))
-    assert space == gym.spaces.Box(-high.astype(np.float32), high.astype(np.float32), (4,), np.float32)
+    assert space == gym.spaces.Box(
+        -high.astype(np.float32), high.astype(np.float32), (4,), np.float32
+    )
 
 
 def test_a_bound_of_another_shape_is_refused():

@@ -3,9 +3,10 @@
 
 Each case is a seeded uint8 source image and what
 ``cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA)`` makes of it, both as gzipped raw bytes
-(row-major, channels last), listed in ``cases.tsv``; cases share sources to keep the fixture small. Two kinds of
-image: uniform noise (every rounding path) and flat blocks of a few values, which is what Atari
-screens look like and where float accumulation lands near .5 ties and exact integers.
+(row-major, channels last), listed in ``cases.tsv``; cases share sources to keep the fixture
+small. Two kinds of image: uniform noise (every rounding path) and flat blocks of a few values,
+which is what Atari screens look like and where float accumulation lands near .5 ties and exact
+integers.
 
 Run with the OpenCV the pipeline must match (Gymnasium's AtariPreprocessing calls cv2):
 
@@ -77,7 +78,9 @@ def main() -> None:
     for name, (shape, kind, seed) in SOURCES.items():
         images[name] = image(shape, kind, seed)
         (OUT / f"{name}.gz").write_bytes(gzip.compress(images[name].tobytes(), mtime=0))
-    lines = ["# source\tsrc_h\tsrc_w\tchannels\tdst_h\tdst_w\tresult  (cv2 " + cv2.__version__ + ")"]
+    lines = [
+        "# source\tsrc_h\tsrc_w\tchannels\tdst_h\tdst_w\tresult  (cv2 " + cv2.__version__ + ")"
+    ]
     for source, (dh, dw) in CASES:
         src = images[source]
         h, w, c = SOURCES[source][0]

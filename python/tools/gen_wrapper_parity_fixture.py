@@ -39,7 +39,7 @@ def mix(z: np.ndarray) -> np.ndarray:
 
 
 class FakeAle:
-    def __init__(self, env: "FakeAtari"):
+    def __init__(self, env: FakeAtari):
         self.env = env
 
     def lives(self) -> int:
@@ -180,7 +180,9 @@ def main() -> None:
         settings = {**fake_kw, **pre_kw}
         if stack is not None:
             settings["stack"], settings["padding"] = stack
-        lines.append("\t".join(["scenario", name] + [f"{k}={flat(v)}" for k, v in settings.items()]))
+        lines.append(
+            "\t".join(["scenario", name] + [f"{k}={flat(v)}" for k, v in settings.items()])
+        )
         for seed in seeds:
             env = AtariPreprocessing(FakeAtari(210, 160, **fake_kw), **pre_kw)
             if stack is not None:

@@ -53,12 +53,16 @@ class EnvRegistry:
         for env_id, maker in items:
             if isinstance(maker, str):
                 if maker not in gym.registry:
-                    raise ValueError(f"{maker!r} is not a registered Gymnasium env id in this Python")
+                    raise ValueError(
+                        f"{maker!r} is not a registered Gymnasium env id in this Python"
+                    )
                 self._add(env_id or maker, maker, True)
             elif callable(maker):
                 self._add(env_id or _callable_id(maker), maker, False)
             else:
-                raise TypeError(f"expected an env id or a callable returning a gymnasium.Env, got {maker!r}")
+                raise TypeError(
+                    f"expected an env id or a callable returning a gymnasium.Env, got {maker!r}"
+                )
         if not self._makers:
             raise ValueError("no envs to serve")
 
@@ -78,7 +82,9 @@ class EnvRegistry:
                 f"env_id: unknown id {shown(env_id)}; this server makes {', '.join(self.ids())}",
             )
 
-    def make(self, env_id: str, kwargs: dict, render_mode: str | None, max_episode_steps: int | None) -> gym.Env:
+    def make(
+        self, env_id: str, kwargs: dict, render_mode: str | None, max_episode_steps: int | None
+    ) -> gym.Env:
         """One env. Whatever the constructor raises for client kwargs is the client's mistake
         (INVALID_ARGUMENT, or RESOURCE_EXHAUSTED for MemoryError), not a server failure."""
         self.check_id(env_id)
@@ -88,8 +94,11 @@ class EnvRegistry:
         try:
             if self._is_gym_id[env_id]:
                 return gym.make(
-                    maker, render_mode=render_mode, max_episode_steps=max_episode_steps,
-                    disable_env_checker=True, **kwargs,
+                    maker,
+                    render_mode=render_mode,
+                    max_episode_steps=max_episode_steps,
+                    disable_env_checker=True,
+                    **kwargs,
                 )
             env = maker(render_mode=render_mode, **kwargs) if render_mode else maker(**kwargs)
             if max_episode_steps is not None:
@@ -98,16 +107,22 @@ class EnvRegistry:
         except TypeError as e:  # an unknown or mistyped kwarg
             raise invalid(clip(f"kwargs: {env_id} refused {shown(sorted(kwargs))}: {e}")) from e
         except gym.error.DependencyNotInstalled as e:  # the server's Python lacks e.g. pygame
-            raise Refusal(grpc.StatusCode.FAILED_PRECONDITION,
-                          clip(f"making {env_id} on this server: {e}")) from e
+            raise Refusal(
+                grpc.StatusCode.FAILED_PRECONDITION, clip(f"making {env_id} on this server: {e}")
+            ) from e
         except MemoryError as e:
-            raise Refusal(grpc.StatusCode.RESOURCE_EXHAUSTED,
-                          f"kwargs: making {env_id} with {shown(kwargs)} ran out of memory") from e
+            raise Refusal(
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"kwargs: making {env_id} with {shown(kwargs)} ran out of memory",
+            ) from e
         except Exception as e:  # noqa: BLE001 - see the docstring
             if not kwargs and not isinstance(e, (ValueError, AssertionError)):
                 raise  # the env cannot be made at all: the server's problem (INTERNAL)
-            raise invalid(clip(f"kwargs: making {env_id} with {shown(kwargs)} failed: "
-                               f"{type(e).__name__}: {e}")) from e
+            raise invalid(
+                clip(
+                    f"kwargs: making {env_id} with {shown(kwargs)} failed: {type(e).__name__}: {e}"
+                )
+            ) from e
 
     def check_kwarg_types(self, env_id: str, kwargs: dict) -> None:
         """Refuses a kwarg whose default is a bool, a number or a string when the value is not of
@@ -123,8 +138,9 @@ class EnvRegistry:
             if want is None or _kind(v) == want or (empty_list and want.startswith("a list")):
                 continue
             got = "None" if v is None else _kind(v) or type(v).__name__
-            raise invalid(f"kwargs.{k}: expected {want} (the default is {defaults[k]!r}), "
-                          f"got {got}")
+            raise invalid(
+                f"kwargs.{k}: expected {want} (the default is {defaults[k]!r}), got {got}"
+            )
 
     def default_kwargs(self, env_id: str) -> dict[str, Any]:
         """Every kwarg the env takes with its default (Python values; see default_spec)."""
@@ -195,7 +211,9 @@ def _init_defaults(env: gym.Env) -> dict[str, Any]:
     return out
 
 
-def spec_message(env_id: str, env: gym.Env, kwargs: dict, max_episode_steps: int | None) -> pb.EnvSpec:
+def spec_message(
+    env_id: str, env: gym.Env, kwargs: dict, max_episode_steps: int | None
+) -> pb.EnvSpec:
     """The EnvSpec message of a made env: Gymnasium's EnvSpec, metadata and class docstring."""
     gs = env.spec
     msg = pb.EnvSpec(
@@ -204,7 +222,11 @@ def spec_message(env_id: str, env: gym.Env, kwargs: dict, max_episode_steps: int
         action_space=codec.from_space(env.action_space),
         nondeterministic=bool(gs.nondeterministic) if gs is not None else False,
     )
-    steps = max_episode_steps if max_episode_steps is not None else (gs.max_episode_steps if gs else None)
+    steps = (
+        max_episode_steps
+        if max_episode_steps is not None
+        else (gs.max_episode_steps if gs else None)
+    )
     if steps is not None:
         msg.max_episode_steps = steps
     if gs is not None and gs.reward_threshold is not None:

@@ -34,7 +34,7 @@ def _health_check(request: bytes, context) -> bytes:
             shift += 7
             if not b & 0x80:
                 break
-        service = request[pos:pos + length].decode("utf-8", "replace")
+        service = request[pos : pos + length].decode("utf-8", "replace")
     if service not in _SERVICES:
         context.abort(grpc.StatusCode.NOT_FOUND, f"service: unknown service '{service}'")
     return b"\x08\x01"
@@ -44,9 +44,15 @@ class GymbridgeServer:
     """A started server. ``port`` is the bound port (useful with port=0); stop() closes every
     session; wait() blocks until the server stops."""
 
-    def __init__(self, registry: EnvRegistry, port: int = 50051, host: str = "127.0.0.1",
-                 max_workers: int = 16, limits: Limits | None = None,
-                 security: ServerSecurity | None = None):
+    def __init__(
+        self,
+        registry: EnvRegistry,
+        port: int = 50051,
+        host: str = "127.0.0.1",
+        max_workers: int = 16,
+        limits: Limits | None = None,
+        security: ServerSecurity | None = None,
+    ):
         if max_workers <= 0:
             raise ValueError(f"max_workers: expected > 0, got {max_workers}")
         self.limits = limits or Limits()
@@ -58,7 +64,9 @@ class GymbridgeServer:
         # Each call, and each open Stream for its whole life, holds one worker thread; calls beyond
         # max_workers wait in a queue bounded at 4x that, and further calls get RESOURCE_EXHAUSTED.
         self._server = grpc.server(
-            futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="gymbridge-worker"),
+            futures.ThreadPoolExecutor(
+                max_workers=max_workers, thread_name_prefix="gymbridge-worker"
+            ),
             maximum_concurrent_rpcs=4 * max_workers,
             interceptors=interceptors,
             options=[
@@ -71,8 +79,11 @@ class GymbridgeServer:
         self._server.add_generic_rpc_handlers((generic_handler(self.service),))
         health = grpc.method_handlers_generic_handler(
             "grpc.health.v1.Health",
-            {"Check": grpc.unary_unary_rpc_method_handler(
-                _health_check, request_deserializer=lambda b: b, response_serializer=lambda b: b)},
+            {
+                "Check": grpc.unary_unary_rpc_method_handler(
+                    _health_check, request_deserializer=lambda b: b, response_serializer=lambda b: b
+                )
+            },
         )
         self._server.add_generic_rpc_handlers((health,))
         bind = f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
@@ -86,11 +97,18 @@ class GymbridgeServer:
         self.host = host
         self.address = f"{host}:{self.port}"
         self._server.start()
-        log.info("serving %s on %s (%s)", ", ".join(registry.ids()), self.address,
-                 self.security.describe())
+        log.info(
+            "serving %s on %s (%s)",
+            ", ".join(registry.ids()),
+            self.address,
+            self.security.describe(),
+        )
         if not self.security.token and not is_loopback(host):
-            log.warning("listening on %s, which is not loopback, without a token: anyone who can "
-                        "reach it can run envs here (--token-file or GYMBRIDGE_TOKEN)", host)
+            log.warning(
+                "listening on %s, which is not loopback, without a token: anyone who can "
+                "reach it can run envs here (--token-file or GYMBRIDGE_TOKEN)",
+                host,
+            )
 
     def stop(self, grace_s: float = 5.0) -> None:
         """Stops taking calls, lets running ones finish for grace_s, then closes every session."""
@@ -108,11 +126,23 @@ class GymbridgeServer:
         self.stop()
 
 
-def serve(envs, port: int = 50051, host: str = "127.0.0.1", *, max_workers: int = 16,
-          max_sessions: int = 256, max_envs_per_session: int = 1024,
-          max_message_bytes: int = 64 * 1024 * 1024, idle_timeout_s: float = 300.0,
-          token: str | None = None, token_file=None, tls_cert=None, tls_key=None,
-          tls_client_ca=None, security: ServerSecurity | None = None) -> GymbridgeServer:
+def serve(
+    envs,
+    port: int = 50051,
+    host: str = "127.0.0.1",
+    *,
+    max_workers: int = 16,
+    max_sessions: int = 256,
+    max_envs_per_session: int = 1024,
+    max_message_bytes: int = 64 * 1024 * 1024,
+    idle_timeout_s: float = 300.0,
+    token: str | None = None,
+    token_file=None,
+    tls_cert=None,
+    tls_key=None,
+    tls_client_ca=None,
+    security: ServerSecurity | None = None,
+) -> GymbridgeServer:
     """Starts serving and returns the server.
 
     envs: a Gymnasium env id ("CartPole-v1"), a callable returning a gymnasium.Env (served under
@@ -128,13 +158,25 @@ def serve(envs, port: int = 50051, host: str = "127.0.0.1", *, max_workers: int 
     it means. Bad settings raise gymbridge.ConfigError.
     """
     limits = Limits(max_sessions, max_envs_per_session, max_message_bytes, idle_timeout_s)
-    settings = {"token": token, "token_file": token_file, "tls_cert": tls_cert, "tls_key": tls_key,
-                "tls_client_ca": tls_client_ca}
+    settings = {
+        "token": token,
+        "token_file": token_file,
+        "tls_cert": tls_cert,
+        "tls_key": tls_key,
+        "tls_client_ca": tls_client_ca,
+    }
     given = [k for k, v in settings.items() if v is not None]
     if security is not None and given:
-        raise ConfigError("security= already holds the token and TLS settings; "
-                          f"drop {', '.join(given)}")
+        raise ConfigError(
+            f"security= already holds the token and TLS settings; drop {', '.join(given)}"
+        )
     if security is None:
         security = ServerSecurity.resolve(**settings)
-    return GymbridgeServer(EnvRegistry(envs), port=port, host=host, max_workers=max_workers,
-                           limits=limits, security=security)
+    return GymbridgeServer(
+        EnvRegistry(envs),
+        port=port,
+        host=host,
+        max_workers=max_workers,
+        limits=limits,
+        security=security,
+    )

@@ -43,10 +43,19 @@ CAPABILITIES = (
 class Limits:
     """Server limits (0 is never used: every limit is finite). Validated once, then read-only."""
 
-    def __init__(self, max_sessions: int = 256, max_envs_per_session: int = 1024,
-                 max_message_bytes: int = 64 * 1024 * 1024, idle_timeout_s: float = 300.0):
-        for name, v in [("max_sessions", max_sessions), ("max_envs_per_session", max_envs_per_session),
-                        ("max_message_bytes", max_message_bytes), ("idle_timeout_s", idle_timeout_s)]:
+    def __init__(
+        self,
+        max_sessions: int = 256,
+        max_envs_per_session: int = 1024,
+        max_message_bytes: int = 64 * 1024 * 1024,
+        idle_timeout_s: float = 300.0,
+    ):
+        for name, v in [
+            ("max_sessions", max_sessions),
+            ("max_envs_per_session", max_envs_per_session),
+            ("max_message_bytes", max_message_bytes),
+            ("idle_timeout_s", idle_timeout_s),
+        ]:
             if v <= 0:
                 raise ValueError(f"{name}: expected > 0, got {v}")
         self.max_sessions = max_sessions
@@ -63,7 +72,9 @@ class EnvService(pb_grpc.EnvServiceServicer):
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self.refusals = RateLimitedLog(log)
-        self._reaper = threading.Thread(target=self._reap, name="gymbridge-session-reaper", daemon=True)
+        self._reaper = threading.Thread(
+            target=self._reap, name="gymbridge-session-reaper", daemon=True
+        )
         self._reaper.start()
 
     # ---- unary RPCs ---------------------------------------------------------------------------
@@ -73,8 +84,11 @@ class EnvService(pb_grpc.EnvServiceServicer):
 
     def ListEnvs(self, request, context):
         return self._unary(
-            context, "ListEnvs",
-            lambda: pb.ListEnvsResponse(envs=[self.registry.default_spec(i) for i in self.registry.ids()]),
+            context,
+            "ListEnvs",
+            lambda: pb.ListEnvsResponse(
+                envs=[self.registry.default_spec(i) for i in self.registry.ids()]
+            ),
         )
 
     def Make(self, request, context):
@@ -103,8 +117,9 @@ class EnvService(pb_grpc.EnvServiceServicer):
             for sid in owned:
                 self._close_quietly(sid, "stream ended")
 
-    def _stream_one(self, req: pb.StreamRequest | Refusal, owned: set[str],
-                    context) -> pb.StreamResponse:
+    def _stream_one(
+        self, req: pb.StreamRequest | Refusal, owned: set[str], context
+    ) -> pb.StreamResponse:
         if isinstance(req, Refusal):  # bytes that are not a StreamRequest
             self._log_malformed("Stream", req, context)
             error = status_pb2.Status(code=req.code.value[0], message=req.message)
@@ -138,27 +153,35 @@ class EnvService(pb_grpc.EnvServiceServicer):
         if n > self.limits.max_envs_per_session:
             raise Refusal(
                 grpc.StatusCode.RESOURCE_EXHAUSTED,
-                f"num_envs: {n} is over this server's limit of {self.limits.max_envs_per_session} envs per session",
+                f"num_envs: {n} is over this server's limit of "
+                f"{self.limits.max_envs_per_session} envs per session",
             )
         steps = req.max_episode_steps if req.HasField("max_episode_steps") else None
         if steps is not None and steps <= 0:
             raise invalid(f"max_episode_steps: expected > 0, got {steps}")
         mode = req.autoreset_mode or pb.AUTORESET_MODE_NEXT_STEP
-        if mode not in (pb.AUTORESET_MODE_NEXT_STEP, pb.AUTORESET_MODE_SAME_STEP, pb.AUTORESET_MODE_DISABLED):
+        if mode not in (
+            pb.AUTORESET_MODE_NEXT_STEP,
+            pb.AUTORESET_MODE_SAME_STEP,
+            pb.AUTORESET_MODE_DISABLED,
+        ):
             raise invalid(f"autoreset_mode: expected NEXT_STEP, SAME_STEP or DISABLED, got {mode}")
         guard.check_value_map(req.kwargs, "kwargs")  # before anything is built from it
         kwargs = {k: codec.from_value(v, f"kwargs.{k}") for k, v in req.kwargs.items()}
         render_mode = req.render_mode or None
         if render_mode and render_mode not in self.registry.default_spec(req.env_id).render_modes:
             modes = list(self.registry.default_spec(req.env_id).render_modes)
-            raise invalid(f'render_mode: expected "" or one of {modes} for {req.env_id}, '
-                          f"got {guard.shown(req.render_mode)}")
+            raise invalid(
+                f'render_mode: expected "" or one of {modes} for {req.env_id}, '
+                f"got {guard.shown(req.render_mode)}"
+            )
         with self._lock:
             if len(self._sessions) >= self.limits.max_sessions:
                 raise Refusal(
                     grpc.StatusCode.RESOURCE_EXHAUSTED,
-                    f"this server already has {len(self._sessions)} of its {self.limits.max_sessions} sessions "
-                    "open (--max-sessions); close sessions you no longer use, or retry later",
+                    f"this server already has {len(self._sessions)} of its "
+                    f"{self.limits.max_sessions} sessions open (--max-sessions); close sessions "
+                    "you no longer use, or retry later",
                 )
             sid = "s-" + secrets.token_hex(8)
             self._sessions[sid] = None  # reserve the slot; envs are made outside the lock
@@ -167,8 +190,9 @@ class EnvService(pb_grpc.EnvServiceServicer):
             for _ in range(n):
                 envs.append(self.registry.make(req.env_id, kwargs, render_mode, steps))
             spec = spec_message(req.env_id, envs[0], kwargs, steps)
-            session = Session(sid, req.env_id, envs, mode, render_mode,
-                              self.limits.max_message_bytes, kwargs)
+            session = Session(
+                sid, req.env_id, envs, mode, render_mode, self.limits.max_message_bytes, kwargs
+            )
         except BaseException:
             with self._lock:
                 self._sessions.pop(sid, None)
@@ -177,8 +201,15 @@ class EnvService(pb_grpc.EnvServiceServicer):
             raise
         with self._lock:
             self._sessions[sid] = session
-        log.info("session %s made: %s x%d autoreset=%s (sessions open: %d/%d)", sid, req.env_id, n,
-                 pb.AutoresetMode.Name(mode), len(self._sessions), self.limits.max_sessions)
+        log.info(
+            "session %s made: %s x%d autoreset=%s (sessions open: %d/%d)",
+            sid,
+            req.env_id,
+            n,
+            pb.AutoresetMode.Name(mode),
+            len(self._sessions),
+            self.limits.max_sessions,
+        )
         return pb.MakeResponse(session_id=sid, spec=spec, num_envs=n, autoreset_mode=mode)
 
     def _get(self, sid: str) -> Session:
@@ -195,8 +226,9 @@ class EnvService(pb_grpc.EnvServiceServicer):
         with self._lock:
             s = self._sessions.pop(sid, None) if self._sessions.get(sid) is not None else None
         if s is None:
-            raise Refusal(grpc.StatusCode.NOT_FOUND,
-                          f"session_id: no open session {guard.shown(sid, 40)}")
+            raise Refusal(
+                grpc.StatusCode.NOT_FOUND, f"session_id: no open session {guard.shown(sid, 40)}"
+            )
         s.close()
         log.info("session %s closed (client asked); sessions open: %d", sid, len(self._sessions))
         return pb.CloseResponse()
@@ -252,9 +284,14 @@ class EnvService(pb_grpc.EnvServiceServicer):
         context.abort(refusal.code, refusal.message)
 
     def _log_malformed(self, rpc: str, refusal: Refusal, context):
-        self.refusals.log("malformed requests", logging.WARNING,
-                          "refused a malformed %s request from %s: %s", rpc, _peer(context),
-                          refusal.message)
+        self.refusals.log(
+            "malformed requests",
+            logging.WARNING,
+            "refused a malformed %s request from %s: %s",
+            rpc,
+            _peer(context),
+            refusal.message,
+        )
 
     def _status_of(self, e: Exception, rpc: str, context) -> tuple[grpc.StatusCode, str]:
         """The contract's status and a clipped one-line message for a failure; logged rate-limited
@@ -264,14 +301,27 @@ class EnvService(pb_grpc.EnvServiceServicer):
         elif isinstance(e, codec.CodecError):
             code, message = grpc.StatusCode.INVALID_ARGUMENT, str(e)
         else:
-            self.refusals.log("internal errors", logging.ERROR,
-                              "%s from %s failed inside the server", rpc, _peer(context),
-                              exc_info=e)
+            self.refusals.log(
+                "internal errors",
+                logging.ERROR,
+                "%s from %s failed inside the server",
+                rpc,
+                _peer(context),
+                exc_info=e,
+            )
             return grpc.StatusCode.INTERNAL, guard.clip(
-                f"{rpc} failed inside the server ({type(e).__name__}: {e}); this is a bug")
+                f"{rpc} failed inside the server ({type(e).__name__}: {e}); this is a bug"
+            )
         message = guard.clip(message)
-        self.refusals.log("refused requests", logging.DEBUG, "%s from %s refused: %s %s", rpc,
-                          _peer(context), code.name, message)
+        self.refusals.log(
+            "refused requests",
+            logging.DEBUG,
+            "%s from %s refused: %s %s",
+            rpc,
+            _peer(context),
+            code.name,
+            message,
+        )
         return code, message
 
 

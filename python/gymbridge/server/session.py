@@ -6,6 +6,8 @@ Make. Calls on one session are serialized by its lock; sessions run in parallel.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import threading
 import time
 
@@ -26,8 +28,16 @@ DISABLED = pb.AUTORESET_MODE_DISABLED
 
 
 class Session:
-    def __init__(self, session_id: str, env_id: str, envs: list[gym.Env], mode: int, render_mode: str | None,
-                 max_message_bytes: int, kwargs: dict | None = None):
+    def __init__(
+        self,
+        session_id: str,
+        env_id: str,
+        envs: list[gym.Env],
+        mode: int,
+        render_mode: str | None,
+        max_message_bytes: int,
+        kwargs: dict | None = None,
+    ):
         self.id = session_id
         self.kwargs = kwargs or {}  # the client's make kwargs
         self.env_id = env_id
@@ -57,7 +67,9 @@ class Session:
         except gym.error.ResetNeeded as e:
             raise Refusal(grpc.StatusCode.FAILED_PRECONDITION, f"env {i}: {e}") from e
         except gym.error.DependencyNotInstalled as e:  # the server's Python lacks e.g. pygame
-            raise Refusal(grpc.StatusCode.FAILED_PRECONDITION, f"{what} of {self.env_id} on this server: {e}") from e
+            raise Refusal(
+                grpc.StatusCode.FAILED_PRECONDITION, f"{what} of {self.env_id} on this server: {e}"
+            ) from e
         except Exception as e:  # noqa: BLE001 - any exception of the served env becomes a status
             # With client options, a reset that raises (ValueError, OverflowError for bounds numpy
             # cannot draw from, ...) is the options' fault; in a session made with client kwargs,
@@ -70,15 +82,19 @@ class Session:
                 code = grpc.StatusCode.INTERNAL
             raise Refusal(
                 code,
-                guard.clip(f"{what} of env {i} of session {self.id} ({self.env_id}) raised "
-                           f"{type(e).__name__}: {e}{self._kwargs_note()}"),
+                guard.clip(
+                    f"{what} of env {i} of session {self.id} ({self.env_id}) raised "
+                    f"{type(e).__name__}: {e}{self._kwargs_note()}"
+                ),
             ) from e
 
     def _kwargs_note(self) -> str:
         if not self.kwargs:
             return ""
-        return (f"; this session was made with kwargs {guard.shown(self.kwargs, 100)}, which "
-                "the env took but cannot run with: make a session with other values")
+        return (
+            f"; this session was made with kwargs {guard.shown(self.kwargs, 100)}, which "
+            "the env took but cannot run with: make a session with other values"
+        )
 
     def _blame_kwargs(self, what: str, fn):
         """Runs fn; a failure that is neither a refusal nor a codec error (an env made with client
@@ -94,8 +110,10 @@ class Session:
                 raise
             raise Refusal(
                 grpc.StatusCode.FAILED_PRECONDITION,
-                guard.clip(f"{what} of session {self.id} ({self.env_id}) failed: "
-                           f"{type(e).__name__}: {e}{self._kwargs_note()}"),
+                guard.clip(
+                    f"{what} of session {self.id} ({self.env_id}) failed: "
+                    f"{type(e).__name__}: {e}{self._kwargs_note()}"
+                ),
             ) from e
 
     def _touch(self):
@@ -130,7 +148,8 @@ class Session:
             if req.reset_mask:
                 if len(req.reset_mask) != self.n:
                     raise invalid(
-                        f"reset_mask: expected {self.n} flags (one per env) or none, got {len(req.reset_mask)}"
+                        f"reset_mask: expected {self.n} flags (one per env) or none, "
+                        f"got {len(req.reset_mask)}"
                     )
                 mask = list(req.reset_mask)
             infos = [{} for _ in range(self.n)]
@@ -141,7 +160,9 @@ class Session:
                 kw = {"seed": seeds[i]}
                 if options:
                     kw["options"] = options
-                obs, infos[i] = self._env_call(i, "reset", lambda: env.reset(**kw), options_given=bool(options))
+                obs, infos[i] = self._env_call(
+                    i, "reset", functools.partial(env.reset, **kw), options_given=bool(options)
+                )
                 self._obs[i] = obs
                 self._ever_reset[i] = True
                 self._pending[i] = False
@@ -161,7 +182,8 @@ class Session:
                 if not self._ever_reset[i]:
                     raise Refusal(
                         grpc.StatusCode.FAILED_PRECONDITION,
-                        f"env {i} has never been reset: call Reset (without a reset_mask that skips it) before Step",
+                        f"env {i} has never been reset: call Reset (without a reset_mask that "
+                        "skips it) before Step",
                     )
             rewards = np.zeros(self.n)
             terms = [False] * self.n
@@ -171,20 +193,23 @@ class Session:
             for i in range(self.n):
                 env = self.envs[i]
                 if self.mode == NEXT_STEP and self._pending[i]:
-                    obs, info = self._env_call(i, "reset", lambda: env.reset())
+                    obs, info = self._env_call(i, "reset", env.reset)
                     r, te, tr = 0.0, False, False
                 else:
                     a = actions[i]
-                    obs, r, te, tr, info = self._env_call(i, "step", lambda: env.step(a))
+                    obs, r, te, tr, info = self._env_call(i, "step", functools.partial(env.step, a))
                 ended = bool(te) or bool(tr)
                 if self.mode == SAME_STEP and ended:
                     finals.append((i, obs, info))
-                    obs, info = self._env_call(i, "reset", lambda: env.reset())
+                    obs, info = self._env_call(i, "reset", env.reset)
                 self._obs[i] = obs
                 rewards[i], terms[i], truncs[i], infos[i] = float(r), bool(te), bool(tr), info
                 self._pending[i] = ended
             resp = pb.StepResponse(
-                observation=self._observation(), rewards=rewards.tolist(), terminated=terms, truncated=truncs
+                observation=self._observation(),
+                rewards=rewards.tolist(),
+                terminated=terms,
+                truncated=truncs,
             )
             self._add_infos(resp.infos, infos)
             if finals:
@@ -208,8 +233,9 @@ class Session:
             if arr.nbytes > self.max_message_bytes - 1024:
                 raise Refusal(
                     grpc.StatusCode.RESOURCE_EXHAUSTED,
-                    f"render of {self.n} frames is {arr.nbytes} bytes, over the server's max message size of "
-                    f"{self.max_message_bytes} bytes: render a smaller session or raise --max-message-bytes",
+                    f"render of {self.n} frames is {arr.nbytes} bytes, over the server's max "
+                    f"message size of {self.max_message_bytes} bytes: render a smaller session or "
+                    "raise --max-message-bytes",
                 )
             return pb.RenderResponse(frames=codec.to_tensor(arr))
 
@@ -220,10 +246,8 @@ class Session:
                 return
             self.closed = True
             for env in self.envs:
-                try:
+                with contextlib.suppress(Exception):  # closing the others matters more
                     env.close()
-                except Exception:  # noqa: BLE001 - closing the others matters more
-                    pass
 
     # ---- helpers ------------------------------------------------------------------------------
 
@@ -243,7 +267,10 @@ class Session:
         if which == "seed":
             base = req.seed
             if base < 0 or base > 2**63 - 1 - self.n:
-                raise invalid(f"seed: expected an integer in [0, {2**63 - 1 - self.n}] (env i gets seed + i), got {base}")
+                raise invalid(
+                    f"seed: expected an integer in [0, {2**63 - 1 - self.n}] "
+                    f"(env i gets seed + i), got {base}"
+                )
             return [base + i for i in range(self.n)]
         if which == "seeds":
             entries = req.seeds.seeds

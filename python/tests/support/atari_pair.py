@@ -1,9 +1,10 @@
 """A Gymnasium env and a gymbridge session of one env, stepped side by side and compared at every
-call: observation bytes and dtype, reward, both flags and the info. The Atari parity tests use it."""
+call: observation bytes and dtype, reward, both flags and the info. The Atari parity tests use
+it."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -34,8 +35,14 @@ def info_of(infos) -> dict:
 class EnvPair:
     """`gym_info` turns Gymnasium's info dict into what `info_of` gives for the same step."""
 
-    def __init__(self, case: str, gym_env, client: wire.Client, session: str,
-                 gym_info: Callable[[dict], dict]):
+    def __init__(
+        self,
+        case: str,
+        gym_env,
+        client: wire.Client,
+        session: str,
+        gym_info: Callable[[dict], dict],
+    ):
         self.case = case
         self.gym = gym_env
         self.client = client
@@ -48,11 +55,15 @@ class EnvPair:
         if what == "obs":
             if java.dtype != expected.dtype or not np.array_equal(java, expected):
                 diff = np.argwhere(java != expected)
-                pytest.fail(f"{self.case} at {self.where}: observations differ at {len(diff)} "
-                            f"positions, first {diff[:3].tolist()}", pytrace=False)
+                pytest.fail(
+                    f"{self.case} at {self.where}: observations differ at {len(diff)} "
+                    f"positions, first {diff[:3].tolist()}",
+                    pytrace=False,
+                )
         elif java != expected:
-            pytest.fail(f"{self.case} at {self.where}: {what} java={java!r} gym={expected!r}",
-                        pytrace=False)
+            pytest.fail(
+                f"{self.case} at {self.where}: {what} java={java!r} gym={expected!r}", pytrace=False
+            )
 
     def reset(self, seed):
         self.where = f"reset(seed={seed})"

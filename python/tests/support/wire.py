@@ -34,8 +34,14 @@ class Client:
     def list_envs(self) -> pb.ListEnvsResponse:
         return self.stub.ListEnvs(pb.ListEnvsRequest(), timeout=self.deadline_s)
 
-    def make(self, env_id: str, num_envs: int = 1, autoreset_mode=pb.AUTORESET_MODE_DISABLED,
-             kwargs: Mapping | None = None, max_episode_steps: int | None = None) -> pb.MakeResponse:
+    def make(
+        self,
+        env_id: str,
+        num_envs: int = 1,
+        autoreset_mode=pb.AUTORESET_MODE_DISABLED,
+        kwargs: Mapping | None = None,
+        max_episode_steps: int | None = None,
+    ) -> pb.MakeResponse:
         req = pb.MakeRequest(env_id=env_id, num_envs=num_envs, autoreset_mode=autoreset_mode)
         for k, v in (kwargs or {}).items():
             req.kwargs[k].CopyFrom(to_value(v))

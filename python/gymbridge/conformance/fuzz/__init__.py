@@ -18,6 +18,7 @@ tests (python/tests/test_fuzz.py) run this same code against both servers.
 from __future__ import annotations
 
 import collections
+import contextlib
 import queue
 import random
 import time
@@ -223,10 +224,8 @@ class Fuzzer:
             self._fail(label, "Stream", "OK", "a response with nothing set")
 
     def _close(self, sid: str) -> None:
-        try:
+        with contextlib.suppress(grpc.RpcError):
             self.stub.Close(pb.CloseRequest(session_id=sid), timeout=self.timeout_s)
-        except grpc.RpcError:
-            pass
 
     def _closed(self, req) -> None:
         """A Close went through: if it closed one of the fuzzer's sessions, make another."""

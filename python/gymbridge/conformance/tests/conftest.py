@@ -4,6 +4,7 @@ has a deadline."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import grpc
@@ -17,7 +18,8 @@ from gymbridge.v1 import env_service_pb2_grpc as pb_grpc
 
 
 class Raw:
-    """EnvService stubs with a deadline; helpers build well-formed requests for the env under test."""
+    """EnvService stubs with a deadline; helpers build well-formed requests for the env under
+    test."""
 
     def __init__(self, channel, env_id: str, timeout_s: float):
         self.stub = pb_grpc.EnvServiceStub(channel)
@@ -31,7 +33,9 @@ class Raw:
         return lambda req: method(req, timeout=self.timeout_s)
 
     def make(self, num_envs=1, mode=pb.AUTORESET_MODE_UNSPECIFIED, **fields) -> pb.MakeResponse:
-        made = self.Make(pb.MakeRequest(env_id=self.env_id, num_envs=num_envs, autoreset_mode=mode, **fields))
+        made = self.Make(
+            pb.MakeRequest(env_id=self.env_id, num_envs=num_envs, autoreset_mode=mode, **fields)
+        )
         self.opened.append(made.session_id)
         return made
 
@@ -53,7 +57,9 @@ def actions(made: pb.MakeResponse, seed: int):
     """A batched, well-formed action Value for every env of the session, drawn from the space."""
     _, act = spaces_of(made)
     act.seed(seed)
-    return codec.encode_batch(act, codec.batch_of(act, [act.sample() for _ in range(made.num_envs)]))
+    return codec.encode_batch(
+        act, codec.batch_of(act, [act.sample() for _ in range(made.num_envs)])
+    )
 
 
 def obs_of(made: pb.MakeResponse, value, n=None):
@@ -66,7 +72,7 @@ def same(a, b) -> bool:
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     if isinstance(a, tuple):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     a, b = np.asarray(a), np.asarray(b)
     return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
 
@@ -81,7 +87,9 @@ def status_of(call, *args) -> grpc.RpcError:
 def address() -> str:
     value = os.environ.get("GYMBRIDGE_CONFORMANCE_ADDRESS")
     if not value:
-        pytest.exit("run the kit as: python -m gymbridge.conformance --address host:port", returncode=2)
+        pytest.exit(
+            "run the kit as: python -m gymbridge.conformance --address host:port", returncode=2
+        )
     return value
 
 
@@ -94,18 +102,22 @@ def security():
 @pytest.fixture(scope="session")
 def channel(address, security):
     """Every call on it carries the token (if any), whichever test makes it, Stream included."""
-    opts = [("grpc.max_receive_message_length", 64 << 20), ("grpc.max_send_message_length", 64 << 20)]
+    opts = [
+        ("grpc.max_receive_message_length", 64 << 20),
+        ("grpc.max_send_message_length", 64 << 20),
+    ]
     with security.channel(address, options=opts) as ch:
         yield security.intercept(ch)
 
 
 @pytest.fixture
 def raw(channel):
-    r = Raw(channel, os.environ.get("GYMBRIDGE_CONFORMANCE_ENV", "CartPole-v1"),
-            float(os.environ.get("GYMBRIDGE_CONFORMANCE_TIMEOUT_S", "30")))
+    r = Raw(
+        channel,
+        os.environ.get("GYMBRIDGE_CONFORMANCE_ENV", "CartPole-v1"),
+        float(os.environ.get("GYMBRIDGE_CONFORMANCE_TIMEOUT_S", "30")),
+    )
     yield r
     for sid in r.opened:
-        try:
+        with contextlib.suppress(grpc.RpcError):  # closed by the test itself
             r.Close(pb.CloseRequest(session_id=sid))
-        except grpc.RpcError:
-            pass  # closed by the test itself

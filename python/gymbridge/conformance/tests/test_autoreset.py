@@ -68,7 +68,9 @@ def test_disabled_never_resets_by_itself(raw):
     raw.reset(made.session_id, seed=0)
     resp, ended = run_until_an_end(raw, made)
     assert not resp.final_env_indices
-    reset = raw.Reset(pb.ResetRequest(session_id=made.session_id, reset_mask=list(map(bool, ended))))
+    reset = raw.Reset(
+        pb.ResetRequest(session_id=made.session_id, reset_mask=list(map(bool, ended)))
+    )
     assert reset.observation.WhichOneof("kind") is not None
     again = raw.step(made.session_id, actions(made, 7))
     for i in np.flatnonzero(ended):

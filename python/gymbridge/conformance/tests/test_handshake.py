@@ -17,13 +17,20 @@ def test_server_info_names_the_protocol_and_its_revision(raw):
 
 def test_server_info_lists_the_capabilities_this_kit_exercises(raw):
     caps = set(raw.GetServerInfo(pb.GetServerInfoRequest()).capabilities)
-    for cap in ["stream", "autoreset:next_step", "autoreset:same_step", "autoreset:disabled", "reset_mask"]:
+    for cap in [
+        "stream",
+        "autoreset:next_step",
+        "autoreset:same_step",
+        "autoreset:disabled",
+        "reset_mask",
+    ]:
         assert cap in caps, f"capability {cap} missing from {sorted(caps)}"
 
 
 def test_health_check_says_serving(channel):
-    check = channel.unary_unary("/grpc.health.v1.Health/Check", request_serializer=bytes,
-                                response_deserializer=bytes)
+    check = channel.unary_unary(
+        "/grpc.health.v1.Health/Check", request_serializer=bytes, response_deserializer=bytes
+    )
     assert check(b"", timeout=10) == b"\x08\x01"  # HealthCheckResponse{status: SERVING}
 
 

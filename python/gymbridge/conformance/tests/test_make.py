@@ -16,8 +16,9 @@ def test_unspecified_autoreset_mode_is_reported_as_next_step(raw):
     assert raw.make().autoreset_mode == pb.AUTORESET_MODE_NEXT_STEP
 
 
-@pytest.mark.parametrize("mode", [pb.AUTORESET_MODE_NEXT_STEP, pb.AUTORESET_MODE_SAME_STEP,
-                                  pb.AUTORESET_MODE_DISABLED])
+@pytest.mark.parametrize(
+    "mode", [pb.AUTORESET_MODE_NEXT_STEP, pb.AUTORESET_MODE_SAME_STEP, pb.AUTORESET_MODE_DISABLED]
+)
 def test_the_chosen_autoreset_mode_is_the_one_in_force(raw, mode):
     assert raw.make(num_envs=2, mode=mode).autoreset_mode == mode
 

@@ -61,7 +61,8 @@ def test_a_seed_list_with_gaps_seeds_some_envs_and_continues_the_others(raw):
     raw.reset(a.session_id, seed=5)
     raw.reset(b.session_id, seed=5)
     req = lambda sid: pb.ResetRequest(  # noqa: E731
-        session_id=sid, seeds=pb.SeedList(seeds=[pb.OptionalSeed(seed=9), pb.OptionalSeed()]))
+        session_id=sid, seeds=pb.SeedList(seeds=[pb.OptionalSeed(seed=9), pb.OptionalSeed()])
+    )
     oa = obs_of(a, raw.Reset(req(a.session_id)).observation)
     ob = obs_of(b, raw.Reset(req(b.session_id)).observation)
     assert same(oa, ob)
@@ -71,17 +72,26 @@ def test_no_seed_continues_each_envs_generator(raw):
     a, b = raw.make(), raw.make()
     raw.reset(a.session_id, seed=77)
     raw.reset(b.session_id, seed=77)
-    assert same(obs_of(a, raw.reset(a.session_id).observation), obs_of(b, raw.reset(b.session_id).observation))
+    assert same(
+        obs_of(a, raw.reset(a.session_id).observation),
+        obs_of(b, raw.reset(b.session_id).observation),
+    )
 
 
 def test_a_reset_mask_resets_only_the_flagged_envs(raw):
     made = raw.make(num_envs=2, mode=pb.AUTORESET_MODE_DISABLED)
     before = obs_of(made, raw.reset(made.session_id, seed=1).observation)
-    after = obs_of(made, raw.Reset(pb.ResetRequest(session_id=made.session_id, seed=50,
-                                                   reset_mask=[True, False])).observation)
+    after = obs_of(
+        made,
+        raw.Reset(
+            pb.ResetRequest(session_id=made.session_id, seed=50, reset_mask=[True, False])
+        ).observation,
+    )
     obs_space, _ = spaces_of(made)
-    assert same(codec.batch_of(obs_space, [codec.element(obs_space, after, 1)]),
-                codec.batch_of(obs_space, [codec.element(obs_space, before, 1)]))
+    assert same(
+        codec.batch_of(obs_space, [codec.element(obs_space, after, 1)]),
+        codec.batch_of(obs_space, [codec.element(obs_space, before, 1)]),
+    )
 
 
 def test_step_before_reset_is_failed_precondition(raw):
@@ -98,8 +108,12 @@ def test_negative_seed_is_invalid_argument(raw):
 
 def test_a_seed_list_of_the_wrong_length_is_invalid_argument(raw):
     made = raw.make(num_envs=2)
-    err = status_of(raw.Reset, pb.ResetRequest(session_id=made.session_id,
-                                               seeds=pb.SeedList(seeds=[pb.OptionalSeed(seed=1)])))
+    err = status_of(
+        raw.Reset,
+        pb.ResetRequest(
+            session_id=made.session_id, seeds=pb.SeedList(seeds=[pb.OptionalSeed(seed=1)])
+        ),
+    )
     assert err.code() == grpc.StatusCode.INVALID_ARGUMENT and "seeds" in err.details()
 
 
@@ -121,7 +135,11 @@ def test_an_unknown_reset_option_of_cartpole_is_invalid_argument(raw):
 
 def _wrong_dtype(value: value_pb2.Value) -> value_pb2.Value:
     t = value.tensor
-    other = tensor_pb2.DTYPE_FLOAT64 if t.dtype != tensor_pb2.DTYPE_FLOAT64 else tensor_pb2.DTYPE_FLOAT32
+    other = (
+        tensor_pb2.DTYPE_FLOAT64
+        if t.dtype != tensor_pb2.DTYPE_FLOAT64
+        else tensor_pb2.DTYPE_FLOAT32
+    )
     arr = codec.to_numpy(t).astype(codec.dtype_of(other))
     return value_pb2.Value(tensor=codec.to_tensor(arr))
 
