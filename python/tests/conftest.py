@@ -132,6 +132,34 @@ def server_address(tmp_path_factory) -> str:
             proc.wait()
 
 
+CORRIDOR_PLUGIN = ROOT / "examples" / "corridor-env" / "target" / "corridor-env.jar"
+
+
+@pytest.fixture(scope="session")
+def plugin_server_address(tmp_path_factory) -> str:
+    """host:port of an env-server jar started with the example env plugin (--plugin)."""
+    for jar in (JAR, CORRIDOR_PLUGIN):
+        if not jar.is_file():
+            pytest.fail(
+                f"{jar} is missing: build it with\n"
+                f"  cd {ROOT} && ./mvnw -q -B -pl examples/corridor-env -am package -DskipTests\n"
+                "(bin/python-tests does this)",
+                pytrace=False,
+            )
+    port = _free_port()
+    address = f"127.0.0.1:{port}"
+    log = tmp_path_factory.mktemp("plugin-server") / "stderr.log"
+    cmd = ["java", "-jar", str(JAR), "--host", "127.0.0.1", "--port", str(port)]
+    cmd += ["--plugin", str(CORRIDOR_PLUGIN)]
+    with open(log, "wb") as err:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=err, stderr=err)
+    try:
+        _wait_serving(address, START_TIMEOUT_S, proc, log)
+        yield address
+    finally:
+        _stop(proc)
+
+
 def _stop(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:

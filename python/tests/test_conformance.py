@@ -30,3 +30,9 @@ def test_the_java_env_server_conforms(server_address):
 )
 def test_the_python_server_conforms(python_server_address, env_id):
     run_kit(python_server_address, env_id)
+
+
+def test_an_env_plugin_served_by_the_java_server_conforms(plugin_server_address):
+    # examples/corridor-env, loaded with env-server --plugin: a third party's env gets the same
+    # sessions, seeding, autoreset and errors as the built-in ones.
+    run_kit(plugin_server_address, "Corridor-v0")

@@ -187,6 +187,17 @@ public final class EnvServerMain implements Callable<Integer> {
               + "roms folder of an ale-py installed for python3 or ./.venv; none: no Atari envs).")
   Path romDir;
 
+  @Option(
+      names = "--plugin",
+      paramLabel = "PATH",
+      split = ":",
+      defaultValue = "${env:GYMBRIDGE_PLUGINS}",
+      description =
+          "A jar of env plugins, or a folder of such jars; repeatable, or ':'-separated"
+              + " [GYMBRIDGE_PLUGINS]. Plugins on the server's classpath load without it"
+              + " (docs/add-a-java-env.md).")
+  List<Path> plugins = new ArrayList<>();
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new EnvServerMain()).execute(args));
   }
@@ -238,25 +249,34 @@ public final class EnvServerMain implements Callable<Integer> {
 
   private EnvRegistry registry() {
     try {
-      return registry(romDir);
+      return registry(romDir, plugins == null ? List.of() : plugins);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }
   }
 
-  /**
-   * The built-in envs plus the Atari games whose ROMs are found (see {@link RomDirectory}), with
-   * {@code romDir} (may be null) first in the search.
-   *
-   * @throws IllegalArgumentException {@code romDir} is given but is not a folder
-   */
+  /** {@link #registry(Path, List)} with the plugins on the classpath only. */
   public static EnvRegistry registry(Path romDir) {
+    return registry(romDir, List.of());
+  }
+
+  /**
+   * The built-in envs, the Atari games whose ROMs are found (see {@link RomDirectory}), with {@code
+   * romDir} (may be null) first in the search, and the envs of every {@link
+   * io.gymbridge.envs.EnvProvider} plugin on the classpath or in {@code plugins} (jars or folders
+   * of jars).
+   *
+   * @throws IllegalArgumentException {@code romDir} is given but is not a folder, or a plugin
+   *     cannot be loaded or registers a taken id
+   */
+  public static EnvRegistry registry(Path romDir, List<Path> plugins) {
     EnvRegistry registry = EnvRegistry.builtin();
     List<Path> roots = new ArrayList<>(List.of(Path.of("")));
     projectRootOfJar().ifPresent(roots::add);
     Optional<RomDirectory> dir =
         RomDirectory.find(romDir, System.getenv(), RomDirectory.defaultPythons(roots));
     AtariRegistrations.register(registry, dir.map(AtariRoms::scan).orElseGet(AtariRoms::none));
+    EnvPlugins.register(registry, plugins);
     return registry;
   }
 
