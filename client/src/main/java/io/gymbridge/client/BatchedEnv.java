@@ -1,4 +1,4 @@
-package io.gymbridge.agent.client;
+package io.gymbridge.client;
 
 /**
  * The agent's view of its envs: numEnvs copies of one env, possibly spread over several servers,

@@ -1,4 +1,4 @@
-package io.gymbridge.agent.client;
+package io.gymbridge.client;
 
 import io.gymbridge.transport.ClientSecurity;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.gymbridge.agent.client;
+package io.gymbridge.client;
 
 /**
  * The observation dtypes the agent takes, each kept as it is from the wire to the network: float32

@@ -1,4 +1,4 @@
-package io.gymbridge.agent.client;
+package io.gymbridge.client;
 
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.ManagedChannel;

@@ -1,9 +1,9 @@
-package io.gymbridge.agent.client;
+package io.gymbridge.client;
 
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.gymbridge.server.HealthProbe;
 import io.gymbridge.transport.ClientSecurity;
+import io.gymbridge.transport.HealthProbe;
 import java.io.PrintStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -1,10 +1,11 @@
-package io.gymbridge.agent.client;
+package io.gymbridge.client;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gymbridge.server.EmbeddedEnvServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;

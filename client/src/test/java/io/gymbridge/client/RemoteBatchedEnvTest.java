@@ -1,4 +1,4 @@
-package io.gymbridge.agent.client;
+package io.gymbridge.client;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
+import io.gymbridge.server.EmbeddedEnvServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;

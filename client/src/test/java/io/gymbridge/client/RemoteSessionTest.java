@@ -1,4 +1,4 @@
-package io.gymbridge.agent.client;
+package io.gymbridge.client;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,6 +14,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.gymbridge.codec.Tensors;
+import io.gymbridge.server.EmbeddedEnvServer;
 import io.gymbridge.v1.EnvServiceGrpc;
 import io.gymbridge.v1.StepRequest;
 import io.gymbridge.v1.Value;

@@ -1,9 +1,10 @@
-package io.gymbridge.agent.client;
+package io.gymbridge.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gymbridge.server.EmbeddedEnvServer;
 import io.gymbridge.transport.ClientSecurity;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package io.gymbridge.agent.client;
+package io.gymbridge.client;
 
 import io.gymbridge.codec.Spaces;
 import io.gymbridge.envs.Env;
@@ -6,6 +6,7 @@ import io.gymbridge.envs.EnvRegistration;
 import io.gymbridge.envs.EnvRegistry;
 import io.gymbridge.envs.RgbFrame;
 import io.gymbridge.envs.Transition;
+import io.gymbridge.server.EmbeddedEnvServer;
 import io.gymbridge.server.ServerConfig;
 import io.gymbridge.v1.Space;
 import io.gymbridge.v1.Value;

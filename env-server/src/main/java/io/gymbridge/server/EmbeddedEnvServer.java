@@ -1,9 +1,6 @@
-package io.gymbridge.agent.client;
+package io.gymbridge.server;
 
 import io.gymbridge.envs.EnvRegistry;
-import io.gymbridge.server.EnvServer;
-import io.gymbridge.server.EnvServerMain;
-import io.gymbridge.server.ServerConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -57,6 +54,17 @@ public final class EmbeddedEnvServer implements AutoCloseable {
     return start(defaultConfig(), EnvServerMain.registry(romDir));
   }
 
+  /**
+   * Starts a server that offers {@code envId}: the built-in envs alone when it is one of them and
+   * no {@code romDir} is given (no ROM search, which asks python3 for ale-py), else {@link
+   * #startWithAtari} (and the plugins on the classpath).
+   */
+  public static EmbeddedEnvServer startFor(String envId, Path romDir) throws IOException {
+    return EnvRegistry.builtin().find(envId).isPresent() && romDir == null
+        ? start()
+        : startWithAtari(romDir);
+  }
+
   /** Starts a server with the built-in envs; {@code config.host()} must be a loopback address. */
   public static EmbeddedEnvServer start(ServerConfig config) throws IOException {
     return start(config, EnvRegistry.builtin());
@@ -82,7 +90,10 @@ public final class EmbeddedEnvServer implements AutoCloseable {
     return new EmbeddedEnvServer(server, config.host());
   }
 
-  /** host:port to give {@link RemoteBatchedEnv#connect} or {@link RemoteSession#open}. */
+  /**
+   * host:port to give a client ({@code RemoteBatchedEnv.connect}, {@code RemoteSession.open} in
+   * gymbridge-client).
+   */
   public String address() {
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }

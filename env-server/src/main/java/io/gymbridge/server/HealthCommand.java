@@ -3,6 +3,7 @@ package io.gymbridge.server;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.gymbridge.transport.ClientSecurity;
+import io.gymbridge.transport.HealthProbe;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;

@@ -10,6 +10,7 @@ import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.gymbridge.transport.ClientSecurity;
+import io.gymbridge.transport.HealthProbe;
 import io.gymbridge.v1.EnvServiceGrpc;
 import io.gymbridge.v1.GetServerInfoRequest;
 import java.nio.file.Path;

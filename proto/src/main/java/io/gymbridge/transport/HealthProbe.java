@@ -1,11 +1,10 @@
-package io.gymbridge.server;
+package io.gymbridge.transport;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.gymbridge.transport.ClientSecurity;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 

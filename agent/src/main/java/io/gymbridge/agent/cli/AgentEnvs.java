@@ -1,11 +1,10 @@
 package io.gymbridge.agent.cli;
 
-import io.gymbridge.agent.client.ClientConfig;
-import io.gymbridge.agent.client.EmbeddedEnvServer;
-import io.gymbridge.agent.client.Kwargs;
-import io.gymbridge.agent.client.RemoteBatchedEnv;
-import io.gymbridge.agent.client.ServerAddresses;
-import io.gymbridge.envs.EnvRegistry;
+import io.gymbridge.client.ClientConfig;
+import io.gymbridge.client.Kwargs;
+import io.gymbridge.client.RemoteBatchedEnv;
+import io.gymbridge.client.ServerAddresses;
+import io.gymbridge.server.EmbeddedEnvServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -44,11 +43,7 @@ final class AgentEnvs implements AutoCloseable {
     EmbeddedEnvServer embedded = null;
     List<String> addresses = servers;
     if (servers.isEmpty()) {
-      // Built-in envs need no ROM search (it asks python3 for ale-py); anything else may be Atari.
-      embedded =
-          EnvRegistry.builtin().find(envId).isPresent() && romDir == null
-              ? EmbeddedEnvServer.start()
-              : EmbeddedEnvServer.startWithAtari(romDir);
+      embedded = EmbeddedEnvServer.startFor(envId, romDir);
       addresses = List.of(embedded.address());
       log.println("env server: in-process at " + embedded.address());
     } else {

@@ -1,6 +1,6 @@
 package io.gymbridge.agent.cli;
 
-import io.gymbridge.agent.client.RemoteEnvException;
+import io.gymbridge.client.RemoteEnvException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

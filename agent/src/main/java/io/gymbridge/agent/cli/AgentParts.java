@@ -1,14 +1,14 @@
 package io.gymbridge.agent.cli;
 
 import ai.djl.Device;
-import io.gymbridge.agent.client.BatchedEnv;
-import io.gymbridge.agent.client.ObsType;
 import io.gymbridge.agent.dqn.DqnLearner;
 import io.gymbridge.agent.replay.FrameReplay;
 import io.gymbridge.agent.replay.PrioritizedReplay;
 import io.gymbridge.agent.replay.Replay;
 import io.gymbridge.agent.replay.UniformReplay;
 import io.gymbridge.agent.train.TrainConfig;
+import io.gymbridge.client.BatchedEnv;
+import io.gymbridge.client.ObsType;
 import java.util.Arrays;
 
 /** Builds the learner and the replay that a {@link TrainConfig} describes for an env. */

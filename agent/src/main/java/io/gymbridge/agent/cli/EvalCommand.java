@@ -1,13 +1,13 @@
 package io.gymbridge.agent.cli;
 
 import ai.djl.Device;
-import io.gymbridge.agent.client.Kwargs;
 import io.gymbridge.agent.dqn.DqnLearner;
 import io.gymbridge.agent.eval.Evaluator;
 import io.gymbridge.agent.eval.GameRecorder;
 import io.gymbridge.agent.train.Checkpoints;
 import io.gymbridge.agent.train.ConfigLoader;
 import io.gymbridge.agent.train.TrainConfig;
+import io.gymbridge.client.Kwargs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -1,7 +1,6 @@
 package io.gymbridge.agent.cli;
 
 import ai.djl.Device;
-import io.gymbridge.agent.client.BatchedEnv;
 import io.gymbridge.agent.dqn.DqnLearner;
 import io.gymbridge.agent.replay.Batch;
 import io.gymbridge.agent.replay.FrameReplay;
@@ -11,6 +10,7 @@ import io.gymbridge.agent.train.Progress;
 import io.gymbridge.agent.train.RunDirectory;
 import io.gymbridge.agent.train.TrainConfig;
 import io.gymbridge.agent.train.Trainer;
+import io.gymbridge.client.BatchedEnv;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;

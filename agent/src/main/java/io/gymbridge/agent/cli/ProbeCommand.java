@@ -2,9 +2,9 @@ package io.gymbridge.agent.cli;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.gymbridge.agent.client.ClientConfig;
-import io.gymbridge.agent.client.RemoteSession;
-import io.gymbridge.agent.client.StepBatch;
+import io.gymbridge.client.ClientConfig;
+import io.gymbridge.client.RemoteSession;
+import io.gymbridge.client.StepBatch;
 import io.gymbridge.codec.SpaceMembership;
 import io.gymbridge.codec.Spaces;
 import io.gymbridge.codec.Tensors;

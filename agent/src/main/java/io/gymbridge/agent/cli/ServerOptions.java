@@ -1,6 +1,6 @@
 package io.gymbridge.agent.cli;
 
-import io.gymbridge.agent.client.ServerAddresses;
+import io.gymbridge.client.ServerAddresses;
 import io.gymbridge.transport.ClientSecurity;
 import java.nio.file.Path;
 import java.time.Duration;

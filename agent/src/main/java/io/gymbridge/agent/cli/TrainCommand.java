@@ -1,7 +1,6 @@
 package io.gymbridge.agent.cli;
 
 import ai.djl.Device;
-import io.gymbridge.agent.client.BatchedEnv;
 import io.gymbridge.agent.dqn.DqnLearner;
 import io.gymbridge.agent.replay.Replay;
 import io.gymbridge.agent.train.Checkpoints;
@@ -10,6 +9,7 @@ import io.gymbridge.agent.train.Progress;
 import io.gymbridge.agent.train.RunDirectory;
 import io.gymbridge.agent.train.TrainConfig;
 import io.gymbridge.agent.train.Trainer;
+import io.gymbridge.client.BatchedEnv;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.gymbridge.agent.eval;
 
-import io.gymbridge.agent.client.BatchedEnv;
-import io.gymbridge.agent.client.StepBatch;
 import io.gymbridge.agent.dqn.DqnLearner;
+import io.gymbridge.client.BatchedEnv;
+import io.gymbridge.client.StepBatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -1,9 +1,9 @@
 package io.gymbridge.agent.eval;
 
-import io.gymbridge.agent.client.ClientConfig;
-import io.gymbridge.agent.client.RemoteSession;
-import io.gymbridge.agent.client.StepBatch;
 import io.gymbridge.agent.dqn.DqnLearner;
+import io.gymbridge.client.ClientConfig;
+import io.gymbridge.client.RemoteSession;
+import io.gymbridge.client.StepBatch;
 import io.gymbridge.v1.Tensor;
 import io.gymbridge.v1.Value;
 import java.io.IOException;

@@ -22,9 +22,9 @@ import java.util.function.Consumer;
  * one-step transition (r, s', gamma or 0).
  *
  * <p>With Gymnasium's NEXT_STEP autoreset the step after an episode ends carries the reset
- * observation and no transition (see {@link io.gymbridge.agent.client.StepBatch}): do not push it.
- * Call {@link #clear()} when the env is restarted by a reconnect, so that steps of the lost episode
- * are not joined to the new one.
+ * observation and no transition (see {@link io.gymbridge.client.StepBatch}): do not push it. Call
+ * {@link #clear()} when the env is restarted by a reconnect, so that steps of the lost episode are
+ * not joined to the new one.
  */
 public final class NStepAccumulator {
   private record Pending(float[] obs, int action, double reward) {}

@@ -1,10 +1,10 @@
 package io.gymbridge.agent.train;
 
-import io.gymbridge.agent.client.StepBatch;
 import io.gymbridge.agent.replay.FrameReplay;
 import io.gymbridge.agent.replay.NStepAccumulator;
 import io.gymbridge.agent.replay.Replay;
 import io.gymbridge.agent.replay.TransitionReplay;
+import io.gymbridge.client.StepBatch;
 
 /**
  * Where the trainer puts each env's steps, by observation type: vector observations become n-step

@@ -1,13 +1,13 @@
 package io.gymbridge.agent.train;
 
-import io.gymbridge.agent.client.BatchedEnv;
-import io.gymbridge.agent.client.ObsType;
-import io.gymbridge.agent.client.StepBatch;
 import io.gymbridge.agent.dqn.DqnLearner;
 import io.gymbridge.agent.dqn.TrainResult;
 import io.gymbridge.agent.replay.Batch;
 import io.gymbridge.agent.replay.Replay;
 import io.gymbridge.agent.replay.SplitMix64;
+import io.gymbridge.client.BatchedEnv;
+import io.gymbridge.client.ObsType;
+import io.gymbridge.client.StepBatch;
 import java.io.IOException;
 
 /**

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import io.gymbridge.agent.client.EmbeddedEnvServer;
-import io.gymbridge.agent.client.ObsType;
-import io.gymbridge.agent.client.RemoteBatchedEnv;
 import io.gymbridge.agent.dqn.DqnLearner;
 import io.gymbridge.agent.replay.FrameReplay;
+import io.gymbridge.client.ObsType;
+import io.gymbridge.client.RemoteBatchedEnv;
+import io.gymbridge.server.EmbeddedEnvServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import io.gymbridge.agent.client.EmbeddedEnvServer;
-import io.gymbridge.agent.client.RemoteBatchedEnv;
 import io.gymbridge.agent.dqn.DqnLearner;
 import io.gymbridge.agent.replay.Batch;
 import io.gymbridge.agent.replay.Replay;
 import io.gymbridge.agent.replay.UniformReplay;
+import io.gymbridge.client.RemoteBatchedEnv;
+import io.gymbridge.server.EmbeddedEnvServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
