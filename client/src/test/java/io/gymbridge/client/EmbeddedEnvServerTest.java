@@ -48,7 +48,10 @@ class EmbeddedEnvServerTest {
     server.close();
   }
 
-  /** A figure for README, not a threshold: this machine's speed varies too much to assert on. */
+  /**
+   * A figure for docs/benchmarks.md, not a threshold: this machine's speed varies too much to
+   * assert on.
+   */
   @Test
   void printsTheThroughputOfSixteenCartPolesOnTheEmbeddedServer() throws IOException {
     int numEnvs = 16;

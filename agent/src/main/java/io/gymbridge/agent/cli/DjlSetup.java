@@ -31,7 +31,7 @@ final class DjlSetup {
         if (Engine.getInstance().getGpuCount() == 0) {
           throw new IllegalArgumentException(
               "--device gpu: PyTorch sees no GPU (the bundled libtorch is the CPU build; see "
-                  + "README 'GPU')");
+                  + "docs/agent.md, 'GPU')");
         }
         yield Device.gpu();
       }
