@@ -8,7 +8,6 @@ import io.gymbridge.server.EmbeddedEnvServer;
 import io.gymbridge.server.ServerConfig;
 import java.io.IOException;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,45 +45,5 @@ class EmbeddedEnvServerTest {
     EmbeddedEnvServer server = EmbeddedEnvServer.start();
     server.close();
     server.close();
-  }
-
-  /**
-   * A figure for docs/benchmarks.md, not a threshold: this machine's speed varies too much to
-   * assert on.
-   */
-  @Test
-  void printsTheThroughputOfSixteenCartPolesOnTheEmbeddedServer() throws IOException {
-    int numEnvs = 16;
-    try (EmbeddedEnvServer server = EmbeddedEnvServer.start();
-        RemoteBatchedEnv env =
-            RemoteBatchedEnv.connect(List.of(server.address()), "CartPole-v1", numEnvs)) {
-      env.reset(0);
-      SplittableRandom random = new SplittableRandom(0);
-      int[] actions = new int[numEnvs];
-      long warmupEnd = System.nanoTime() + 2_000_000_000L; // the JIT needs it
-      while (System.nanoTime() < warmupEnd) {
-        fill(actions, random);
-        env.step(actions);
-      }
-      long start = System.nanoTime();
-      long end = start + 3_000_000_000L;
-      long batches = 0;
-      while (System.nanoTime() < end) {
-        fill(actions, random);
-        env.step(actions);
-        batches++;
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf(
-          "RemoteBatchedEnv, CartPole-v1 x %d on the embedded server (one JVM, loopback): "
-              + "%.0f batched steps/s, %.0f env steps/s, %.1f us per batched step%n",
-          numEnvs, batches / seconds, batches * numEnvs / seconds, seconds * 1e6 / batches);
-    }
-  }
-
-  private static void fill(int[] actions, SplittableRandom random) {
-    for (int i = 0; i < actions.length; i++) {
-      actions[i] = random.nextInt(2);
-    }
   }
 }

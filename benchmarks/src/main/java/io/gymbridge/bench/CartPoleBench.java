@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.gymbridge.client.RemoteBatchedEnv;
 import io.gymbridge.envs.Env;
 import io.gymbridge.envs.EnvRegistry;
 import io.gymbridge.server.EnvServer;
@@ -88,6 +89,7 @@ public final class CartPoleBench implements Callable<Integer> {
             report(n, "unary", measure(new Unary(channel, n)), n);
           }
           report(n, "stream", measure(new Streamed(channel, n)), n);
+          report(n, "client library", measure(new ClientLibrary(server.port(), n)), n);
           report(
               n,
               "stream, callback client",
@@ -177,6 +179,35 @@ public final class CartPoleBench implements Callable<Integer> {
                   .addShape(n)
                   .setData(ByteString.copyFrom(b.array())))
           .build();
+    }
+  }
+
+  /**
+   * What a Java program gets from the client library (client/): a RemoteBatchedEnv, which steps
+   * over the stream with its own connection and checks every response.
+   */
+  private static final class ClientLibrary implements Stepper {
+    private final RemoteBatchedEnv env;
+    private final SplittableRandom random = new SplittableRandom(0);
+    private final int[] actions;
+
+    ClientLibrary(int port, int n) {
+      env = RemoteBatchedEnv.connect(List.of("127.0.0.1:" + port), "CartPole-v1", n);
+      env.reset(0);
+      actions = new int[n];
+    }
+
+    @Override
+    public void step() {
+      for (int i = 0; i < actions.length; i++) {
+        actions[i] = random.nextInt(2);
+      }
+      env.step(actions);
+    }
+
+    @Override
+    public void close() {
+      env.close();
     }
   }
 
