@@ -64,4 +64,26 @@ class ClientConfigTest {
         D.withReconnect(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO)
             .reconnectBudget());
   }
+
+  @Test
+  void theBuilderChangesWhatItIsToldAndValidatesAsTheConstructorDoes() {
+    assertEquals(D, ClientConfig.builder().build());
+    assertEquals(D, D.toBuilder().build());
+    ClientConfig c =
+        D.toBuilder().stepDeadline(Duration.ofSeconds(3)).maxInboundMessageBytes(2048).build();
+    assertEquals(Duration.ofSeconds(3), c.stepDeadline());
+    assertEquals(2048, c.maxInboundMessageBytes());
+    assertEquals(D.makeDeadline(), c.makeDeadline());
+    assertEquals(
+        D,
+        c.toBuilder()
+            .stepDeadline(D.stepDeadline())
+            .maxInboundMessageBytes(D.maxInboundMessageBytes())
+            .build());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ClientConfig.builder().closeTimeout(Duration.ZERO).build());
+    assertEquals("closeTimeout must be > 0, got PT0S", e.getMessage());
+  }
 }

@@ -67,14 +67,15 @@ public final class LearnerBenchCommand implements Callable<Integer> {
     Device dev = DjlSetup.chooseDevice(device);
     System.out.println(DjlSetup.describe(dev));
     LearnerConfig config =
-        LearnerConfig.defaults()
-            .withNetwork(LearnerConfig.Network.NATURE_CNN)
-            .withDueling(dueling)
-            .withDoubleDqn(true)
-            .withLoss(huber ? TdLoss.HUBER : TdLoss.MSE)
-            .withLearningRate(1e-4)
-            .withMaxGradNorm(maxGradNorm)
-            .withHardTargetUpdate(250);
+        LearnerConfig.builder()
+            .network(LearnerConfig.Network.NATURE_CNN)
+            .dueling(dueling)
+            .doubleDqn(true)
+            .loss(huber ? TdLoss.HUBER : TdLoss.MSE)
+            .learningRate(1e-4)
+            .maxGradNorm(maxGradNorm)
+            .hardTargetUpdate(250)
+            .build();
     int obsBytes = 4 * 84 * 84;
     SplittableRandom rng = new SplittableRandom(1);
     byte[] pool = new byte[POOL * obsBytes];

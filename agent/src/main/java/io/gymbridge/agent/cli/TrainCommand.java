@@ -34,8 +34,8 @@ import picocli.CommandLine.Option;
     },
     footer = {
       "",
-      "Keys for --set / --config: the fields of TrainConfig (its doc says what each means);",
-      "an unknown key is refused with the list of valid ones.",
+      "Keys for --set / --config: the fields of TrainConfig (TrainConfig.Builder lists each with",
+      "its default and meaning); an unknown key is refused with the list of valid ones.",
       "Presets: default (tuned for CartPole), cleanrl, sb3-zoo, tutorial (CartPole);",
       "atari (CleanRL dqn_atari.py), nature (Mnih et al. 2015), atari-fast (tuned for CPU),",
       "e.g. --env ALE/Pong-v5 --preset atari-fast."

@@ -3,29 +3,15 @@ package io.gymbridge.agent.dqn;
 import java.util.List;
 
 /**
- * Every hyperparameter of {@link DqnLearner}, immutable and validated on construction. {@link
- * #defaults()} is CleanRL's dqn.py (CartPole); change fields with the {@code with*} methods.
+ * Every hyperparameter of {@link DqnLearner}, immutable and validated in one place, the
+ * constructor, whose messages name the field and its bad value. Each field's default and meaning
+ * are listed once, side by side, in {@link Builder}; the defaults ({@link #defaults()}) are
+ * CleanRL's dqn.py for CartPole. Change fields with {@link #toBuilder()}.
  *
  * <p>The target network follows CleanRL's two knobs: every {@code targetUpdateInterval} train steps
  * it becomes {@code tau * online + (1 - tau) * target}. {@code tau = 1} is a hard copy (Nature DQN,
  * bit-exact); {@code targetUpdateInterval = 1} with a small {@code tau} is a Polyak (soft) update
  * after every step. The discount is not here: it comes with each {@code Batch} (n-step, terminal).
- *
- * @param hiddenSizes widths of the hidden Linear+ReLU layers, input side first; empty = linear Q
- * @param dueling Q = V + A - mean(A) from a value and an advantage stream (Wang et al. 2016)
- * @param doubleDqn target action chosen by the online network, valued by the target network
- * @param loss elementwise loss on the TD error: HUBER (smooth L1, delta 1) or MSE
- * @param learningRate Adam step size
- * @param adamEps Adam's epsilon, added to sqrt(v) (PyTorch 1e-8; Atari presets often use
- *     1e-4..1.5e-4)
- * @param maxGradNorm clip the global L2 norm of all gradients to this (torch clip_grad_norm_); 0 =
- *     off
- * @param targetUpdateInterval train steps (learner calls, not env steps) between target updates, >=
- *     1
- * @param tau weight of the online network in a target update, in (0, 1]; 1 = hard copy
- * @param seed seeds the initial weights (drawn in Java, independent of the engine's global RNG)
- * @param network the architecture: an MLP of {@code hiddenSizes} for vector observations, or the
- *     Nature CNN for uint8 image stacks ({@code hiddenSizes} unused)
  */
 public record LearnerConfig(
     List<Integer> hiddenSizes,
@@ -49,215 +35,185 @@ public record LearnerConfig(
   }
 
   public LearnerConfig {
+    require(hiddenSizes != null, "hiddenSizes must be set (empty for a linear Q)");
     hiddenSizes = List.copyOf(hiddenSizes);
-    for (int h : hiddenSizes) {
-      require(h > 0, "hiddenSizes must be positive, got " + hiddenSizes);
-    }
+    require(
+        hiddenSizes.stream().allMatch(h -> h > 0),
+        "hiddenSizes must be positive, got " + hiddenSizes);
     require(loss != null, "loss must be set (HUBER or MSE)");
-    require(learningRate > 0 && Double.isFinite(learningRate), "learningRate must be > 0");
+    require(
+        learningRate > 0 && Double.isFinite(learningRate),
+        "learningRate must be > 0, got " + learningRate);
     require(adamEps > 0 && Double.isFinite(adamEps), "adamEps must be > 0, got " + adamEps);
-    require(maxGradNorm >= 0 && Double.isFinite(maxGradNorm), "maxGradNorm must be >= 0 (0 = off)");
-    require(targetUpdateInterval >= 1, "targetUpdateInterval must be >= 1 train steps");
+    require(
+        maxGradNorm >= 0 && Double.isFinite(maxGradNorm),
+        "maxGradNorm must be >= 0 (0 = off), got " + maxGradNorm);
+    require(
+        targetUpdateInterval >= 1,
+        "targetUpdateInterval must be >= 1 train steps, got " + targetUpdateInterval);
     require(tau > 0 && tau <= 1, "tau must be in (0, 1], got " + tau);
     require(network != null, "network must be set (MLP or NATURE_CNN)");
   }
 
-  /**
-   * CleanRL dqn.py: hidden 120-84, plain head, vanilla targets, MSE, lr 2.5e-4, Adam eps 1e-8, no
-   * clipping, hard target copy every 50 train steps (CleanRL's 500 env steps at one train step per
-   * 10 env steps), seed 1.
-   */
+  /** CleanRL dqn.py, as {@link Builder} lists it. */
   public static LearnerConfig defaults() {
-    return new LearnerConfig(
-        List.of(120, 84), false, false, TdLoss.MSE, 2.5e-4, 1e-8, 0, 50, 1, 1, Network.MLP);
+    return builder().build();
   }
 
-  public LearnerConfig withHiddenSizes(List<Integer> v) {
-    return new LearnerConfig(
-        v,
-        dueling,
-        doubleDqn,
-        loss,
-        learningRate,
-        adamEps,
-        maxGradNorm,
-        targetUpdateInterval,
-        tau,
-        seed,
-        network);
+  /** A builder holding the defaults. */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  public LearnerConfig withDueling(boolean v) {
-    return new LearnerConfig(
-        hiddenSizes,
-        v,
-        doubleDqn,
-        loss,
-        learningRate,
-        adamEps,
-        maxGradNorm,
-        targetUpdateInterval,
-        tau,
-        seed,
-        network);
+  /** A builder holding this config's fields, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  public LearnerConfig withDoubleDqn(boolean v) {
-    return new LearnerConfig(
-        hiddenSizes,
-        dueling,
-        v,
-        loss,
-        learningRate,
-        adamEps,
-        maxGradNorm,
-        targetUpdateInterval,
-        tau,
-        seed,
-        network);
-  }
+  /**
+   * Every field with its default (CleanRL dqn.py) and meaning. Setters change fields by name;
+   * {@link #build} validates them all (the constructor does).
+   */
+  public static final class Builder {
+    /** Widths of the hidden Linear+ReLU layers, input side first; empty: a linear Q. */
+    private List<Integer> hiddenSizes = List.of(120, 84);
 
-  public LearnerConfig withLoss(TdLoss v) {
-    return new LearnerConfig(
-        hiddenSizes,
-        dueling,
-        doubleDqn,
-        v,
-        learningRate,
-        adamEps,
-        maxGradNorm,
-        targetUpdateInterval,
-        tau,
-        seed,
-        network);
-  }
+    /** Q = V + A - mean(A) from a value and an advantage stream (Wang et al. 2016). */
+    private boolean dueling = false;
 
-  public LearnerConfig withLearningRate(double v) {
-    return new LearnerConfig(
-        hiddenSizes,
-        dueling,
-        doubleDqn,
-        loss,
-        v,
-        adamEps,
-        maxGradNorm,
-        targetUpdateInterval,
-        tau,
-        seed,
-        network);
-  }
+    /** Target action chosen by the online network, valued by the target network. */
+    private boolean doubleDqn = false;
 
-  public LearnerConfig withAdamEps(double v) {
-    return new LearnerConfig(
-        hiddenSizes,
-        dueling,
-        doubleDqn,
-        loss,
-        learningRate,
-        v,
-        maxGradNorm,
-        targetUpdateInterval,
-        tau,
-        seed,
-        network);
-  }
+    /** Elementwise loss on the TD error: HUBER (smooth L1, delta 1) or MSE. */
+    private TdLoss loss = TdLoss.MSE;
 
-  public LearnerConfig withMaxGradNorm(double v) {
-    return new LearnerConfig(
-        hiddenSizes,
-        dueling,
-        doubleDqn,
-        loss,
-        learningRate,
-        adamEps,
-        v,
-        targetUpdateInterval,
-        tau,
-        seed,
-        network);
-  }
+    /** Adam step size. */
+    private double learningRate = 2.5e-4;
 
-  /** Hard copy of the online network every {@code interval} train steps ({@code tau = 1}). */
-  public LearnerConfig withHardTargetUpdate(int interval) {
-    return new LearnerConfig(
-        hiddenSizes,
-        dueling,
-        doubleDqn,
-        loss,
-        learningRate,
-        adamEps,
-        maxGradNorm,
-        interval,
-        1,
-        seed,
-        network);
-  }
+    /** Adam's epsilon, added to sqrt(v) (PyTorch 1e-8; Atari presets often use 1e-4..1.5e-4). */
+    private double adamEps = 1e-8;
 
-  /** Polyak update after every train step: {@code target = tau * online + (1 - tau) * target}. */
-  public LearnerConfig withSoftTargetUpdate(double tau) {
-    return new LearnerConfig(
-        hiddenSizes,
-        dueling,
-        doubleDqn,
-        loss,
-        learningRate,
-        adamEps,
-        maxGradNorm,
-        1,
-        tau,
-        seed,
-        network);
-  }
+    /** Clip the global L2 norm of all gradients to this (torch clip_grad_norm_); 0: off. */
+    private double maxGradNorm = 0;
 
-  /** Both target knobs at once, as CleanRL's {@code target_network_frequency} and {@code tau}. */
-  public LearnerConfig withTargetUpdate(int interval, double tau) {
-    return new LearnerConfig(
-        hiddenSizes,
-        dueling,
-        doubleDqn,
-        loss,
-        learningRate,
-        adamEps,
-        maxGradNorm,
-        interval,
-        tau,
-        seed,
-        network);
-  }
+    /**
+     * Train steps (learner calls, not env steps) between target updates, >= 1; 50 is CleanRL's 500
+     * env steps at one train step per 10 env steps.
+     */
+    private int targetUpdateInterval = 50;
 
-  public LearnerConfig withSeed(long v) {
-    return new LearnerConfig(
-        hiddenSizes,
-        dueling,
-        doubleDqn,
-        loss,
-        learningRate,
-        adamEps,
-        maxGradNorm,
-        targetUpdateInterval,
-        tau,
-        v,
-        network);
-  }
+    /** Weight of the online network in a target update, in (0, 1]; 1: hard copy. */
+    private double tau = 1;
 
-  public LearnerConfig withNetwork(Network v) {
-    return new LearnerConfig(
-        hiddenSizes,
-        dueling,
-        doubleDqn,
-        loss,
-        learningRate,
-        adamEps,
-        maxGradNorm,
-        targetUpdateInterval,
-        tau,
-        seed,
-        v);
+    /** Seeds the initial weights (drawn in Java, independent of the engine's global RNG). */
+    private long seed = 1;
+
+    /**
+     * The architecture: an MLP of {@code hiddenSizes} for vector observations, or the Nature CNN
+     * for uint8 image stacks ({@code hiddenSizes} unused).
+     */
+    private Network network = Network.MLP;
+
+    private Builder() {}
+
+    private Builder(LearnerConfig c) {
+      hiddenSizes = c.hiddenSizes;
+      dueling = c.dueling;
+      doubleDqn = c.doubleDqn;
+      loss = c.loss;
+      learningRate = c.learningRate;
+      adamEps = c.adamEps;
+      maxGradNorm = c.maxGradNorm;
+      targetUpdateInterval = c.targetUpdateInterval;
+      tau = c.tau;
+      seed = c.seed;
+      network = c.network;
+    }
+
+    public Builder hiddenSizes(List<Integer> value) {
+      hiddenSizes = value;
+      return this;
+    }
+
+    public Builder dueling(boolean value) {
+      dueling = value;
+      return this;
+    }
+
+    public Builder doubleDqn(boolean value) {
+      doubleDqn = value;
+      return this;
+    }
+
+    public Builder loss(TdLoss value) {
+      loss = value;
+      return this;
+    }
+
+    public Builder learningRate(double value) {
+      learningRate = value;
+      return this;
+    }
+
+    public Builder adamEps(double value) {
+      adamEps = value;
+      return this;
+    }
+
+    public Builder maxGradNorm(double value) {
+      maxGradNorm = value;
+      return this;
+    }
+
+    public Builder targetUpdateInterval(int value) {
+      targetUpdateInterval = value;
+      return this;
+    }
+
+    public Builder tau(double value) {
+      tau = value;
+      return this;
+    }
+
+    /** Hard copy of the online network every {@code interval} train steps ({@code tau = 1}). */
+    public Builder hardTargetUpdate(int interval) {
+      return targetUpdateInterval(interval).tau(1);
+    }
+
+    /** Polyak update after every train step: {@code target = tau * online + (1 - tau) * target}. */
+    public Builder softTargetUpdate(double value) {
+      return targetUpdateInterval(1).tau(value);
+    }
+
+    public Builder seed(long value) {
+      seed = value;
+      return this;
+    }
+
+    public Builder network(Network value) {
+      network = value;
+      return this;
+    }
+
+    public LearnerConfig build() {
+      return new LearnerConfig(
+          hiddenSizes,
+          dueling,
+          doubleDqn,
+          loss,
+          learningRate,
+          adamEps,
+          maxGradNorm,
+          targetUpdateInterval,
+          tau,
+          seed,
+          network);
+    }
   }
 
   private static void require(boolean ok, String message) {
     if (!ok) {
-      throw new IllegalArgumentException("LearnerConfig: " + message);
+      throw new IllegalArgumentException(message);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.gymbridge.agent.eval;
 
 import io.gymbridge.agent.dqn.DqnLearner;
+import io.gymbridge.agent.train.EpisodeTracker;
 import io.gymbridge.client.BatchedEnv;
 import io.gymbridge.client.StepBatch;
 import java.util.ArrayList;
@@ -59,9 +60,7 @@ public final class Evaluator {
       quota[e % n]++;
     }
     Random random = new Random(seed);
-    double[] ret = new double[n];
-    int[] len = new int[n];
-    boolean[] endedLastStep = new boolean[n];
+    EpisodeTracker tracker = new EpisodeTracker(n);
     List<Double> returns = new ArrayList<>();
     List<Integer> lengths = new ArrayList<>();
     StepBatch obs = env.reset(seed);
@@ -72,28 +71,14 @@ public final class Evaluator {
           actions[i] = random.nextInt(env.numActions());
         }
       }
-      StepBatch sb = env.step(actions);
+      obs = env.step(actions);
       for (int i = 0; i < n; i++) {
-        if (sb.restarted()[i] || endedLastStep[i]) {
-          endedLastStep[i] = false;
-          ret[i] = 0;
-          len[i] = 0;
-          continue;
-        }
-        ret[i] += sb.rewards()[i];
-        len[i]++;
-        if (sb.terminated()[i] || sb.truncated()[i]) {
-          if (quota[i] > 0) {
-            quota[i]--;
-            returns.add(ret[i]);
-            lengths.add(len[i]);
-          }
-          ret[i] = 0;
-          len[i] = 0;
-          endedLastStep[i] = true;
+        if (tracker.observe(obs, i) == EpisodeTracker.Step.EPISODE_END && quota[i] > 0) {
+          quota[i]--;
+          returns.add(tracker.episodeReturn(i));
+          lengths.add(tracker.episodeLength(i));
         }
       }
-      obs = sb;
     }
     return new Result(returns, lengths);
   }

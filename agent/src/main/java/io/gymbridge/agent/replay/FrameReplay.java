@@ -444,7 +444,7 @@ public final class FrameReplay implements Replay {
 
   @Override
   public void writeTo(DataOutput out) throws IOException {
-    Checkpoints.writeHeader(out, Checkpoints.KIND_FRAMES);
+    ReplayCheckpointFormat.writeHeader(out, ReplayCheckpointFormat.KIND_FRAMES);
     out.writeInt(numEnvs);
     out.writeInt(slotsPerEnv * numEnvs);
     out.writeInt(stack);
@@ -461,8 +461,8 @@ public final class FrameReplay implements Replay {
       out.writeLong(episodeFirst[e]);
     }
     out.write(flags);
-    Checkpoints.writeInts(out, actions, actions.length);
-    Checkpoints.writeFloats(out, rewards, rewards.length);
+    ReplayCheckpointFormat.writeInts(out, actions, actions.length);
+    ReplayCheckpointFormat.writeFloats(out, rewards, rewards.length);
     byte[] piece = new byte[1 << 16];
     for (ByteBuffer c : chunks) {
       out.writeBoolean(c != null);
@@ -502,8 +502,8 @@ public final class FrameReplay implements Replay {
       r.episodeFirst[e] = in.readLong();
     }
     in.readFully(r.flags);
-    Checkpoints.readInts(in, r.actions, r.actions.length);
-    Checkpoints.readFloats(in, r.rewards, r.rewards.length);
+    ReplayCheckpointFormat.readInts(in, r.actions, r.actions.length);
+    ReplayCheckpointFormat.readFloats(in, r.rewards, r.rewards.length);
     byte[] piece = new byte[1 << 16];
     for (int i = 0; i < r.chunks.length; i++) {
       if (in.readBoolean()) {

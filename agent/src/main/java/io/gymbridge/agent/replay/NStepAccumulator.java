@@ -31,7 +31,7 @@ public final class NStepAccumulator {
 
   private final int n;
   private final double gamma;
-  private final Consumer<Transition> sink;
+  private final Consumer<NStepTransition> sink;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
 
   /**
@@ -39,7 +39,7 @@ public final class NStepAccumulator {
    * @param gamma discount factor in [0, 1]
    * @param sink receives each completed transition, e.g. {@code replay::add}
    */
-  public NStepAccumulator(int n, double gamma, Consumer<Transition> sink) {
+  public NStepAccumulator(int n, double gamma, Consumer<NStepTransition> sink) {
     if (n < 1) {
       throw new IllegalArgumentException("n must be at least 1, got " + n);
     }
@@ -84,7 +84,7 @@ public final class NStepAccumulator {
     }
     Pending first = pending.removeFirst();
     sink.accept(
-        new Transition(
+        new NStepTransition(
             first.obs(), first.action(), (float) ret, nextObs, terminated ? 0f : (float) discount));
   }
 

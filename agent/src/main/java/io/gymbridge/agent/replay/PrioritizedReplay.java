@@ -116,7 +116,7 @@ public final class PrioritizedReplay implements TransitionReplay {
   }
 
   @Override
-  public void add(Transition t) {
+  public void add(NStepTransition t) {
     double p = maxPriority();
     int slot = store.add(t);
     tree.update(slot, p);
@@ -195,7 +195,7 @@ public final class PrioritizedReplay implements TransitionReplay {
 
   @Override
   public void writeTo(DataOutput out) throws IOException {
-    Checkpoints.writeHeader(out, Checkpoints.KIND_PRIORITIZED);
+    ReplayCheckpointFormat.writeHeader(out, ReplayCheckpointFormat.KIND_PRIORITIZED);
     store.writeTo(out);
     tree.writeTo(out);
     out.writeDouble(alpha);
@@ -206,7 +206,8 @@ public final class PrioritizedReplay implements TransitionReplay {
 
   /** Reads a replay written by {@link #writeTo}; fails if the checkpoint holds another kind. */
   public static PrioritizedReplay readFrom(DataInput in) throws IOException {
-    Checkpoints.expectKind(Checkpoints.readHeader(in), Checkpoints.KIND_PRIORITIZED);
+    ReplayCheckpointFormat.expectKind(
+        ReplayCheckpointFormat.readHeader(in), ReplayCheckpointFormat.KIND_PRIORITIZED);
     return readBody(in);
   }
 

@@ -35,11 +35,11 @@ public interface Replay {
 
   /** Reads whichever kind of replay {@link #writeTo} wrote. */
   static Replay readFrom(DataInput in) throws IOException {
-    byte kind = Checkpoints.readHeader(in);
+    byte kind = ReplayCheckpointFormat.readHeader(in);
     return switch (kind) {
-      case Checkpoints.KIND_UNIFORM -> UniformReplay.readBody(in);
-      case Checkpoints.KIND_PRIORITIZED -> PrioritizedReplay.readBody(in);
-      case Checkpoints.KIND_FRAMES -> FrameReplay.readBody(in);
+      case ReplayCheckpointFormat.KIND_UNIFORM -> UniformReplay.readBody(in);
+      case ReplayCheckpointFormat.KIND_PRIORITIZED -> PrioritizedReplay.readBody(in);
+      case ReplayCheckpointFormat.KIND_FRAMES -> FrameReplay.readBody(in);
       default -> throw new IOException("unknown replay kind " + kind + " in checkpoint");
     };
   }

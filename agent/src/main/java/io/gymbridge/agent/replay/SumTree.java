@@ -118,7 +118,7 @@ public final class SumTree {
   void writeTo(DataOutput out) throws IOException {
     out.writeInt(capacity);
     out.writeDouble(max);
-    Checkpoints.writeDoubles(out, nodes, leafBase, capacity);
+    ReplayCheckpointFormat.writeDoubles(out, nodes, leafBase, capacity);
   }
 
   static SumTree readFrom(DataInput in) throws IOException {
@@ -128,7 +128,7 @@ public final class SumTree {
     }
     SumTree t = new SumTree(capacity);
     t.max = in.readDouble();
-    Checkpoints.readDoubles(in, t.nodes, t.leafBase, capacity);
+    ReplayCheckpointFormat.readDoubles(in, t.nodes, t.leafBase, capacity);
     for (int node = t.leafBase - 1; node >= 1; node--) {
       t.nodes[node] = t.nodes[2 * node] + t.nodes[2 * node + 1];
     }

@@ -66,7 +66,7 @@ final class TransitionStore {
   }
 
   /** Copies {@code t} into the cursor slot, overwriting the oldest when full; returns that slot. */
-  int add(Transition t) {
+  int add(NStepTransition t) {
     checkLength("obs", t.obs());
     checkLength("nextObs", t.nextObs());
     if (!(t.discount() >= 0f && t.discount() <= 1f)) {
@@ -124,11 +124,11 @@ final class TransitionStore {
     out.writeInt(obsSize);
     out.writeInt(size);
     out.writeInt(cursor);
-    Checkpoints.writeFloats(out, obs, size * obsSize);
-    Checkpoints.writeFloats(out, nextObs, size * obsSize);
-    Checkpoints.writeInts(out, actions, size);
-    Checkpoints.writeFloats(out, rewards, size);
-    Checkpoints.writeFloats(out, discounts, size);
+    ReplayCheckpointFormat.writeFloats(out, obs, size * obsSize);
+    ReplayCheckpointFormat.writeFloats(out, nextObs, size * obsSize);
+    ReplayCheckpointFormat.writeInts(out, actions, size);
+    ReplayCheckpointFormat.writeFloats(out, rewards, size);
+    ReplayCheckpointFormat.writeFloats(out, discounts, size);
   }
 
   static TransitionStore readFrom(DataInput in) throws IOException {
@@ -149,11 +149,11 @@ final class TransitionStore {
               capacity, obsSize, size, cursor));
     }
     TransitionStore s = new TransitionStore(capacity, obsSize);
-    Checkpoints.readFloats(in, s.obs, size * obsSize);
-    Checkpoints.readFloats(in, s.nextObs, size * obsSize);
-    Checkpoints.readInts(in, s.actions, size);
-    Checkpoints.readFloats(in, s.rewards, size);
-    Checkpoints.readFloats(in, s.discounts, size);
+    ReplayCheckpointFormat.readFloats(in, s.obs, size * obsSize);
+    ReplayCheckpointFormat.readFloats(in, s.nextObs, size * obsSize);
+    ReplayCheckpointFormat.readInts(in, s.actions, size);
+    ReplayCheckpointFormat.readFloats(in, s.rewards, size);
+    ReplayCheckpointFormat.readFloats(in, s.discounts, size);
     s.size = size;
     s.cursor = cursor;
     return s;

@@ -31,7 +31,7 @@ public final class UniformReplay implements TransitionReplay {
   }
 
   @Override
-  public void add(Transition t) {
+  public void add(NStepTransition t) {
     store.add(t);
   }
 
@@ -70,13 +70,14 @@ public final class UniformReplay implements TransitionReplay {
 
   @Override
   public void writeTo(DataOutput out) throws IOException {
-    Checkpoints.writeHeader(out, Checkpoints.KIND_UNIFORM);
+    ReplayCheckpointFormat.writeHeader(out, ReplayCheckpointFormat.KIND_UNIFORM);
     writeBody(out);
   }
 
   /** Reads a replay written by {@link #writeTo}; fails if the checkpoint holds another kind. */
   public static UniformReplay readFrom(DataInput in) throws IOException {
-    Checkpoints.expectKind(Checkpoints.readHeader(in), Checkpoints.KIND_UNIFORM);
+    ReplayCheckpointFormat.expectKind(
+        ReplayCheckpointFormat.readHeader(in), ReplayCheckpointFormat.KIND_UNIFORM);
     return readBody(in);
   }
 

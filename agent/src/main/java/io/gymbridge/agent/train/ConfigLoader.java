@@ -18,9 +18,10 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Builds a {@link TrainConfig} in layers, each overriding the one before: the defaults
- * (presets/default.json), a named preset, a JSON config file, then {@code key=value} settings from
- * the command line. Unknown keys are errors that list the valid ones.
+ * Builds a {@link TrainConfig} in layers, each overriding the one before: the defaults ({@link
+ * TrainConfig.Builder}), a named preset, a JSON config file, then {@code key=value} settings from
+ * the command line. Unknown keys are errors that list the valid ones; bad values are refused by
+ * {@link TrainConfig}'s constructor, which names the field and the value.
  */
 public final class ConfigLoader {
   /** Presets shipped in the jar, by name. */
@@ -32,8 +33,7 @@ public final class ConfigLoader {
   private final ObjectNode config;
 
   public ConfigLoader() {
-    this.config = (ObjectNode) resource("default");
-    config.remove("_source"); // the base layer's comment; overlays skip theirs
+    this.config = JSON.valueToTree(TrainConfig.defaults());
   }
 
   /** Overlays a named preset. */

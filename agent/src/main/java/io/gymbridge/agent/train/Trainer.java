@@ -41,6 +41,15 @@ public final class Trainer {
   private double wallSecondsBefore; // wall time of earlier runs of this training (resume)
   private long learnFromStep; // learningStarts, or later after a resume without a saved replay
 
+  // The loop's state during run(), set up by startEnvs().
+  private long startNanos;
+  private EpisodeTracker episodeTracker;
+  private StepBatch current; // the observations the actions in flight were chosen from
+  private int[] actions; // the actions in flight: sent, their step not yet awaited
+  private double eps; // the exploration rate they were chosen with
+  private long stepsSinceTrain; // env steps not yet paid for with updates
+  private long nextCheckpoint;
+
   public Trainer(
       TrainConfig config,
       BatchedEnv env,
@@ -79,104 +88,116 @@ public final class Trainer {
       double solvedAtSeconds,
       double wallSeconds) {}
 
-  /** Trains until totalSteps; checkpoints, metrics and the curve go to the run directory. */
+  /**
+   * Trains until totalSteps; checkpoints, metrics and the curve go to the run directory. Each turn
+   * of the loop receives one batch of env steps, stores it, sends the next actions, and learns
+   * while that step is on its way.
+   */
   public Summary run(Progress progress) throws IOException {
-    long startNanos = System.nanoTime();
-    double[] episodeReturn = new double[numEnvs];
-    int[] episodeLength = new int[numEnvs];
-    boolean[] endedLastStep = new boolean[numEnvs];
-    StepBatch current = env.reset(config.seed() + envResets * numEnvs);
-    envResets++;
-    for (int i = 0; i < numEnvs; i++) {
-      experience.episodeStart(i, current);
-    }
-    long nextCheckpoint =
-        config.checkpointInterval() > 0 ? globalStep + config.checkpointInterval() : Long.MAX_VALUE;
-    long stepsSinceTrain = 0;
-    double eps = epsilon.value(globalStep);
-    int[] actions = null;
-    if (globalStep < config.totalSteps()) {
-      actions = selectActions(current, eps);
-      env.sendStep(actions);
-    }
+    startEnvs();
+    actIfStepsLeft();
     try (MetricsCsv metrics = new MetricsCsv(run.metricsCsv())) {
       while (globalStep < config.totalSteps()) {
         StepBatch next = env.awaitStep();
-        double wall = wallSecondsBefore + (System.nanoTime() - startNanos) / 1e9;
+        double wall = wallSeconds();
         for (int i = 0; i < numEnvs; i++) {
-          if (next.restarted()[i] || endedLastStep[i]) {
-            // A reconnect restarted env i (its partial episode belongs to a session that no longer
-            // exists), or NEXT_STEP autoreset only reset it: a new episode, no transition.
-            experience.episodeStart(i, next);
-            if (next.restarted()[i]) {
-              episodeReturn[i] = 0;
-              episodeLength[i] = 0;
-            }
-            endedLastStep[i] = false;
-            continue;
-          }
-          boolean terminated = next.terminated()[i];
-          boolean truncated = next.truncated()[i];
-          experience.step(
-              i, actions[i], (float) next.rewards()[i], current, next, terminated, truncated);
-          episodeReturn[i] += next.rewards()[i];
-          episodeLength[i]++;
-          long stepAtEnd = globalStep + numEnvs;
-          if (config.episodeStatsFromInfo()) {
-            // The env's own record of the whole game (RecordEpisodeStatistics beneath the
-            // life-loss and clipping wrappers), on the step where the game ended.
-            if (!Double.isNaN(next.episodeReturns()[i])) {
-              logEpisode(
-                  metrics,
-                  progress,
-                  stepAtEnd,
-                  next.episodeReturns()[i],
-                  next.episodeLengths()[i],
-                  eps,
-                  wall);
-            }
-          } else if (terminated || truncated) {
-            logEpisode(metrics, progress, stepAtEnd, episodeReturn[i], episodeLength[i], eps, wall);
-          }
-          if (terminated || truncated) {
-            episodeReturn[i] = 0;
-            episodeLength[i] = 0;
-            endedLastStep[i] = true;
-          }
+          storeStep(i, next, metrics, progress, wall);
         }
         current = next;
         globalStep += numEnvs;
         stepsSinceTrain += numEnvs;
-        if (globalStep < config.totalSteps()) {
-          // Act before learning: the envs step on their servers while the updates below run.
-          // The policy acting is the one before those updates, a lag of one batch of steps.
-          eps = epsilon.value(globalStep);
-          actions = selectActions(current, eps);
-          env.sendStep(actions);
-        }
-
-        if (globalStep >= learnFromStep && replay.size() >= config.batchSize()) {
-          while (stepsSinceTrain >= config.trainFrequency()) {
-            stepsSinceTrain -= config.trainFrequency();
-            for (int g = 0; g < config.gradientSteps(); g++) {
-              update();
-            }
-          }
-        } else {
-          stepsSinceTrain = Math.min(stepsSinceTrain, config.trainFrequency());
-        }
-
-        progress.update(globalStep, config.totalSteps(), episodes, eps, lastLoss);
-        if (progress.curveDue()) {
-          writeCurve();
-        }
-        if (globalStep >= nextCheckpoint) {
-          saveCheckpoint(wall);
-          nextCheckpoint += config.checkpointInterval();
-        }
+        // Act before learning: the envs step on their servers while the updates below run.
+        // The policy acting is the one before those updates, a lag of one batch of steps.
+        actIfStepsLeft();
+        learn();
+        report(progress, wall);
       }
     }
-    double wall = wallSecondsBefore + (System.nanoTime() - startNanos) / 1e9;
+    return finish(progress);
+  }
+
+  /** Resets the envs (a fresh seed each time) and starts the loop's state. */
+  private void startEnvs() {
+    startNanos = System.nanoTime();
+    episodeTracker = new EpisodeTracker(numEnvs);
+    current = env.reset(config.seed() + envResets * numEnvs);
+    envResets++;
+    for (int i = 0; i < numEnvs; i++) {
+      experience.episodeStart(i, current);
+    }
+    stepsSinceTrain = 0;
+    nextCheckpoint =
+        config.checkpointInterval() > 0 ? globalStep + config.checkpointInterval() : Long.MAX_VALUE;
+  }
+
+  /** Chooses the actions for {@code current} and sends them, unless the training is done. */
+  private void actIfStepsLeft() {
+    if (globalStep < config.totalSteps()) {
+      eps = epsilon.value(globalStep);
+      actions = selectActions(current, eps);
+      env.sendStep(actions);
+    }
+  }
+
+  /** Stores env {@code i}'s step in {@code next} and logs the episode it ended, if any. */
+  private void storeStep(
+      int i, StepBatch next, MetricsCsv metrics, Progress progress, double wall) {
+    EpisodeTracker.Step step = episodeTracker.observe(next, i);
+    if (step == EpisodeTracker.Step.EPISODE_START) {
+      // A reconnect restarted env i (its partial episode belongs to a session that no longer
+      // exists), or NEXT_STEP autoreset only reset it: a new episode, no transition.
+      experience.episodeStart(i, next);
+      return;
+    }
+    boolean terminated = next.terminated()[i];
+    boolean truncated = next.truncated()[i];
+    experience.step(i, actions[i], (float) next.rewards()[i], current, next, terminated, truncated);
+    long stepAtEnd = globalStep + numEnvs;
+    if (config.episodeStatsFromInfo()) {
+      // The env's own record of the whole game (RecordEpisodeStatistics beneath the life-loss
+      // and clipping wrappers), on the step where the game ended.
+      double infoReturn = next.episodeReturns()[i];
+      if (!Double.isNaN(infoReturn)) {
+        logEpisode(metrics, progress, stepAtEnd, infoReturn, next.episodeLengths()[i], wall);
+      }
+    } else if (step == EpisodeTracker.Step.EPISODE_END) {
+      double ret = episodeTracker.episodeReturn(i);
+      logEpisode(metrics, progress, stepAtEnd, ret, episodeTracker.episodeLength(i), wall);
+    }
+  }
+
+  /**
+   * Once learning has started, runs {@code gradientSteps} updates per {@code trainFrequency} env
+   * steps taken since the last round; before that, carries over at most one round's worth.
+   */
+  private void learn() {
+    if (globalStep >= learnFromStep && replay.size() >= config.batchSize()) {
+      while (stepsSinceTrain >= config.trainFrequency()) {
+        stepsSinceTrain -= config.trainFrequency();
+        for (int g = 0; g < config.gradientSteps(); g++) {
+          update();
+        }
+      }
+    } else {
+      stepsSinceTrain = Math.min(stepsSinceTrain, config.trainFrequency());
+    }
+  }
+
+  /** The progress line, the learning curve when due, and a checkpoint when due. */
+  private void report(Progress progress, double wall) throws IOException {
+    progress.update(globalStep, config.totalSteps(), episodes, eps, lastLoss);
+    if (progress.curveDue()) {
+      writeCurve();
+    }
+    if (globalStep >= nextCheckpoint) {
+      saveCheckpoint(wall);
+      nextCheckpoint += config.checkpointInterval();
+    }
+  }
+
+  /** The final checkpoint and curve, and what the training reached. */
+  private Summary finish(Progress progress) throws IOException {
+    double wall = wallSeconds();
     saveCheckpoint(wall);
     writeCurve();
     progress.finish(globalStep, episodes);
@@ -189,14 +210,13 @@ public final class Trainer {
         wall);
   }
 
+  /** Training wall time, earlier runs of it included. */
+  private double wallSeconds() {
+    return wallSecondsBefore + (System.nanoTime() - startNanos) / 1e9;
+  }
+
   private void logEpisode(
-      MetricsCsv metrics,
-      Progress progress,
-      long step,
-      double ret,
-      long length,
-      double eps,
-      double wall) {
+      MetricsCsv metrics, Progress progress, long step, double ret, long length, double wall) {
     episodes.add(step, ret, wall, rewardThreshold);
     metrics.episode(
         step,
@@ -210,13 +230,13 @@ public final class Trainer {
         wall);
   }
 
-  private int[] selectActions(StepBatch obs, double eps) {
+  private int[] selectActions(StepBatch obs, double rate) {
     int[] greedy =
         env.observationType() == ObsType.UINT8
             ? learner.greedyActions(obs.obsBytes(), numEnvs)
             : learner.greedyActions(obs.obs(), numEnvs);
     for (int i = 0; i < numEnvs; i++) {
-      if (random.nextDouble() < eps) {
+      if (random.nextDouble() < rate) {
         greedy[i] = random.nextInt(env.numActions());
       }
     }

@@ -18,11 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DqnLearnerCheckpointTest {
   private static final LearnerConfig CONFIG =
-      LearnerConfig.defaults()
-          .withHiddenSizes(List.of(16, 16))
-          .withDueling(true)
-          .withDoubleDqn(true)
-          .withHardTargetUpdate(3);
+      LearnerConfig.builder()
+          .hiddenSizes(List.of(16, 16))
+          .dueling(true)
+          .doubleDqn(true)
+          .hardTargetUpdate(3)
+          .build();
 
   @TempDir Path dir;
 
@@ -32,7 +33,7 @@ class DqnLearnerCheckpointTest {
     Batch next = Batches.random(new SplittableRandom(99), 32, 4, 2, 0.99f);
     float[] probe = Batches.random(new SplittableRandom(98), 20, 4, 2, 0).obs();
     try (DqnLearner a = new DqnLearner(CONFIG, 4, 2, Device.cpu());
-        DqnLearner b = new DqnLearner(CONFIG.withSeed(2), 4, 2, Device.cpu())) {
+        DqnLearner b = new DqnLearner(CONFIG.toBuilder().seed(2).build(), 4, 2, Device.cpu())) {
       for (int i = 0; i < 5; i++) {
         a.train(Batches.random(rng, 32, 4, 2, 0.99f));
       }
@@ -78,7 +79,8 @@ class DqnLearnerCheckpointTest {
   void loadingAnotherArchitectureThrowsAndChangesNothing() throws IOException {
     try (DqnLearner a = new DqnLearner(CONFIG, 4, 2, Device.cpu());
         DqnLearner wider =
-            new DqnLearner(CONFIG.withHiddenSizes(List.of(16, 32)), 4, 2, Device.cpu())) {
+            new DqnLearner(
+                CONFIG.toBuilder().hiddenSizes(List.of(16, 32)).build(), 4, 2, Device.cpu())) {
       a.save(dir);
       float[][] before = QNetworkTest.values(wider.online());
       IOException e = assertThrows(IOException.class, () -> wider.load(dir));

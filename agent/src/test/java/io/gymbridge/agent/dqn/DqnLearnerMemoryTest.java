@@ -26,13 +26,15 @@ class DqnLearnerMemoryTest {
   @Test
   void liveArrayCountStaysFlatOver2000TrainSteps() throws IOException {
     LearnerConfig config =
-        LearnerConfig.defaults()
-            .withHiddenSizes(List.of(32, 32))
-            .withDueling(true)
-            .withDoubleDqn(true)
-            .withLoss(TdLoss.HUBER)
-            .withMaxGradNorm(10)
-            .withTargetUpdate(7, 0.5);
+        LearnerConfig.builder()
+            .hiddenSizes(List.of(32, 32))
+            .dueling(true)
+            .doubleDqn(true)
+            .loss(TdLoss.HUBER)
+            .maxGradNorm(10)
+            .targetUpdateInterval(7)
+            .tau(0.5)
+            .build();
     SplittableRandom rng = new SplittableRandom(1);
     Batch[] batches = new Batch[8];
     for (int i = 0; i < batches.length; i++) {

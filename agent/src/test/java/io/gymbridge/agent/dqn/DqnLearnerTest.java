@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class DqnLearnerTest {
   private static final LearnerConfig SMALL =
-      LearnerConfig.defaults().withHiddenSizes(List.of(16, 16)).withLearningRate(1e-2);
+      LearnerConfig.builder().hiddenSizes(List.of(16, 16)).learningRate(1e-2).build();
 
   /**
    * obsSize 1, two actions, no hidden layer, so Q(s) = W s + b by hand. Online: Q(s) = [s, -s];
@@ -25,7 +25,10 @@ class DqnLearnerTest {
   private static DqnLearner handSet(LearnerConfig config) {
     DqnLearner l =
         new DqnLearner(
-            config.withHiddenSizes(List.of()).withHardTargetUpdate(1000), 1, 2, Device.cpu());
+            config.toBuilder().hiddenSizes(List.of()).hardTargetUpdate(1000).build(),
+            1,
+            2,
+            Device.cpu());
     l.online().setLinear(0, new float[] {1, -1}, new float[] {0, 0});
     l.target().setLinear(0, new float[] {0, 0}, new float[] {1, 5});
     return l;
@@ -46,7 +49,7 @@ class DqnLearnerTest {
 
   @Test
   void vanillaTargetTakesTheTargetNetworksMax() {
-    try (DqnLearner l = handSet(LearnerConfig.defaults().withDoubleDqn(false))) {
+    try (DqnLearner l = handSet(LearnerConfig.builder().doubleDqn(false).build())) {
       TrainResult r = l.train(HAND_BATCH);
       // q = [-2, 2]; targets [0.5 + 0.9 * 5, 1] = [5, 1]
       assertArrayEquals(new float[] {-7, 1}, r.tdErrors(), 1e-6f);
@@ -57,7 +60,7 @@ class DqnLearnerTest {
 
   @Test
   void doubleDqnTargetValuesTheOnlineArgmaxWithTheTargetNetwork() {
-    try (DqnLearner l = handSet(LearnerConfig.defaults().withDoubleDqn(true))) {
+    try (DqnLearner l = handSet(LearnerConfig.builder().doubleDqn(true).build())) {
       TrainResult r = l.train(HAND_BATCH);
       // online argmax at s' = 1 is action 0, worth 1 to the target: [0.5 + 0.9 * 1, 1] = [1.4, 1]
       assertArrayEquals(new float[] {-3.4f, 1}, r.tdErrors(), 1e-6f);
@@ -70,7 +73,7 @@ class DqnLearnerTest {
     try (DqnLearner l = handSet(LearnerConfig.defaults())) {
       assertEquals((2 * 49 + 0.5f * 1) / 2, l.train(weighted).loss(), 1e-5f);
     }
-    try (DqnLearner l = handSet(LearnerConfig.defaults().withLoss(TdLoss.HUBER))) {
+    try (DqnLearner l = handSet(LearnerConfig.builder().loss(TdLoss.HUBER).build())) {
       // Huber(-7) = 6.5, Huber(1) = 0.5
       assertEquals((2 * 6.5f + 0.5f * 0.5f) / 2, l.train(weighted).loss(), 1e-6f);
     }
@@ -83,7 +86,8 @@ class DqnLearnerTest {
   @Test
   void hardUpdateCopiesExactlyEveryNStepsAndNotBefore() {
     SplittableRandom rng = new SplittableRandom(1);
-    try (DqnLearner l = new DqnLearner(SMALL.withHardTargetUpdate(3), 4, 2, Device.cpu())) {
+    try (DqnLearner l =
+        new DqnLearner(SMALL.toBuilder().hardTargetUpdate(3).build(), 4, 2, Device.cpu())) {
       float[][] initial = QNetworkTest.values(l.target());
       for (int step = 1; step <= 2; step++) {
         l.train(Batches.random(rng, 32, 4, 2, 0.99f));
@@ -102,7 +106,8 @@ class DqnLearnerTest {
   @Test
   void softUpdateWithTauHalfAveragesOnlineAndTarget() {
     SplittableRandom rng = new SplittableRandom(2);
-    try (DqnLearner l = new DqnLearner(SMALL.withSoftTargetUpdate(0.5), 4, 2, Device.cpu())) {
+    try (DqnLearner l =
+        new DqnLearner(SMALL.toBuilder().softTargetUpdate(0.5).build(), 4, 2, Device.cpu())) {
       l.train(Batches.random(rng, 32, 4, 2, 0.99f));
       float[][] before = QNetworkTest.values(l.target());
       l.train(Batches.random(rng, 32, 4, 2, 0.99f));
@@ -120,7 +125,7 @@ class DqnLearnerTest {
   void fittingAFixedBatchDrivesTheLossDown() {
     Batch batch = Batches.random(new SplittableRandom(4), 32, 4, 2, 0f);
     for (LearnerConfig c :
-        List.of(SMALL, SMALL.withDueling(true).withLoss(TdLoss.HUBER).withMaxGradNorm(1))) {
+        List.of(SMALL, SMALL.toBuilder().dueling(true).loss(TdLoss.HUBER).maxGradNorm(1).build())) {
       try (DqnLearner l = new DqnLearner(c, 4, 2, Device.cpu())) {
         float first = l.train(batch).loss();
         float last = first;
@@ -135,7 +140,8 @@ class DqnLearnerTest {
   @Test
   void greedyActionsAreTheArgmaxOfQValues() {
     SplittableRandom rng = new SplittableRandom(5);
-    try (DqnLearner l = new DqnLearner(SMALL.withDueling(true), 4, 3, Device.cpu())) {
+    try (DqnLearner l =
+        new DqnLearner(SMALL.toBuilder().dueling(true).build(), 4, 3, Device.cpu())) {
       float[] obs = Batches.random(rng, 50, 4, 3, 0).obs();
       float[] q = l.qValues(obs, 50);
       int[] a = l.greedyActions(obs, 50);

@@ -109,10 +109,11 @@ class NatureCnnTest {
   @Test
   void aLearnerTakesUint8BatchesAndLearnsAFixedTarget() {
     LearnerConfig c =
-        LearnerConfig.defaults()
-            .withNetwork(LearnerConfig.Network.NATURE_CNN)
-            .withLearningRate(1e-3)
-            .withHardTargetUpdate(1000);
+        LearnerConfig.builder()
+            .network(LearnerConfig.Network.NATURE_CNN)
+            .learningRate(1e-3)
+            .hardTargetUpdate(1000)
+            .build();
     long[] shape = {2, 36, 36};
     try (DqnLearner learner = new DqnLearner(c, shape, true, 3, Device.cpu())) {
       int n = 8;

@@ -53,7 +53,7 @@ class FrameReplayTest {
     final Map<Integer, Integer> envOfId = new HashMap<>();
 
     /** Completed reference transitions by the id of their observation's newest frame. */
-    final Map<Integer, Transition> reference = new HashMap<>();
+    final Map<Integer, NStepTransition> reference = new HashMap<>();
 
     final NStepAccumulator[] nSteps;
 
@@ -130,8 +130,8 @@ class FrameReplayTest {
     }
 
     /** The reference transitions whose observation's stack is still in its env's ring. */
-    Map<Integer, Transition> retained() {
-      Map<Integer, Transition> out = new HashMap<>();
+    Map<Integer, NStepTransition> retained() {
+      Map<Integer, NStepTransition> out = new HashMap<>();
       reference.forEach(
           (id, t) -> {
             int e = envOfId.get(id);
@@ -168,11 +168,11 @@ class FrameReplayTest {
 
   private static void assertMatchesReference(Stream s, Batch batch) {
     int obsBytes = s.stack * FRAME;
-    Map<Integer, Transition> retained = s.retained();
+    Map<Integer, NStepTransition> retained = s.retained();
     for (int i = 0; i < batch.size(); i++) {
       byte[] o = java.util.Arrays.copyOfRange(batch.obsBytes(), i * obsBytes, (i + 1) * obsBytes);
       int id = newestId(toFloats(o));
-      Transition t = retained.get(id);
+      NStepTransition t = retained.get(id);
       assertNotNull(t, "sampled a transition the reference does not hold (id " + id + ")");
       assertArrayEquals(toBytes(t.obs()), o, "stack of " + id);
       assertArrayEquals(
@@ -233,7 +233,7 @@ class FrameReplayTest {
     for (int t = 0; t < 200; t++) {
       s.stepAll(0.05);
     }
-    Map<Integer, Transition> retained = s.retained();
+    Map<Integer, NStepTransition> retained = s.retained();
     Map<Integer, Integer> counts = new HashMap<>();
     int draws = 0;
     for (int k = 0; k < 2000; k++) {

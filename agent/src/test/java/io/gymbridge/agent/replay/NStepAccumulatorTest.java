@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class NStepAccumulatorTest {
   private static final double GAMMA = 0.9;
 
-  private final List<Transition> out = new ArrayList<>();
+  private final List<NStepTransition> out = new ArrayList<>();
 
   /** Pushes the step from obs {t} to obs {t + 1} with the given reward. */
   private static void step(
@@ -28,7 +28,7 @@ class NStepAccumulatorTest {
   }
 
   private static void assertTransition(
-      Transition t, int from, double reward, int nextObs, double discount) {
+      NStepTransition t, int from, double reward, int nextObs, double discount) {
     assertEquals(from, t.obs()[0], 0f, "obs");
     assertEquals(from, t.action(), "action");
     assertEquals(reward, t.reward(), 1e-5, "reward from step " + from);
@@ -43,7 +43,7 @@ class NStepAccumulatorTest {
     episode(acc, rewards, true, false);
     assertEquals(3, out.size());
     for (int t = 0; t < 3; t++) {
-      Transition tr = out.get(t);
+      NStepTransition tr = out.get(t);
       assertEquals((float) rewards[t], tr.reward(), 0f);
       assertEquals(t + 1, tr.nextObs()[0], 0f);
       assertEquals(t == 2 ? 0f : (float) GAMMA, tr.discount(), 0f);

@@ -13,8 +13,8 @@ final class Transitions {
   private Transitions() {}
 
   /** obs {id, -id}, action id, reward 10*id, nextObs {id+1, -(id+1)}, discount 0.99. */
-  static Transition withId(int id) {
-    return new Transition(
+  static NStepTransition withId(int id) {
+    return new NStepTransition(
         new float[] {id, -id}, id, 10f * id, new float[] {id + 1, -(id + 1)}, 0.99f);
   }
 

@@ -96,7 +96,7 @@ class UniformReplayTest {
   @Test
   void theBufferKeepsItsOwnCopyOfTheObservations() {
     UniformReplay r = new UniformReplay(1, OBS_SIZE, 1);
-    Transition t = withId(5);
+    NStepTransition t = withId(5);
     r.add(t);
     t.obs()[0] = 99f;
     assertEquals(5, idOfRow(r.sample(1), 0));
@@ -121,7 +121,7 @@ class UniformReplayTest {
   @Test
   void addRejectsAnObservationOfTheWrongSize() {
     UniformReplay r = new UniformReplay(3, OBS_SIZE, 1);
-    Transition t = new Transition(new float[3], 0, 0f, new float[OBS_SIZE], 0.99f);
+    NStepTransition t = new NStepTransition(new float[3], 0, 0f, new float[OBS_SIZE], 0.99f);
     assertThrows(IllegalArgumentException.class, () -> r.add(t));
   }
 

@@ -52,7 +52,8 @@ class TrainerTest {
   }
 
   private static DqnLearner learner(TrainConfig c, int obsSize, int numActions, long initSeed) {
-    return new DqnLearner(c.learnerConfig().withSeed(initSeed), obsSize, numActions, Device.cpu());
+    return new DqnLearner(
+        c.learnerConfig().toBuilder().seed(initSeed).build(), obsSize, numActions, Device.cpu());
   }
 
   @Test

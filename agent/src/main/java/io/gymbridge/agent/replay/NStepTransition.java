@@ -1,7 +1,8 @@
 package io.gymbridge.agent.replay;
 
 /**
- * One (possibly n-step) transition as replay stores it.
+ * One n-step transition (n = 1: the plain one-step transition) as replay stores it, made by {@link
+ * NStepAccumulator}.
  *
  * @param obs the observation the action was taken in (flattened float32)
  * @param action the action taken
@@ -10,4 +11,5 @@ package io.gymbridge.agent.replay;
  * @param discount gamma^n to bootstrap from nextObs, or 0 when the episode terminated in between (a
  *     truncated episode still bootstraps: the state was not terminal)
  */
-public record Transition(float[] obs, int action, float reward, float[] nextObs, float discount) {}
+public record NStepTransition(
+    float[] obs, int action, float reward, float[] nextObs, float discount) {}

@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
  * big-endian as {@link DataOutput} writes. Arrays go through a byte buffer in chunks, because one
  * {@code writeFloat} call per element is ~10x slower for a buffer of millions of floats.
  */
-final class Checkpoints {
+final class ReplayCheckpointFormat {
   static final int MAGIC = 0x47425250; // "GBRP"
   static final int VERSION = 1;
   static final byte KIND_UNIFORM = 1;
@@ -19,7 +19,7 @@ final class Checkpoints {
 
   private static final int CHUNK_BYTES = 1 << 16;
 
-  private Checkpoints() {}
+  private ReplayCheckpointFormat() {}
 
   static void writeHeader(DataOutput out, byte kind) throws IOException {
     out.writeInt(MAGIC);
