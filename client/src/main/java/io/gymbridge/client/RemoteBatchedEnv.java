@@ -607,78 +607,39 @@ public final class RemoteBatchedEnv implements BatchedEnv {
     long seed = inReset ? s.baseSeed : reconnectSeed(s.baseSeed, s.reconnects);
     long start = System.nanoTime();
     String lostFrom = s.address;
-    // A server that left the list (a replica scaled down) is not coming back: do not wait for it.
-    long ownPhaseEnd =
-        stillListed(lostFrom) ? start + ownServerPhase(config.reconnectBudget()).toNanos() : start;
-    int elsewhere = 0;
+    ReconnectTargets targets = new ReconnectTargets(lostFrom, start);
     long backoff = config.reconnectInitialBackoff().toNanos();
     int attempts = 0;
     RemoteEnvException last = cause;
     while (System.nanoTime() < deadlineNanos) {
       attempts++;
-      RemoteSession fresh = null;
-      if (attempts > 1 && System.nanoTime() < ownPhaseEnd && !stillListed(lostFrom)) {
-        ownPhaseEnd = System.nanoTime(); // it left the list while we waited (DNS caught up)
-      }
-      String target = System.nanoTime() < ownPhaseEnd ? lostFrom : candidate(lostFrom, elsewhere++);
+      String target = targets.next();
       try {
-        Duration left = Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
-        fresh = openSession(target, s.count, min(config.makeDeadline(), left));
-        left = Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
-        fresh.awaitReset(fresh.sendReset(seed), out, s.offset, min(config.resetDeadline(), left));
-        s.session = fresh;
-        s.address = target;
-        if (!inReset) {
-          s.baseSeed = seed;
-        }
-        markRestarted(s, out);
-        log.warn(
-            "reconnected to {}{} after {} attempt(s) in {} ms: envs {}..{} restarted with seed {}"
-                + " (lost: {})",
-            target,
-            target.equals(lostFrom) ? "" : " (moved from " + lostFrom + ")",
-            attempts,
-            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
-            s.offset,
-            s.offset + s.count - 1,
-            seed,
-            cause.getMessage());
-        return;
+        s.session = openAndReset(target, s, seed, out, cause, deadlineNanos);
       } catch (SessionLostException e) {
         last = e;
         log.debug("reconnect attempt {} to {} failed: {}", attempts, target, e.getMessage());
-      } catch (RuntimeException e) {
-        if (fresh != null) {
-          fresh.abandon();
-        }
-        throw new RemoteEnvException(
-            s.address,
-            e instanceof RemoteEnvException r ? r.code() : Status.Code.UNKNOWN,
-            "server "
-                + s.address
-                + " was lost ("
-                + cause.getMessage()
-                + ") and reconnecting failed for a reason a retry cannot fix: "
-                + e.getMessage(),
-            e);
+        pause(s, cause, backoff, deadlineNanos);
+        backoff = Math.min(backoff * 2, config.reconnectMaxBackoff().toNanos());
+        continue;
       }
-      if (fresh != null) {
-        fresh.abandon();
+      s.address = target;
+      if (!inReset) {
+        s.baseSeed = seed;
       }
-      long pause = Math.min(backoff, deadlineNanos - System.nanoTime());
-      if (pause > 0) {
-        try {
-          TimeUnit.NANOSECONDS.sleep(pause);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new RemoteEnvException(
-              s.address,
-              Status.Code.CANCELLED,
-              "interrupted while reconnecting to " + s.address + " (" + cause.getMessage() + ")",
-              e);
-        }
-      }
-      backoff = Math.min(backoff * 2, config.reconnectMaxBackoff().toNanos());
+      markRestarted(s, out);
+      log.warn(
+          "reconnected to {}{} after {} attempt(s) in {} ms: envs {}..{} restarted with seed {}"
+              + " (lost: {})",
+          target,
+          target.equals(lostFrom) ? "" : " (moved from " + lostFrom + ")",
+          attempts,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+          s.offset,
+          s.offset + s.count - 1,
+          seed,
+          cause.getMessage());
+      return;
     }
     throw new RemoteEnvException(
         s.address,
@@ -693,6 +654,97 @@ public final class RemoteBatchedEnv implements BatchedEnv {
             config.reconnectBudget(),
             last.getMessage()),
         last);
+  }
+
+  /**
+   * Where a lost session tries next: its own server for the first {@link #ownServerPhase} of the
+   * budget (a restarted server gets its envs back), unless the server list no longer names it (a
+   * replica scaled down is not coming back, and DNS may catch up while we wait); then each address
+   * of the list in turn.
+   */
+  private final class ReconnectTargets {
+    private final String lostFrom;
+    private long ownPhaseEnd;
+    private int elsewhere;
+    private boolean first = true;
+
+    ReconnectTargets(String lostFrom, long startNanos) {
+      this.lostFrom = lostFrom;
+      this.ownPhaseEnd =
+          stillListed(lostFrom)
+              ? startNanos + ownServerPhase(config.reconnectBudget()).toNanos()
+              : startNanos;
+    }
+
+    String next() {
+      long now = System.nanoTime();
+      if (!first && now < ownPhaseEnd && !stillListed(lostFrom)) {
+        ownPhaseEnd = now;
+      }
+      first = false;
+      return now < ownPhaseEnd ? lostFrom : candidate(lostFrom, elsewhere++);
+    }
+  }
+
+  /**
+   * A fresh session for slot {@code s} on {@code target}, reset with {@code seed} into {@code out},
+   * within what is left of the deadline.
+   *
+   * @throws SessionLostException this attempt failed in a way a retry may fix
+   * @throws RemoteEnvException it failed in a way no retry can fix (the env id is unknown there...)
+   */
+  private RemoteSession openAndReset(
+      String target,
+      Slot s,
+      long seed,
+      StepBatch out,
+      SessionLostException cause,
+      long deadlineNanos) {
+    RemoteSession fresh = null;
+    try {
+      Duration left = Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
+      fresh = openSession(target, s.count, min(config.makeDeadline(), left));
+      left = Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
+      fresh.awaitReset(fresh.sendReset(seed), out, s.offset, min(config.resetDeadline(), left));
+      return fresh;
+    } catch (SessionLostException e) {
+      if (fresh != null) {
+        fresh.abandon();
+      }
+      throw e;
+    } catch (RuntimeException e) {
+      if (fresh != null) {
+        fresh.abandon();
+      }
+      throw new RemoteEnvException(
+          s.address,
+          e instanceof RemoteEnvException r ? r.code() : Status.Code.UNKNOWN,
+          "server "
+              + s.address
+              + " was lost ("
+              + cause.getMessage()
+              + ") and reconnecting failed for a reason a retry cannot fix: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Sleeps {@code backoffNanos}, or what is left of the deadline if less. */
+  private static void pause(Slot s, SessionLostException cause, long backoffNanos, long deadline) {
+    long pause = Math.min(backoffNanos, deadline - System.nanoTime());
+    if (pause <= 0) {
+      return;
+    }
+    try {
+      TimeUnit.NANOSECONDS.sleep(pause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RemoteEnvException(
+          s.address,
+          Status.Code.CANCELLED,
+          "interrupted while reconnecting to " + s.address + " (" + cause.getMessage() + ")",
+          e);
+    }
   }
 
   /**
