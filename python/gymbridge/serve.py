@@ -27,6 +27,7 @@ from gymbridge.security import (
     ENV_TOKEN_FILE,
     ServerSecurity,
 )
+from gymbridge.server import defaults
 from gymbridge.server import serve as _serve
 
 
@@ -42,10 +43,15 @@ def main(argv=None) -> int:
         help="a Gymnasium env id to serve (repeat for several)",
     )
     p.add_argument(
-        "--port", type=int, default=50051, help="port, 0 for any free one (default 50051)"
+        "--port",
+        type=int,
+        default=defaults.PORT,
+        help=f"port, 0 for any free one (default {defaults.PORT})",
     )
     p.add_argument(
-        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback)"
+        "--host",
+        default=defaults.HOST,
+        help=f"address to bind (default {defaults.HOST}, loopback)",
     )
     p.add_argument(
         "--import",
@@ -55,12 +61,39 @@ def main(argv=None) -> int:
         metavar="MODULE",
         help="import a module first, e.g. one that registers envs (ale_py)",
     )
-    p.add_argument("--max-workers", type=int, default=16, help="worker threads (default 16)")
-    p.add_argument("--max-sessions", type=int, default=256, help="open sessions (default 256)")
-    p.add_argument("--max-envs-per-session", type=int, default=1024, help="default 1024")
-    p.add_argument("--max-message-bytes", type=int, default=64 * 1024 * 1024, help="default 64 MiB")
     p.add_argument(
-        "--idle-timeout-s", type=float, default=300.0, help="close idle sessions (default 300 s)"
+        "--max-workers",
+        type=int,
+        default=defaults.MAX_WORKERS,
+        help=f"worker threads (default {defaults.MAX_WORKERS})",
+    )
+    p.add_argument(
+        "--max-sessions",
+        type=int,
+        default=defaults.MAX_SESSIONS,
+        help=f"open sessions (default {defaults.MAX_SESSIONS})",
+    )
+    p.add_argument(
+        "--max-envs-per-session",
+        type=int,
+        default=defaults.MAX_ENVS_PER_SESSION,
+        help=f"largest num_envs of one Make (default {defaults.MAX_ENVS_PER_SESSION})",
+    )
+    p.add_argument(
+        "--max-message-bytes",
+        type=int,
+        default=defaults.MAX_MESSAGE_BYTES,
+        help=f"largest request or response (default {defaults.MAX_MESSAGE_BYTES} = "
+        f"{defaults.MAX_MESSAGE_BYTES >> 20} MiB)",
+    )
+    p.add_argument(
+        "--idle-timeout-seconds",
+        "--idle-timeout-s",
+        dest="idle_timeout_s",
+        metavar="SECONDS",
+        type=float,
+        default=defaults.IDLE_TIMEOUT_S,
+        help=f"close sessions untouched this long (default {defaults.IDLE_TIMEOUT_S} s)",
     )
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     g = p.add_argument_group("security (each flag falls back to its environment variable)")
@@ -133,7 +166,7 @@ class _CallableModule(types.ModuleType):
     """Lets `import gymbridge.serve` (which rebinds the package attribute to this module) keep
     gymbridge.serve(envs, port) working."""
 
-    def __call__(self, envs, port: int = 50051, host: str = "127.0.0.1", **options):
+    def __call__(self, envs, port: int = defaults.PORT, host: str = defaults.HOST, **options):
         return _serve(envs, port=port, host=host, **options)
 
 

@@ -91,7 +91,7 @@ def test_malformed_requests_are_logged_at_most_once_per_interval_without_traceba
                     ch.unary_unary(f"/gymbridge.v1.EnvService/{method}"), b"\x0a\x05ab", timeout=T
                 )
             malformed = [r.getMessage() for r in caplog.records if "malformed" in r.getMessage()]
-            assert len(malformed) == 1, malformed  # 140 requests in well under the 5 s interval
+            assert len(malformed) == 1, malformed  # 140 requests in well under the 10 s interval
             fresh.stop(grace_s=0)  # flushes the count of those left out
     finally:
         fresh.stop(grace_s=0)

@@ -8,7 +8,9 @@ import logging
 import threading
 import time
 
-DEFAULT_INTERVAL_S = 5.0
+from gymbridge.server import defaults
+
+DEFAULT_INTERVAL_S = defaults.REFUSAL_LOG_INTERVAL_S
 
 
 class RateLimitedLog:

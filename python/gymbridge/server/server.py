@@ -10,6 +10,7 @@ import grpc
 
 from gymbridge.errors import ConfigError
 from gymbridge.security import ServerSecurity, is_loopback
+from gymbridge.server import defaults
 from gymbridge.server.auth import BearerTokenInterceptor
 from gymbridge.server.handlers import generic_handler
 from gymbridge.server.registry import EnvRegistry
@@ -47,9 +48,9 @@ class GymbridgeServer:
     def __init__(
         self,
         registry: EnvRegistry,
-        port: int = 50051,
-        host: str = "127.0.0.1",
-        max_workers: int = 16,
+        port: int = defaults.PORT,
+        host: str = defaults.HOST,
+        max_workers: int = defaults.MAX_WORKERS,
         limits: Limits | None = None,
         security: ServerSecurity | None = None,
     ):
@@ -72,8 +73,15 @@ class GymbridgeServer:
             options=[
                 ("grpc.max_receive_message_length", self.limits.max_message_bytes),
                 ("grpc.max_send_message_length", self.limits.max_message_bytes),
-                ("grpc.keepalive_time_ms", 30_000),
-                ("grpc.http2.min_ping_interval_without_data_ms", 5_000),
+                # Keepalive as the Java server's: ping idle connections, drop one whose ping goes
+                # unanswered, and let clients ping every few seconds even without calls.
+                ("grpc.keepalive_time_ms", defaults.KEEPALIVE_S * 1000),
+                ("grpc.keepalive_timeout_ms", defaults.KEEPALIVE_TIMEOUT_S * 1000),
+                ("grpc.keepalive_permit_without_calls", 1),
+                (
+                    "grpc.http2.min_ping_interval_without_data_ms",
+                    defaults.PERMIT_KEEPALIVE_S * 1000,
+                ),
             ],
         )
         self._server.add_generic_rpc_handlers((generic_handler(self.service),))
@@ -110,7 +118,7 @@ class GymbridgeServer:
                 host,
             )
 
-    def stop(self, grace_s: float = 5.0) -> None:
+    def stop(self, grace_s: float = defaults.SHUTDOWN_GRACE_S) -> None:
         """Stops taking calls, lets running ones finish for grace_s, then closes every session."""
         self._server.stop(grace_s).wait()
         self.service.shutdown()
@@ -128,14 +136,14 @@ class GymbridgeServer:
 
 def serve(
     envs,
-    port: int = 50051,
-    host: str = "127.0.0.1",
+    port: int = defaults.PORT,
+    host: str = defaults.HOST,
     *,
-    max_workers: int = 16,
-    max_sessions: int = 256,
-    max_envs_per_session: int = 1024,
-    max_message_bytes: int = 64 * 1024 * 1024,
-    idle_timeout_s: float = 300.0,
+    max_workers: int = defaults.MAX_WORKERS,
+    max_sessions: int = defaults.MAX_SESSIONS,
+    max_envs_per_session: int = defaults.MAX_ENVS_PER_SESSION,
+    max_message_bytes: int = defaults.MAX_MESSAGE_BYTES,
+    idle_timeout_s: float = defaults.IDLE_TIMEOUT_S,
     token: str | None = None,
     token_file=None,
     tls_cert=None,
@@ -147,8 +155,9 @@ def serve(
 
     envs: a Gymnasium env id ("CartPole-v1"), a callable returning a gymnasium.Env (served under
     its spec id, else its class name), a list of those, or a dict {id: env id or callable}.
-    port=0 picks a free port (read it from .port). Limits as the Java server's defaults: sessions,
-    envs per session, message bytes (both directions), seconds a session may stay idle.
+    port=0 picks a free port (read it from .port). Limits, defaulting to the Java server's
+    (gymbridge/server/defaults.py): sessions, envs per session, message bytes (both directions),
+    seconds a session may stay idle.
 
     Security as the Java server's flags: ``token`` / ``token_file`` (every call but health checks
     needs ``authorization: Bearer <token>``), ``tls_cert`` + ``tls_key`` (serve TLS), and

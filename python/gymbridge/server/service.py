@@ -17,11 +17,11 @@ from google.rpc import status_pb2
 
 import gymbridge
 from gymbridge import codec
-from gymbridge.server import guard
+from gymbridge.server import defaults, guard
 from gymbridge.server.errors import Refusal, invalid
 from gymbridge.server.logs import RateLimitedLog
 from gymbridge.server.registry import EnvRegistry, spec_message
-from gymbridge.server.session import Session
+from gymbridge.server.session import Session, element_bytes
 from gymbridge.v1 import env_service_pb2 as pb
 from gymbridge.v1 import env_service_pb2_grpc as pb_grpc
 
@@ -45,10 +45,10 @@ class Limits:
 
     def __init__(
         self,
-        max_sessions: int = 256,
-        max_envs_per_session: int = 1024,
-        max_message_bytes: int = 64 * 1024 * 1024,
-        idle_timeout_s: float = 300.0,
+        max_sessions: int = defaults.MAX_SESSIONS,
+        max_envs_per_session: int = defaults.MAX_ENVS_PER_SESSION,
+        max_message_bytes: int = defaults.MAX_MESSAGE_BYTES,
+        idle_timeout_s: float = defaults.IDLE_TIMEOUT_S,
     ):
         for name, v in [
             ("max_sessions", max_sessions),
@@ -65,11 +65,16 @@ class Limits:
 
 
 class EnvService(pb_grpc.EnvServiceServicer):
-    def __init__(self, registry: EnvRegistry, limits: Limits):
+    """``clock`` (seconds, as time.monotonic) times the idle timeout: when each session was last
+    used and when reap_idle() looks. Tests pass one they advance by hand and call reap_idle()."""
+
+    def __init__(self, registry: EnvRegistry, limits: Limits, clock=time.monotonic):
         self.registry = registry
         self.limits = limits
+        self._clock = clock
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
+        self._reap_lock = threading.Lock()
         self._stop = threading.Event()
         self.refusals = RateLimitedLog(log)
         self._reaper = threading.Thread(
@@ -154,7 +159,7 @@ class EnvService(pb_grpc.EnvServiceServicer):
             raise Refusal(
                 grpc.StatusCode.RESOURCE_EXHAUSTED,
                 f"num_envs: {n} is over this server's limit of "
-                f"{self.limits.max_envs_per_session} envs per session",
+                f"{self.limits.max_envs_per_session} envs per session (--max-envs-per-session)",
             )
         steps = req.max_episode_steps if req.HasField("max_episode_steps") else None
         if steps is not None and steps <= 0:
@@ -187,11 +192,21 @@ class EnvService(pb_grpc.EnvServiceServicer):
             self._sessions[sid] = None  # reserve the slot; envs are made outside the lock
         envs = []
         try:
-            for _ in range(n):
-                envs.append(self.registry.make(req.env_id, kwargs, render_mode, steps))
+            # The first env tells the size of the rest: refuse before building them.
+            envs.append(self.registry.make(req.env_id, kwargs, render_mode, steps))
             spec = spec_message(req.env_id, envs[0], kwargs, steps)
+            self._check_step_size(req.env_id, n, envs[0].observation_space)
+            for _ in range(n - 1):
+                envs.append(self.registry.make(req.env_id, kwargs, render_mode, steps))
             session = Session(
-                sid, req.env_id, envs, mode, render_mode, self.limits.max_message_bytes, kwargs
+                sid,
+                req.env_id,
+                envs,
+                mode,
+                render_mode,
+                self.limits.max_message_bytes,
+                kwargs,
+                clock=self._clock,
             )
         except BaseException:
             with self._lock:
@@ -211,6 +226,20 @@ class EnvService(pb_grpc.EnvServiceServicer):
             self.limits.max_sessions,
         )
         return pb.MakeResponse(session_id=sid, spec=spec, num_envs=n, autoreset_mode=mode)
+
+    def _check_step_size(self, env_id: str, n: int, obs_space) -> None:
+        """Refuses a session whose step responses could not fit in a message, as the Java server
+        does. Per env at most: its observation, a SAME_STEP final observation and
+        final_env_indices entry (a varint, 5 bytes), its reward (a packed double, 8) and its two
+        flags (packed bools, 1 each); infos and field tags fit the response margin."""
+        step_bytes = n * (2 * element_bytes(obs_space) + 5 + 8 + 2)
+        if step_bytes > self.limits.max_message_bytes - defaults.RESPONSE_MARGIN_BYTES:
+            raise Refusal(
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"{n} envs of {env_id} need step responses of up to {step_bytes} bytes, over the "
+                f"max message size of {self.limits.max_message_bytes} bytes "
+                "(--max-message-bytes); use fewer envs per session",
+            )
 
     def _get(self, sid: str) -> Session:
         s = self._sessions.get(sid)
@@ -243,10 +272,26 @@ class EnvService(pb_grpc.EnvServiceServicer):
     def _reap(self):
         period = max(0.05, min(self.limits.idle_timeout_s / 4, 10.0))
         while not self._stop.wait(period):
-            now = time.monotonic()
+            try:
+                self.reap_idle()
+            except Exception:  # noqa: BLE001 - the reaper must outlive one failed pass
+                log.exception("closing idle sessions failed; the reaper goes on")
+
+    def reap_idle(self) -> None:
+        """One pass of the reaper: closes every session unused for longer than the idle timeout by
+        the clock. The reaper thread runs it every quarter of the timeout (50 ms to 10 s); tests
+        with a hand-driven clock call it directly. Serialized, so a direct call returns only once a
+        pass running at the same moment has also closed what it took."""
+        with self._reap_lock:
+            now = self._clock()
             for sid, s in list(self._sessions.items()):
                 if s is not None and now - s.last_used > self.limits.idle_timeout_s:
                     self._close_quietly(sid, f"idle for over {self.limits.idle_timeout_s:g} s")
+
+    def open_sessions(self) -> int:
+        """Sessions open now (tests)."""
+        with self._lock:
+            return sum(s is not None for s in self._sessions.values())
 
     def shutdown(self):
         """Stops the reaper and closes every session."""

@@ -16,7 +16,7 @@ import gymnasium as gym
 import numpy as np
 
 from gymbridge import codec
-from gymbridge.server import guard
+from gymbridge.server import defaults, guard
 from gymbridge.server.errors import Refusal, invalid
 from gymbridge.server.registry import reset_option_keys
 from gymbridge.v1 import env_service_pb2 as pb
@@ -25,6 +25,23 @@ from gymbridge.v1 import value_pb2
 NEXT_STEP = pb.AUTORESET_MODE_NEXT_STEP
 SAME_STEP = pb.AUTORESET_MODE_SAME_STEP
 DISABLED = pb.AUTORESET_MODE_DISABLED
+
+
+def element_bytes(space: gym.Space) -> int:
+    """Bytes one element of ``space`` takes in a batch tensor, as the Java server's
+    Spaces.elementBytes counts them; a Text element at most 4 bytes (UTF-8) per character. For the
+    upper bound of a step response at Make."""
+    if isinstance(space, gym.spaces.MultiBinary):
+        return int(np.prod(space.shape, dtype=np.int64))  # sent as int8
+    if isinstance(space, (gym.spaces.Box, gym.spaces.Discrete, gym.spaces.MultiDiscrete)):
+        return int(np.prod(space.shape, dtype=np.int64)) * np.dtype(space.dtype).itemsize
+    if isinstance(space, gym.spaces.Tuple):
+        return sum(element_bytes(s) for s in space.spaces)
+    if isinstance(space, gym.spaces.Dict):
+        return sum(element_bytes(s) for s in space.spaces.values())
+    if isinstance(space, gym.spaces.Text):
+        return 4 * space.max_length
+    return 0  # a space without an encoding: Make fails on it elsewhere
 
 
 class Session:
@@ -37,6 +54,7 @@ class Session:
         render_mode: str | None,
         max_message_bytes: int,
         kwargs: dict | None = None,
+        clock=time.monotonic,
     ):
         self.id = session_id
         self.kwargs = kwargs or {}  # the client's make kwargs
@@ -50,7 +68,8 @@ class Session:
         self.act_space = envs[0].action_space
         self.option_keys = reset_option_keys(envs[0])
         self.lock = threading.Lock()
-        self.last_used = time.monotonic()
+        self._clock = clock  # the idle clock (EnvService's)
+        self.last_used = clock()
         self.closed = False
         self._obs = [None] * self.n  # each env's latest observation
         self._zero_obs = codec.element(
@@ -119,7 +138,7 @@ class Session:
     def _touch(self):
         if self.closed:
             raise Refusal(grpc.StatusCode.NOT_FOUND, f"session_id: session {self.id} is closed")
-        self.last_used = time.monotonic()
+        self.last_used = self._clock()
 
     # ---- RPCs ---------------------------------------------------------------------------------
 
@@ -230,7 +249,7 @@ class Session:
                 )
             frames = [self._env_call(i, "render", env.render) for i, env in enumerate(self.envs)]
             arr = np.stack([np.asarray(f, dtype=np.uint8) for f in frames])
-            if arr.nbytes > self.max_message_bytes - 1024:
+            if arr.nbytes > self.max_message_bytes - defaults.RESPONSE_MARGIN_BYTES:
                 raise Refusal(
                     grpc.StatusCode.RESOURCE_EXHAUSTED,
                     f"render of {self.n} frames is {arr.nbytes} bytes, over the server's max "

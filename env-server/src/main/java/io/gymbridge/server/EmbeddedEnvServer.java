@@ -30,9 +30,10 @@ public final class EmbeddedEnvServer implements AutoCloseable {
   }
 
   /**
-   * The server's defaults ({@link ServerConfig#defaults()}: 127.0.0.1, an ephemeral port, 64 MiB
-   * messages) with a 1 s shutdown grace instead of 5 s: an embedded server stops with its agent,
-   * whose sessions are closed by then; and no per-client share, the agent being its only client.
+   * The server's defaults ({@link ServerConfig#defaults()}: loopback, an ephemeral port) with a 1 s
+   * shutdown grace instead of {@link ServerConfig#DEFAULT_SHUTDOWN_GRACE_SECONDS}: an embedded
+   * server stops with its agent, whose sessions are closed by then; and no per-client share, the
+   * agent being its only client.
    */
   public static ServerConfig defaultConfig() {
     ServerConfig d = ServerConfig.defaults();

@@ -14,6 +14,7 @@ import io.gymbridge.vector.EnvStepPool;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +38,18 @@ public final class EnvServer implements AutoCloseable {
   private final Server healthServer;
 
   public EnvServer(ServerBuilder<?> builder, EnvRegistry envs, ServerConfig config) {
+    this(builder, envs, config, System::nanoTime);
+  }
+
+  /**
+   * A server whose idle timeout runs on {@code idleClock} (nanoseconds) instead of {@link
+   * System#nanoTime()}: tests advance it by hand and call {@link #reapIdleSessions()}.
+   */
+  EnvServer(
+      ServerBuilder<?> builder, EnvRegistry envs, ServerConfig config, LongSupplier idleClock) {
     this.config = config;
     this.stepPool = EnvStepPool.perCore();
-    this.sessions = new SessionRegistry(envs, config, stepPool);
+    this.sessions = new SessionRegistry(envs, config, stepPool, idleClock);
     this.calls = CallExecutor.perCore();
     ServerServiceDefinition service =
         MalformedRequests.guard(
@@ -92,6 +102,11 @@ public final class EnvServer implements AutoCloseable {
   /** Sessions open now (benchmarks and soak tests watch it). */
   public int openSessions() {
     return sessions.size();
+  }
+
+  /** Runs one pass of the idle reaper now, as the scheduled one does (tests). */
+  void reapIdleSessions() {
+    sessions.reapIdle();
   }
 
   /** The bound port (useful with port 0). */

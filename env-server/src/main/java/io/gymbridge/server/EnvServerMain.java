@@ -45,7 +45,7 @@ public final class EnvServerMain implements Callable<Integer> {
 
   @Option(
       names = "--host",
-      defaultValue = "${env:GYMBRIDGE_HOST:-127.0.0.1}",
+      defaultValue = "${env:GYMBRIDGE_HOST:-" + ServerConfig.DEFAULT_HOST + "}",
       description =
           "Address to bind [GYMBRIDGE_HOST] (default: ${DEFAULT-VALUE}; 0.0.0.0 for all "
               + "interfaces, e.g. in a container).")
@@ -53,13 +53,13 @@ public final class EnvServerMain implements Callable<Integer> {
 
   @Option(
       names = "--port",
-      defaultValue = "${env:GYMBRIDGE_PORT:-50051}",
+      defaultValue = "${env:GYMBRIDGE_PORT:-" + ServerConfig.DEFAULT_PORT + "}",
       description = "TCP port [GYMBRIDGE_PORT] (default: ${DEFAULT-VALUE}; 0 picks a free one).")
   int port;
 
   @Option(
       names = "--max-sessions",
-      defaultValue = "${env:GYMBRIDGE_MAX_SESSIONS:-256}",
+      defaultValue = "${env:GYMBRIDGE_MAX_SESSIONS:-" + ServerConfig.DEFAULT_MAX_SESSIONS + "}",
       description =
           "Sessions open at once, all clients together [GYMBRIDGE_MAX_SESSIONS] "
               + "(default: ${DEFAULT-VALUE}).")
@@ -67,7 +67,10 @@ public final class EnvServerMain implements Callable<Integer> {
 
   @Option(
       names = "--max-envs-per-session",
-      defaultValue = "${env:GYMBRIDGE_MAX_ENVS_PER_SESSION:-1024}",
+      defaultValue =
+          "${env:GYMBRIDGE_MAX_ENVS_PER_SESSION:-"
+              + ServerConfig.DEFAULT_MAX_ENVS_PER_SESSION
+              + "}",
       description =
           "Largest num_envs one Make may ask for [GYMBRIDGE_MAX_ENVS_PER_SESSION] "
               + "(default: ${DEFAULT-VALUE}).")
@@ -75,16 +78,20 @@ public final class EnvServerMain implements Callable<Integer> {
 
   @Option(
       names = "--max-message-bytes",
-      defaultValue = "${env:GYMBRIDGE_MAX_MESSAGE_BYTES:-67108864}",
+      defaultValue =
+          "${env:GYMBRIDGE_MAX_MESSAGE_BYTES:-" + ServerConfig.DEFAULT_MAX_MESSAGE_BYTES + "}",
       description =
           "Largest request or response message in bytes [GYMBRIDGE_MAX_MESSAGE_BYTES] "
-              + "(default: ${DEFAULT-VALUE} = 64 MiB; gRPC's own default is 4 MiB). Clients must allow "
+              + "(default: ${DEFAULT-VALUE}; gRPC's own default is 4 MiB). Clients must allow "
               + "as much on their side.")
   int maxMessageBytes;
 
   @Option(
       names = "--idle-timeout-seconds",
-      defaultValue = "${env:GYMBRIDGE_IDLE_TIMEOUT_SECONDS:-300}",
+      defaultValue =
+          "${env:GYMBRIDGE_IDLE_TIMEOUT_SECONDS:-"
+              + ServerConfig.DEFAULT_IDLE_TIMEOUT_SECONDS
+              + "}",
       description =
           "Close sessions untouched this many seconds [GYMBRIDGE_IDLE_TIMEOUT_SECONDS] "
               + "(default: ${DEFAULT-VALUE}).")
@@ -92,7 +99,8 @@ public final class EnvServerMain implements Callable<Integer> {
 
   @Option(
       names = "--keepalive-seconds",
-      defaultValue = "${env:GYMBRIDGE_KEEPALIVE_SECONDS:-30}",
+      defaultValue =
+          "${env:GYMBRIDGE_KEEPALIVE_SECONDS:-" + ServerConfig.DEFAULT_KEEPALIVE_SECONDS + "}",
       description =
           "Ping idle connections this often to detect dead peers "
               + "[GYMBRIDGE_KEEPALIVE_SECONDS] (default: ${DEFAULT-VALUE}).")
@@ -100,7 +108,10 @@ public final class EnvServerMain implements Callable<Integer> {
 
   @Option(
       names = "--shutdown-grace-seconds",
-      defaultValue = "${env:GYMBRIDGE_SHUTDOWN_GRACE_SECONDS:-5}",
+      defaultValue =
+          "${env:GYMBRIDGE_SHUTDOWN_GRACE_SECONDS:-"
+              + ServerConfig.DEFAULT_SHUTDOWN_GRACE_SECONDS
+              + "}",
       description =
           "On shutdown, wait this long for running calls before cancelling them "
               + "[GYMBRIDGE_SHUTDOWN_GRACE_SECONDS] (default: ${DEFAULT-VALUE}).")
@@ -117,7 +128,7 @@ public final class EnvServerMain implements Callable<Integer> {
 
   @Option(
       names = "--max-client-share",
-      defaultValue = "${env:GYMBRIDGE_MAX_CLIENT_SHARE:-0.5}",
+      defaultValue = "${env:GYMBRIDGE_MAX_CLIENT_SHARE:-" + ServerConfig.DEFAULT_CLIENT_SHARE + "}",
       description =
           "Share of the sessions and of the env memory one client (IP address) may hold, in "
               + "(0, 1]; 1: no per-client limit [GYMBRIDGE_MAX_CLIENT_SHARE] (default: "
@@ -126,16 +137,16 @@ public final class EnvServerMain implements Callable<Integer> {
 
   @Option(
       names = "--health-port",
-      defaultValue = "${env:GYMBRIDGE_HEALTH_PORT:-0}",
+      defaultValue = "${env:GYMBRIDGE_HEALTH_PORT:-" + ServerConfig.DEFAULT_HEALTH_PORT + "}",
       description =
           "Also serve grpc.health.v1 alone on this port, in plaintext and without a token, for "
               + "probes that cannot speak TLS (Kubernetes' gRPC probes) [GYMBRIDGE_HEALTH_PORT] "
-              + "(default: 0, none).")
+              + "(default: ${DEFAULT-VALUE}, none).")
   int healthPort;
 
   @Option(
       names = "--worker-nice",
-      defaultValue = "${env:GYMBRIDGE_WORKER_NICE:-10}",
+      defaultValue = "${env:GYMBRIDGE_WORKER_NICE:-" + ServerConfig.DEFAULT_WORKER_NICE + "}",
       description =
           "Nice value (0-19) of the threads that step envs and run slow calls, which then also"
               + " ask Linux for a 0.1 ms slice, so cheap calls on the event loops keep their"
@@ -309,9 +320,9 @@ public final class EnvServerMain implements Callable<Integer> {
     return NettyServerBuilder.forAddress(
             new InetSocketAddress(config.host(), config.port()), credentials)
         .keepAliveTime(config.keepAlive().toSeconds(), TimeUnit.SECONDS)
-        .keepAliveTimeout(10, TimeUnit.SECONDS)
+        .keepAliveTimeout(ServerConfig.KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
         // Let clients ping as often as every 5 s, so their keepalive finds a dead server quickly.
-        .permitKeepAliveTime(5, TimeUnit.SECONDS)
+        .permitKeepAliveTime(ServerConfig.PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true);
   }
 

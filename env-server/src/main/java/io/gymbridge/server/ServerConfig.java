@@ -4,8 +4,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Every setting of the env-server, validated once at start and immutable after. Defaults and units
- * are documented on the command-line options ({@link EnvServerMain}).
+ * Every setting of the env-server, validated once at start and immutable after. Units are
+ * documented on the command-line options ({@link EnvServerMain}); the defaults are the {@code
+ * DEFAULT_*} constants here, the one place they are written (the options' defaults, {@link
+ * #defaults()} and the Python server's {@code gymbridge/server/defaults.py} follow them; {@code
+ * ServerDefaultsParityTest} fails when the two servers drift apart).
  *
  * @param host address to bind; loopback by default so an unauthenticated server is not exposed
  * @param port TCP port; 0 picks a free one (tests)
@@ -71,8 +74,47 @@ public record ServerConfig(
         "health-port must be in 0..65535 and differ from port, got " + healthPort);
   }
 
+  /** Loopback, so an unauthenticated server is not exposed by default. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+
+  /** The command line's port; {@link #defaults()} takes an ephemeral one (0) instead. */
+  public static final int DEFAULT_PORT = 50051;
+
+  public static final int DEFAULT_MAX_SESSIONS = 256;
+  public static final int DEFAULT_MAX_ENVS_PER_SESSION = 1024;
+
+  /** 64 MiB: gRPC's own default of 4 MiB is too small for batches of images. */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+  public static final long DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
+  public static final long DEFAULT_KEEPALIVE_SECONDS = 30;
+
+  /** How long a keepalive ping may go unanswered before the connection counts as dead. */
+  public static final long KEEPALIVE_TIMEOUT_SECONDS = 10;
+
+  /** Clients may ping this often, even without calls, so their keepalive finds a dead server. */
+  public static final long PERMIT_KEEPALIVE_SECONDS = 5;
+
+  public static final long DEFAULT_SHUTDOWN_GRACE_SECONDS = 5;
+
   /** The default client share: one client may hold half of a server, so another finds room. */
   public static final double DEFAULT_CLIENT_SHARE = 0.5;
+
+  /** No separate health port. */
+  public static final int DEFAULT_HEALTH_PORT = 0;
+
+  /**
+   * The command line's nice value for the threads that step envs ({@code --worker-nice}); a
+   * process-wide setting of {@link io.gymbridge.vector.WorkerThreads}, not part of a config.
+   */
+  public static final int DEFAULT_WORKER_NICE = 10;
+
+  /**
+   * The bytes a response may need beyond its bulk data (observations, frames): field tags, lengths,
+   * shapes, infos. A Make whose step responses, or a Render whose frames, would not fit in the max
+   * message size less this margin is refused RESOURCE_EXHAUSTED.
+   */
+  public static final int RESPONSE_MARGIN_BYTES = 4096;
 
   /**
    * Three quarters of the memory this process may use: the container's limit when there is one (the
@@ -85,24 +127,27 @@ public record ServerConfig(
     return os.getTotalMemorySize() / 4 * 3;
   }
 
-  /** Defaults for tests: an ephemeral port on loopback. */
+  /**
+   * The command line's defaults with an ephemeral port (0) instead of {@link #DEFAULT_PORT}: for
+   * tests and embedded servers.
+   */
   public static ServerConfig defaults() {
     return new ServerConfig(
-        "127.0.0.1",
+        DEFAULT_HOST,
         0,
-        256,
-        1024,
-        64 * 1024 * 1024,
-        Duration.ofMinutes(5),
-        Duration.ofSeconds(30),
-        Duration.ofSeconds(5),
+        DEFAULT_MAX_SESSIONS,
+        DEFAULT_MAX_ENVS_PER_SESSION,
+        DEFAULT_MAX_MESSAGE_BYTES,
+        Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS),
+        Duration.ofSeconds(DEFAULT_KEEPALIVE_SECONDS),
+        Duration.ofSeconds(DEFAULT_SHUTDOWN_GRACE_SECONDS),
         null,
         null,
         null,
         null,
         defaultEnvMemoryBytes(),
         DEFAULT_CLIENT_SHARE,
-        0);
+        DEFAULT_HEALTH_PORT);
   }
 
   public ServerConfig withPort(int newPort) {

@@ -19,6 +19,7 @@ import io.gymbridge.v1.ValueMap;
 import io.gymbridge.vector.VectorEnv;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * One client's vector env behind a session id: decodes requests, runs them on the {@link VectorEnv}
@@ -34,7 +35,11 @@ final class Session {
   private final long[] obsShape;
   private final List<Long> obsShapeList;
   private final DType obsDtype;
-  private volatile long lastUsedNanos = System.nanoTime();
+
+  /** The idle clock ({@link SessionRegistry}'s): what {@link #lastUsedNanos()} is read from. */
+  private final LongSupplier idleClock;
+
+  private volatile long lastUsedNanos;
 
   /**
    * How long this session's last reset and last step took; unknown (as slow) before the first. With
@@ -48,8 +53,15 @@ final class Session {
   private boolean closed;
 
   Session(
-      String id, VectorEnv env, String renderMode, int maxMessageBytes, EnvBudget.Charge charge) {
+      String id,
+      VectorEnv env,
+      String renderMode,
+      int maxMessageBytes,
+      EnvBudget.Charge charge,
+      LongSupplier idleClock) {
     this.id = id;
+    this.idleClock = idleClock;
+    this.lastUsedNanos = idleClock.getAsLong();
     this.charge = charge;
     this.env = env;
     this.renderMode = renderMode;
@@ -184,7 +196,7 @@ final class Session {
     List<RgbFrame> frames = env.render();
     RgbFrame first = frames.get(0);
     long bytes = (long) frames.size() * first.rgb().length;
-    if (bytes > maxMessageBytes - 1024) {
+    if (bytes > maxMessageBytes - ServerConfig.RESPONSE_MARGIN_BYTES) {
       throw Status.RESOURCE_EXHAUSTED
           .withDescription(
               "render of "
@@ -218,7 +230,7 @@ final class Session {
     if (closed) {
       throw Status.NOT_FOUND.withDescription("session " + id + " is closed").asRuntimeException();
     }
-    lastUsedNanos = System.nanoTime();
+    lastUsedNanos = idleClock.getAsLong();
   }
 
   private Value observation() {

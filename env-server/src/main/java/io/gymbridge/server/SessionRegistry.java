@@ -9,6 +9,7 @@ import io.gymbridge.v1.AutoresetMode;
 import io.gymbridge.v1.EnvSpec;
 import io.gymbridge.v1.MakeRequest;
 import io.gymbridge.v1.MakeResponse;
+import io.gymbridge.v1.Value;
 import io.gymbridge.vector.EnvStepPool;
 import io.gymbridge.vector.VectorEnv;
 import java.security.SecureRandom;
@@ -16,10 +17,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,9 @@ final class SessionRegistry implements AutoCloseable {
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
   private final ScheduledExecutorService reaper;
 
+  /** Times the idle timeout, in nanoseconds; {@link System#nanoTime()} but in tests. */
+  private final LongSupplier idleClock;
+
   /** Sessions and env memory, in all and per client (--max-sessions, --max-env-memory-mb). */
   private final EnvBudget budget;
 
@@ -44,9 +50,20 @@ final class SessionRegistry implements AutoCloseable {
   private final EnvStepPool stepPool;
 
   SessionRegistry(EnvRegistry envs, ServerConfig config, EnvStepPool stepPool) {
+    this(envs, config, stepPool, System::nanoTime);
+  }
+
+  /**
+   * {@code idleClock} (nanoseconds, as {@link System#nanoTime()}) times the idle timeout: when each
+   * session was last used and when {@link #reapIdle()} looks. Tests pass a clock they advance by
+   * hand and call {@code reapIdle()} themselves.
+   */
+  SessionRegistry(
+      EnvRegistry envs, ServerConfig config, EnvStepPool stepPool, LongSupplier idleClock) {
     this.envs = envs;
     this.stepPool = stepPool;
     this.config = config;
+    this.idleClock = idleClock;
     this.budget =
         new EnvBudget(config.maxSessions(), config.maxEnvMemoryBytes(), config.maxClientShare());
     this.reaper =
@@ -57,18 +74,81 @@ final class SessionRegistry implements AutoCloseable {
               return t;
             });
     long periodMs = Math.max(50, Math.min(config.idleTimeout().toMillis() / 4, 10_000));
-    reaper.scheduleWithFixedDelay(this::closeIdle, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    reaper.scheduleWithFixedDelay(this::reapIdleOrLog, periodMs, periodMs, TimeUnit.MILLISECONDS);
   }
+
+  /** What a valid MakeRequest asks for, its defaults filled in. */
+  private record Request(
+      EnvRegistration reg,
+      int numEnvs,
+      String renderMode,
+      Integer maxSteps,
+      AutoresetMode wireMode,
+      io.gymbridge.vector.AutoresetMode mode,
+      Map<String, Value> kwargs) {}
 
   /** Makes a session for {@code client} (its IP address: {@link ClientIdentity}). */
   MakeResponse make(MakeRequest request, String client) {
-    EnvRegistration reg =
-        envs.find(request.getEnvId())
-            .orElseThrow(
-                () ->
-                    Status.NOT_FOUND
-                        .withDescription(envs.unknownIdMessage(request.getEnvId()))
-                        .asRuntimeException());
+    Request r = validate(request);
+    // Reserve the session first and build the envs outside any lock: envs can be slow to load.
+    EnvBudget.Charge charge = budget.reserveSession(client);
+    List<Env> made = new ArrayList<>(r.numEnvs());
+    try {
+      made.add(EnvRegistry.make(r.reg(), r.kwargs(), r.maxSteps()));
+      EnvSpec spec = EnvRegistry.spec(r.reg(), made.get(0), r.kwargs(), r.maxSteps());
+      size(r, made.get(0), spec, charge);
+      buildRest(r, made);
+      String id = register(new VectorEnv(made, r.mode(), stepPool), r.renderMode(), charge);
+      logMade(id, client, r);
+      return MakeResponse.newBuilder()
+          .setSessionId(id)
+          .setSpec(spec)
+          .setNumEnvs(r.numEnvs())
+          .setAutoresetMode(r.wireMode())
+          .build();
+    } catch (RuntimeException e) {
+      budget.release(charge);
+      for (Env env : made) {
+        env.close();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Checks the request before anything is reserved or built: env id, num_envs, render mode,
+   * max_episode_steps and autoreset mode, in that order (kwargs are the env's to check, as it is
+   * built).
+   */
+  private Request validate(MakeRequest request) {
+    EnvRegistration reg = findEnv(request.getEnvId());
+    int numEnvs = numEnvs(request);
+    String renderMode = renderMode(request, reg);
+    Integer maxSteps = maxEpisodeSteps(request);
+    AutoresetMode wireMode =
+        request.getAutoresetMode() == AutoresetMode.AUTORESET_MODE_UNSPECIFIED
+            ? AutoresetMode.AUTORESET_MODE_NEXT_STEP
+            : request.getAutoresetMode();
+    return new Request(
+        reg,
+        numEnvs,
+        renderMode,
+        maxSteps,
+        wireMode,
+        vectorMode(wireMode, request),
+        request.getKwargsMap());
+  }
+
+  private EnvRegistration findEnv(String envId) {
+    return envs.find(envId)
+        .orElseThrow(
+            () ->
+                Status.NOT_FOUND
+                    .withDescription(envs.unknownIdMessage(envId))
+                    .asRuntimeException());
+  }
+
+  private int numEnvs(MakeRequest request) {
     int numEnvs = request.getNumEnvs() == 0 ? 1 : request.getNumEnvs();
     if (numEnvs < 0 || numEnvs > config.maxEnvsPerSession()) {
       throw Status.RESOURCE_EXHAUSTED
@@ -80,6 +160,10 @@ final class SessionRegistry implements AutoCloseable {
                   + " envs per session (--max-envs-per-session)")
           .asRuntimeException();
     }
+    return numEnvs;
+  }
+
+  private static String renderMode(MakeRequest request, EnvRegistration reg) {
     String renderMode = request.getRenderMode();
     if (!renderMode.isEmpty() && !reg.renderModes().contains(renderMode)) {
       throw Status.INVALID_ARGUMENT
@@ -93,88 +177,90 @@ final class SessionRegistry implements AutoCloseable {
                   + "'")
           .asRuntimeException();
     }
+    return renderMode;
+  }
+
+  private static Integer maxEpisodeSteps(MakeRequest request) {
     Integer maxSteps = request.hasMaxEpisodeSteps() ? request.getMaxEpisodeSteps() : null;
     if (maxSteps != null && maxSteps <= 0) {
       throw Status.INVALID_ARGUMENT
           .withDescription("max_episode_steps: expected > 0, got " + maxSteps)
           .asRuntimeException();
     }
-    AutoresetMode wireMode =
-        request.getAutoresetMode() == AutoresetMode.AUTORESET_MODE_UNSPECIFIED
-            ? AutoresetMode.AUTORESET_MODE_NEXT_STEP
-            : request.getAutoresetMode();
-    io.gymbridge.vector.AutoresetMode mode =
-        switch (wireMode) {
-          case AUTORESET_MODE_NEXT_STEP -> io.gymbridge.vector.AutoresetMode.NEXT_STEP;
-          case AUTORESET_MODE_SAME_STEP -> io.gymbridge.vector.AutoresetMode.SAME_STEP;
-          case AUTORESET_MODE_DISABLED -> io.gymbridge.vector.AutoresetMode.DISABLED;
-          default ->
-              throw Status.INVALID_ARGUMENT
-                  .withDescription(
-                      "autoreset_mode: expected NEXT_STEP, SAME_STEP or DISABLED, got "
-                          + request.getAutoresetModeValue())
-                  .asRuntimeException();
-        };
+    return maxSteps;
+  }
 
-    // Reserve the session first and build the envs outside any lock: envs can be slow to load.
-    EnvBudget.Charge charge = budget.reserveSession(client);
-    List<Env> made = new ArrayList<>(numEnvs);
-    try {
-      made.add(EnvRegistry.make(reg, request.getKwargsMap(), maxSteps));
-      // The first env tells the size of the rest: charge them all before building them.
-      budget.reserveBytes(
-          charge, numEnvs * bytesPerEnv(made.get(0)), numEnvs + " envs of " + reg.id());
-      for (int i = 1; i < numEnvs; i++) {
-        made.add(EnvRegistry.make(reg, request.getKwargsMap(), maxSteps));
-      }
-      EnvSpec spec = EnvRegistry.spec(reg, made.get(0), request.getKwargsMap(), maxSteps);
-      // A step response's upper bound per env: its observation, a SAME_STEP final observation
-      // and final_env_indices entry (a varint, at most 5 bytes), its reward (a packed double, 8)
-      // and its two flags (packed bools, 1 each). Infos and field tags fit the 4 KiB of slack.
-      long perEnv = 2L * Spaces.elementBytes(spec.getObservationSpace()) + 5 + 8 + 2;
-      long stepBytes = numEnvs * perEnv;
-      if (stepBytes > config.maxMessageBytes() - 4096) {
-        throw Status.RESOURCE_EXHAUSTED
-            .withDescription(
-                numEnvs
-                    + " envs of "
-                    + reg.id()
-                    + " need step responses of up to "
-                    + stepBytes
-                    + " bytes, over the max message size of "
-                    + config.maxMessageBytes()
-                    + " bytes (--max-message-bytes); use fewer envs per session")
-            .asRuntimeException();
-      }
-      VectorEnv vector = new VectorEnv(made, mode, stepPool);
-      String id = newId();
-      sessions.put(id, new Session(id, vector, renderMode, config.maxMessageBytes(), charge));
-      log.info(
-          "session {} made for {}: {} x{} autoreset={} kwargs={} (sessions open: {}/{}, env"
-              + " memory ~{}/{} MiB)",
-          id,
-          client,
-          reg.id(),
-          numEnvs,
-          mode,
-          request.getKwargsMap().keySet(),
-          sessions.size(),
-          config.maxSessions(),
-          budget.bytes() >> 20,
-          config.maxEnvMemoryBytes() >> 20);
-      return MakeResponse.newBuilder()
-          .setSessionId(id)
-          .setSpec(spec)
-          .setNumEnvs(numEnvs)
-          .setAutoresetMode(wireMode)
-          .build();
-    } catch (RuntimeException e) {
-      budget.release(charge);
-      for (Env env : made) {
-        env.close();
-      }
-      throw e;
+  private static io.gymbridge.vector.AutoresetMode vectorMode(
+      AutoresetMode wireMode, MakeRequest request) {
+    return switch (wireMode) {
+      case AUTORESET_MODE_NEXT_STEP -> io.gymbridge.vector.AutoresetMode.NEXT_STEP;
+      case AUTORESET_MODE_SAME_STEP -> io.gymbridge.vector.AutoresetMode.SAME_STEP;
+      case AUTORESET_MODE_DISABLED -> io.gymbridge.vector.AutoresetMode.DISABLED;
+      default ->
+          throw Status.INVALID_ARGUMENT
+              .withDescription(
+                  "autoreset_mode: expected NEXT_STEP, SAME_STEP or DISABLED, got "
+                      + request.getAutoresetModeValue())
+              .asRuntimeException();
+    };
+  }
+
+  /**
+   * Sizes the session from its first env, before the rest are built: charges the memory of all
+   * {@code numEnvs} to the budget, and refuses a session whose step responses could not fit in a
+   * message.
+   */
+  private void size(Request r, Env first, EnvSpec spec, EnvBudget.Charge charge) {
+    budget.reserveBytes(
+        charge, r.numEnvs() * bytesPerEnv(first), r.numEnvs() + " envs of " + r.reg().id());
+    // A step response's upper bound per env: its observation, a SAME_STEP final observation
+    // and final_env_indices entry (a varint, at most 5 bytes), its reward (a packed double, 8)
+    // and its two flags (packed bools, 1 each). Infos and field tags fit the response margin.
+    long perEnv = 2L * Spaces.elementBytes(spec.getObservationSpace()) + 5 + 8 + 2;
+    long stepBytes = r.numEnvs() * perEnv;
+    if (stepBytes > config.maxMessageBytes() - ServerConfig.RESPONSE_MARGIN_BYTES) {
+      throw Status.RESOURCE_EXHAUSTED
+          .withDescription(
+              r.numEnvs()
+                  + " envs of "
+                  + r.reg().id()
+                  + " need step responses of up to "
+                  + stepBytes
+                  + " bytes, over the max message size of "
+                  + config.maxMessageBytes()
+                  + " bytes (--max-message-bytes); use fewer envs per session")
+          .asRuntimeException();
     }
+  }
+
+  /** Builds envs 2..numEnvs into {@code made}, which holds the first. */
+  private static void buildRest(Request r, List<Env> made) {
+    for (int i = 1; i < r.numEnvs(); i++) {
+      made.add(EnvRegistry.make(r.reg(), r.kwargs(), r.maxSteps()));
+    }
+  }
+
+  private String register(VectorEnv vector, String renderMode, EnvBudget.Charge charge) {
+    String id = newId();
+    sessions.put(
+        id, new Session(id, vector, renderMode, config.maxMessageBytes(), charge, idleClock));
+    return id;
+  }
+
+  private void logMade(String id, String client, Request r) {
+    log.info(
+        "session {} made for {}: {} x{} autoreset={} kwargs={} (sessions open: {}/{}, env"
+            + " memory ~{}/{} MiB)",
+        id,
+        client,
+        r.reg().id(),
+        r.numEnvs(),
+        r.mode(),
+        r.kwargs().keySet(),
+        sessions.size(),
+        config.maxSessions(),
+        budget.bytes() >> 20,
+        config.maxEnvMemoryBytes() >> 20);
   }
 
   /**
@@ -223,13 +309,28 @@ final class SessionRegistry implements AutoCloseable {
     }
   }
 
-  private void closeIdle() {
-    long now = System.nanoTime();
+  /**
+   * One pass of the reaper: closes every session unused for longer than the idle timeout by the
+   * idle clock. The scheduled reaper calls it every quarter of the timeout (50 ms to 10 s); tests
+   * with a hand-driven clock call it directly. Synchronized, so a direct call returns only once a
+   * scheduled pass running at the same moment has also finished closing what it took.
+   */
+  synchronized void reapIdle() {
+    long now = idleClock.getAsLong();
     long limit = config.idleTimeout().toNanos();
     for (Session s : sessions.values()) {
       if (now - s.lastUsedNanos() > limit) {
         closeQuietly(s.id(), "idle for over " + format(config.idleTimeout()));
       }
+    }
+  }
+
+  /** The scheduled task: an exception would cancel every later run, so it is logged instead. */
+  private void reapIdleOrLog() {
+    try {
+      reapIdle();
+    } catch (RuntimeException e) {
+      log.error("closing idle sessions failed; the reaper goes on", e);
     }
   }
 

@@ -5,6 +5,7 @@ import static io.gymbridge.server.Wire.make;
 import static io.gymbridge.server.Wire.reset;
 import static io.gymbridge.server.Wire.step;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.grpc.Status.Code;
 import io.gymbridge.v1.GetServerInfoRequest;
@@ -13,15 +14,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Sessions nobody touches for longer than the idle timeout are closed; busy ones are not. */
+/**
+ * Sessions nobody touches for longer than the idle timeout are closed; busy ones are not. The
+ * timeout runs on a {@link ManualClock} and each test runs the reaper's pass itself, so nothing
+ * waits on, or races, the scheduled reaper thread; one test checks that the scheduled reaper runs.
+ */
 class IdleTimeoutTest {
   private static final Duration IDLE = Duration.ofMillis(300);
+  private static final Duration JUST_OVER = IDLE.plusNanos(1);
 
+  private final ManualClock clock = new ManualClock();
   private TestServer server;
 
   @BeforeEach
   void start() throws Exception {
-    server = TestServer.start(TestServer.config().withIdleTimeout(IDLE));
+    server = TestServer.start(TestServer.config().withIdleTimeout(IDLE), clock);
   }
 
   @AfterEach
@@ -30,28 +37,33 @@ class IdleTimeoutTest {
   }
 
   @Test
-  void aSessionLeftAloneIsClosedAfterTheIdleTimeout() throws Exception {
+  void aSessionLeftAloneIsClosedOnceTheIdleTimeoutHasPassed() {
     String id = server.env().make(make("CartPole-v1", 2)).getSessionId();
     server.env().reset(reset(id, 0));
 
-    // Any call on the session would touch it, so look only once, well after the timeout.
-    Thread.sleep(IDLE.toMillis() * 4);
+    // Any call on the session would touch it, so count open sessions instead until the last look.
+    clock.advance(IDLE);
+    server.server().reapIdleSessions();
+    assertEquals(1, server.server().openSessions(), "idle for exactly the timeout: still open");
 
+    clock.advance(Duration.ofNanos(1));
+    server.server().reapIdleSessions();
+    assertEquals(0, server.server().openSessions());
     assertStatus(
         Code.NOT_FOUND, () -> server.env().step(step(id, 0, 1)), "session_id", id, "300 ms idle");
   }
 
   @Test
-  void aSessionThatKeepsSteppingSurvives() throws Exception {
+  void aSessionThatKeepsSteppingSurvives() {
     String id = server.env().make(make("CartPole-v1", 1)).getSessionId();
     server.env().reset(reset(id, 0));
 
-    long until = System.nanoTime() + IDLE.toNanos() * 5;
     long action = 0;
-    while (System.nanoTime() < until) {
+    for (int i = 0; i < 10; i++) { // 5 idle timeouts in all, never more than half of one idle
+      clock.advance(IDLE.dividedBy(2));
       server.env().step(step(id, action));
       action = 1 - action;
-      Thread.sleep(IDLE.toMillis() / 5);
+      server.server().reapIdleSessions();
     }
 
     assertEquals(1, server.env().step(step(id, 0)).getRewardsCount());
@@ -60,16 +72,34 @@ class IdleTimeoutTest {
   @Test
   void aClosedIdleSessionFreesItsSlot() throws Exception {
     ServerConfig oneSession = TestServer.config().withIdleTimeout(IDLE).withLimits(1, 4, 1 << 20);
-    try (TestServer small = TestServer.start(oneSession)) {
+    ManualClock smallClock = new ManualClock();
+    try (TestServer small = TestServer.start(oneSession, smallClock)) {
       small.env().make(make("CartPole-v1", 1));
       assertStatus(
           Code.RESOURCE_EXHAUSTED,
           () -> small.env().make(make("CartPole-v1", 1)),
           "--max-sessions");
 
-      Thread.sleep(IDLE.toMillis() * 4);
+      smallClock.advance(JUST_OVER);
+      small.server().reapIdleSessions();
 
       small.env().make(make("CartPole-v1", 1));
+    }
+  }
+
+  @Test
+  void theScheduledReaperClosesIdleSessionsOnItsOwn() throws Exception {
+    // The real clock and the real reaper thread (a pass every 75 ms here): poll, with time to spare
+    // on a loaded machine, for what the other tests do by hand.
+    try (TestServer real = TestServer.start(TestServer.config().withIdleTimeout(IDLE))) {
+      real.env().make(make("CartPole-v1", 1));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (real.server().openSessions() > 0) {
+        if (System.nanoTime() > deadline) {
+          fail("the idle session was still open 30 s after it went idle (timeout " + IDLE + ")");
+        }
+        Thread.sleep(20);
+      }
     }
   }
 

@@ -19,6 +19,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * A real env-server on 127.0.0.1 with an ephemeral port, and plaintext channels to it. Closing it
@@ -66,7 +67,18 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start(ServerConfig config, EnvRegistry envs) throws IOException {
-    EnvServer server = new EnvServer(EnvServerMain.nettyBuilder(config), envs, config).start();
+    return start(config, envs, System::nanoTime);
+  }
+
+  /** A server whose idle timeout runs on {@code idleClock} ({@link ManualClock} in tests). */
+  static TestServer start(ServerConfig config, LongSupplier idleClock) throws IOException {
+    return start(config, EnvRegistry.builtin(), idleClock);
+  }
+
+  private static TestServer start(ServerConfig config, EnvRegistry envs, LongSupplier idleClock)
+      throws IOException {
+    EnvServer server =
+        new EnvServer(EnvServerMain.nettyBuilder(config), envs, config, idleClock).start();
     return new TestServer(server, config);
   }
 

@@ -1,0 +1,162 @@
+"""The Python server's idle timeout and message-size limit at Make, as the Java server's
+(IdleTimeoutTest, MaxMessageSizeTest there).
+
+The idle timeout runs on a clock the test advances, and each test runs the reaper's pass itself
+(EnvService.reap_idle), so nothing sleeps or races the reaper thread; one test checks that the
+reaper thread runs. The service is called directly, with a stand-in for grpc's context."""
+
+from __future__ import annotations
+
+import time
+
+import grpc
+import numpy as np
+import pytest
+
+from gymbridge import codec
+from gymbridge.server.registry import EnvRegistry
+from gymbridge.server.service import EnvService, Limits
+from gymbridge.v1 import env_service_pb2 as pb
+from gymbridge.v1 import value_pb2
+
+IDLE_S = 0.3
+
+
+class Clock:
+    """Seconds that move only when the test says so."""
+
+    def __init__(self):
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class Aborted(Exception):
+    def __init__(self, code: grpc.StatusCode, details: str):
+        super().__init__(f"{code.name}: {details}")
+        self.code = code
+        self.details = details
+
+
+class Context:
+    """What EnvService asks of a grpc.ServicerContext."""
+
+    def abort(self, code, details):
+        raise Aborted(code, details)
+
+    def peer(self) -> str:
+        return "ipv4:127.0.0.1:1"
+
+
+CTX = Context()
+
+
+def service(clock=time.monotonic, **limits) -> EnvService:
+    return EnvService(
+        EnvRegistry("CartPole-v1"), Limits(**{"idle_timeout_s": IDLE_S, **limits}), clock=clock
+    )
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def svc(clock):
+    s = service(clock)
+    yield s
+    s.shutdown()
+
+
+def make(s: EnvService, n: int = 1) -> str:
+    return s.Make(pb.MakeRequest(env_id="CartPole-v1", num_envs=n), CTX).session_id
+
+
+def step(s: EnvService, sid: str, actions) -> pb.StepResponse:
+    action = value_pb2.Value(tensor=codec.to_tensor(np.asarray(actions, dtype=np.int64)))
+    return s.Step(pb.StepRequest(session_id=sid, action=action), CTX)
+
+
+def aborted(fn, *args) -> Aborted:
+    with pytest.raises(Aborted) as caught:
+        fn(*args)
+    return caught.value
+
+
+def test_a_session_left_alone_is_closed_once_the_idle_timeout_has_passed(svc, clock):
+    sid = make(svc, 2)
+    svc.Reset(pb.ResetRequest(session_id=sid, seed=0), CTX)
+
+    # Any call on the session would touch it, so count open sessions instead until the last look.
+    clock.advance(IDLE_S)
+    svc.reap_idle()
+    assert svc.open_sessions() == 1, "idle for exactly the timeout: still open"
+
+    clock.advance(1e-6)
+    svc.reap_idle()
+    assert svc.open_sessions() == 0
+    e = aborted(step, svc, sid, [0, 1])
+    assert e.code == grpc.StatusCode.NOT_FOUND
+    assert "session_id" in e.details and sid in e.details and "0.3 s idle" in e.details
+
+
+def test_a_session_that_keeps_stepping_survives(svc, clock):
+    sid = make(svc)
+    svc.Reset(pb.ResetRequest(session_id=sid, seed=0), CTX)
+    action = 0
+    for _ in range(10):  # 5 idle timeouts in all, never more than half of one idle
+        clock.advance(IDLE_S / 2)
+        step(svc, sid, [action])
+        action = 1 - action
+        svc.reap_idle()
+    assert len(step(svc, sid, [0]).rewards) == 1
+
+
+def test_a_closed_idle_session_frees_its_slot(clock):
+    s = service(clock, max_sessions=1)
+    try:
+        make(s)
+        e = aborted(make, s)
+        assert e.code == grpc.StatusCode.RESOURCE_EXHAUSTED and "--max-sessions" in e.details
+
+        clock.advance(IDLE_S + 1e-6)
+        s.reap_idle()
+
+        make(s)
+    finally:
+        s.shutdown()
+
+
+def test_the_reaper_thread_closes_idle_sessions_on_its_own():
+    # The real clock and the real reaper thread (a pass every 75 ms here): poll, with time to
+    # spare on a loaded machine, for what the other tests do by hand.
+    s = service()
+    try:
+        make(s)
+        deadline = time.monotonic() + 30
+        while s.open_sessions() > 0:
+            assert time.monotonic() < deadline, "the idle session was still open after 30 s"
+            time.sleep(0.02)
+    finally:
+        s.shutdown()
+
+
+def test_make_of_more_envs_than_step_responses_can_carry_is_resource_exhausted():
+    s = service(max_envs_per_session=100_000, max_message_bytes=64 << 10)
+    try:
+        e = aborted(make, s, 5000)
+        assert e.code == grpc.StatusCode.RESOURCE_EXHAUSTED
+        assert "5000" in e.details and "--max-message-bytes" in e.details
+        # The refused Make did not take a session slot: the largest that fits still works.
+        assert s.open_sessions() == 0
+        # CartPole: 16 bytes of observation, so 2 * 16 + 15 = 47 bytes per env at most.
+        fits = ((64 << 10) - 4096) // 47
+        make(s, fits)
+        assert aborted(make, s, fits + 1).code == grpc.StatusCode.RESOURCE_EXHAUSTED
+    finally:
+        s.shutdown()
