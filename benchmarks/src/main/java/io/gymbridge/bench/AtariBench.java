@@ -77,7 +77,7 @@ public final class AtariBench implements Callable<Integer> {
       defaultValue = "15",
       description =
           "Warm-up seconds per case (default: ${DEFAULT-VALUE}; on 2 cores the server's JIT"
-              + " needs ~15 s to settle: with 5 s the gRPC cases read ~15% low).")
+              + " needs ~15 s to settle: with 5 s the gRPC cases read ~15%% low).")
   double warmupSeconds;
 
   @Option(names = "--rom-dir", description = "Atari ROM folder (default: as the server finds it).")
