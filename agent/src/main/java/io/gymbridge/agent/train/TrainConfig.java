@@ -67,18 +67,18 @@ public record TrainConfig(
     require(NETWORKS.contains(network), "network must be one of " + NETWORKS + ", got " + network);
     // hiddenSizes, learningRate, adamEps, maxGradNorm, targetUpdateInterval, tau: the learner's
     // rules and messages (the network does not matter to them).
-    LearnerConfig.builder()
-        .hiddenSizes(hiddenSizes)
-        .dueling(dueling)
-        .doubleDqn(doubleDqn)
-        .loss(huberLoss ? TdLoss.HUBER : TdLoss.MSE)
-        .learningRate(learningRate)
-        .adamEps(adamEps)
-        .maxGradNorm(maxGradNorm)
-        .targetUpdateInterval(targetUpdateInterval)
-        .tau(tau)
-        .seed(seed)
-        .build();
+    learnerConfig(
+        hiddenSizes,
+        dueling,
+        doubleDqn,
+        huberLoss,
+        learningRate,
+        adamEps,
+        maxGradNorm,
+        targetUpdateInterval,
+        tau,
+        seed,
+        LearnerConfig.Network.MLP);
     hiddenSizes = List.copyOf(hiddenSizes);
     require(gamma >= 0 && gamma <= 1, "gamma must be in [0, 1], got " + gamma);
     require(nStep >= 1, "nStep must be >= 1, got " + nStep);
@@ -143,6 +143,37 @@ public record TrainConfig(
           case "nature-cnn" -> LearnerConfig.Network.NATURE_CNN;
           default -> images ? LearnerConfig.Network.NATURE_CNN : LearnerConfig.Network.MLP;
         };
+    return learnerConfig(
+        hiddenSizes,
+        dueling,
+        doubleDqn,
+        huberLoss,
+        learningRate,
+        adamEps,
+        maxGradNorm,
+        targetUpdateInterval,
+        tau,
+        seed,
+        net);
+  }
+
+  /**
+   * The one mapping from these fields to the learner's config: the compact constructor validates
+   * through it (before the fields are assigned, hence static) and {@link #learnerConfig(boolean)}
+   * builds with it.
+   */
+  private static LearnerConfig learnerConfig(
+      List<Integer> hiddenSizes,
+      boolean dueling,
+      boolean doubleDqn,
+      boolean huberLoss,
+      double learningRate,
+      double adamEps,
+      double maxGradNorm,
+      int targetUpdateInterval,
+      double tau,
+      long seed,
+      LearnerConfig.Network network) {
     return LearnerConfig.builder()
         .hiddenSizes(hiddenSizes)
         .dueling(dueling)
@@ -154,7 +185,7 @@ public record TrainConfig(
         .targetUpdateInterval(targetUpdateInterval)
         .tau(tau)
         .seed(seed)
-        .network(net)
+        .network(network)
         .build();
   }
 
