@@ -143,7 +143,9 @@ public record ClientConfig(
     /**
      * How often the server list ({@link RemoteBatchedEnv#followServers}) is read again while
      * stepping, so that envs spread over servers added since and leave servers gone from it; zero
-     * or negative: never.
+     * or negative: never. A DNS name read through {@link ServerAddresses} is also subject to the
+     * JVM's lookup cache (security property {@code networkaddress.cache.ttl}, 30 s by default;
+     * {@code bin/agent} sets 5 s), which a program should lower in the same way.
      */
     private Duration rebalanceInterval = Duration.ofSeconds(30);
 
