@@ -42,14 +42,13 @@ public final class EnvServer implements AutoCloseable {
   }
 
   /**
-   * A server whose idle timeout runs on {@code idleClock} (nanoseconds) instead of {@link
-   * System#nanoTime()}: tests advance it by hand and call {@link #reapIdleSessions()}.
+   * A server whose idle timeout and call timings run on {@code clock} (nanoseconds) instead of
+   * {@link System#nanoTime()}: tests advance it by hand and call {@link #reapIdleSessions()}.
    */
-  EnvServer(
-      ServerBuilder<?> builder, EnvRegistry envs, ServerConfig config, LongSupplier idleClock) {
+  EnvServer(ServerBuilder<?> builder, EnvRegistry envs, ServerConfig config, LongSupplier clock) {
     this.config = config;
     this.stepPool = EnvStepPool.perCore();
-    this.sessions = new SessionRegistry(envs, config, stepPool, idleClock);
+    this.sessions = new SessionRegistry(envs, config, stepPool, clock);
     this.calls = CallExecutor.perCore();
     ServerServiceDefinition service =
         MalformedRequests.guard(

@@ -79,13 +79,13 @@ final class EnvService extends EnvServiceGrpc.EnvServiceImplBase {
   @Override
   public void reset(ResetRequest request, StreamObserver<ResetResponse> out) {
     String id = request.getSessionId();
-    unary(out, "Reset", sessions.isCheap(id), () -> sessions.get(id).reset(request));
+    unary(out, "Reset", sessions.isCheapToReset(id), () -> sessions.get(id).reset(request));
   }
 
   @Override
   public void step(StepRequest request, StreamObserver<StepResponse> out) {
     String id = request.getSessionId();
-    unary(out, "Step", sessions.isCheap(id), () -> sessions.get(id).step(request));
+    unary(out, "Step", sessions.isCheapToStep(id), () -> sessions.get(id).step(request));
   }
 
   @Override
@@ -99,7 +99,7 @@ final class EnvService extends EnvServiceGrpc.EnvServiceImplBase {
     unary(
         out,
         "Close",
-        sessions.isCheap(request.getSessionId()),
+        sessions.isCheapToStep(request.getSessionId()),
         () -> {
           sessions.close(request.getSessionId(), "client asked");
           return CloseResponse.getDefaultInstance();

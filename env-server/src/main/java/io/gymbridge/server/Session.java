@@ -36,19 +36,23 @@ final class Session {
   private final List<Long> obsShapeList;
   private final DType obsDtype;
 
-  /** The idle clock ({@link SessionRegistry}'s): what {@link #lastUsedNanos()} is read from. */
-  private final LongSupplier idleClock;
+  /**
+   * The server's clock ({@link SessionRegistry}'s): what {@link #lastUsedNanos()} and the time each
+   * reset and step took are read from.
+   */
+  private final LongSupplier clock;
 
   private volatile long lastUsedNanos;
 
   /**
-   * How long this session's last reset and last step took; unknown (as slow) before the first. With
-   * the env's own {@link VectorEnv#costlyStep()} they decide whether its next call may run inline
-   * on a gRPC event loop ({@link CallExecutor}).
+   * How long this session's last reset and its last two steps took; unknown (as slow) before the
+   * first. With the env's own {@link VectorEnv#costlyStep()} they decide whether its next call may
+   * run inline on a gRPC event loop ({@link CallExecutor}).
    */
   private volatile long lastResetNanos = Long.MAX_VALUE;
 
   private volatile long lastStepNanos = Long.MAX_VALUE;
+  private volatile long previousStepNanos = Long.MAX_VALUE;
 
   private boolean closed;
 
@@ -58,10 +62,10 @@ final class Session {
       String renderMode,
       int maxMessageBytes,
       EnvBudget.Charge charge,
-      LongSupplier idleClock) {
+      LongSupplier clock) {
     this.id = id;
-    this.idleClock = idleClock;
-    this.lastUsedNanos = idleClock.getAsLong();
+    this.clock = clock;
+    this.lastUsedNanos = clock.getAsLong();
     this.charge = charge;
     this.env = env;
     this.renderMode = renderMode;
@@ -88,31 +92,43 @@ final class Session {
   }
 
   /**
-   * Whether its calls are cheap enough to run inline on an event loop: the env does not declare
-   * costly steps, and its last reset and step each took at most {@link
-   * CallExecutor#INLINE_LIMIT_NANOS}. Renders always count as slow.
+   * Whether its next step may run inline on an event loop: the env does not declare costly steps
+   * and one of its last two steps took at most {@link CallExecutor#INLINE_LIMIT_NANOS}. Two, not
+   * one: a step's time is wall-clock, so a cheap step that the scheduler or a GC pause interrupts
+   * measures milliseconds; with one it would send the session to the call threads, where on a busy
+   * machine its steps are interrupted again and it could stay. An env whose steps are slow moves
+   * after two.
    */
-  boolean isCheap() {
+  boolean isCheapToStep() {
     return !env.costlyStep()
-        && lastResetNanos <= CallExecutor.INLINE_LIMIT_NANOS
-        && lastStepNanos <= CallExecutor.INLINE_LIMIT_NANOS;
+        && Math.min(lastStepNanos, previousStepNanos) <= CallExecutor.INLINE_LIMIT_NANOS;
+  }
+
+  /**
+   * Whether its next reset may run inline: as {@link #isCheapToStep()}, by its last reset. Steps
+   * are judged by steps alone, so a first reset that ran cold (before the JIT) does not keep a
+   * session that resets once, as vector envs do, off the event loop for good.
+   */
+  boolean isCheapToReset() {
+    return !env.costlyStep() && lastResetNanos <= CallExecutor.INLINE_LIMIT_NANOS;
   }
 
   synchronized ResetResponse reset(ResetRequest request) {
-    long start = System.nanoTime();
+    long start = clock.getAsLong();
     try {
       return resetNow(request);
     } finally {
-      lastResetNanos = System.nanoTime() - start;
+      lastResetNanos = clock.getAsLong() - start;
     }
   }
 
   synchronized StepResponse step(StepRequest request) {
-    long start = System.nanoTime();
+    long start = clock.getAsLong();
     try {
       return stepNow(request);
     } finally {
-      lastStepNanos = System.nanoTime() - start;
+      previousStepNanos = lastStepNanos;
+      lastStepNanos = clock.getAsLong() - start;
     }
   }
 
@@ -230,7 +246,7 @@ final class Session {
     if (closed) {
       throw Status.NOT_FOUND.withDescription("session " + id + " is closed").asRuntimeException();
     }
-    lastUsedNanos = idleClock.getAsLong();
+    lastUsedNanos = clock.getAsLong();
   }
 
   private Value observation() {

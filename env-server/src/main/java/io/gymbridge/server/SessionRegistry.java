@@ -41,7 +41,7 @@ final class SessionRegistry implements AutoCloseable {
   private final ScheduledExecutorService reaper;
 
   /** Times the idle timeout, in nanoseconds; {@link System#nanoTime()} but in tests. */
-  private final LongSupplier idleClock;
+  private final LongSupplier clock;
 
   /** Sessions and env memory, in all and per client (--max-sessions, --max-env-memory-mb). */
   private final EnvBudget budget;
@@ -54,16 +54,15 @@ final class SessionRegistry implements AutoCloseable {
   }
 
   /**
-   * {@code idleClock} (nanoseconds, as {@link System#nanoTime()}) times the idle timeout: when each
-   * session was last used and when {@link #reapIdle()} looks. Tests pass a clock they advance by
-   * hand and call {@code reapIdle()} themselves.
+   * {@code clock} (nanoseconds, as {@link System#nanoTime()}) times the idle timeout (when each
+   * session was last used and when {@link #reapIdle()} looks) and each session's resets and steps
+   * (which decide whether its calls run inline). Tests pass a clock they advance by hand.
    */
-  SessionRegistry(
-      EnvRegistry envs, ServerConfig config, EnvStepPool stepPool, LongSupplier idleClock) {
+  SessionRegistry(EnvRegistry envs, ServerConfig config, EnvStepPool stepPool, LongSupplier clock) {
     this.envs = envs;
     this.stepPool = stepPool;
     this.config = config;
-    this.idleClock = idleClock;
+    this.clock = clock;
     this.budget =
         new EnvBudget(config.maxSessions(), config.maxEnvMemoryBytes(), config.maxClientShare());
     this.reaper =
@@ -242,8 +241,7 @@ final class SessionRegistry implements AutoCloseable {
 
   private String register(VectorEnv vector, String renderMode, EnvBudget.Charge charge) {
     String id = newId();
-    sessions.put(
-        id, new Session(id, vector, renderMode, config.maxMessageBytes(), charge, idleClock));
+    sessions.put(id, new Session(id, vector, renderMode, config.maxMessageBytes(), charge, clock));
     return id;
   }
 
@@ -264,12 +262,18 @@ final class SessionRegistry implements AutoCloseable {
   }
 
   /**
-   * Whether a call on session {@code id} may run inline on an event loop: it is cheap, or there is
-   * no such session (the NOT_FOUND answer is cheap).
+   * Whether a step (or a close) of session {@code id} may run inline on an event loop: its steps
+   * are cheap, or there is no such session (the NOT_FOUND answer is cheap).
    */
-  boolean isCheap(String id) {
+  boolean isCheapToStep(String id) {
     Session s = sessions.get(id);
-    return s == null || s.isCheap();
+    return s == null || s.isCheapToStep();
+  }
+
+  /** As {@link #isCheapToStep}, for a reset of session {@code id}. */
+  boolean isCheapToReset(String id) {
+    Session s = sessions.get(id);
+    return s == null || s.isCheapToReset();
   }
 
   Session get(String id) {
@@ -316,7 +320,7 @@ final class SessionRegistry implements AutoCloseable {
    * scheduled pass running at the same moment has also finished closing what it took.
    */
   synchronized void reapIdle() {
-    long now = idleClock.getAsLong();
+    long now = clock.getAsLong();
     long limit = config.idleTimeout().toNanos();
     for (Session s : sessions.values()) {
       if (now - s.lastUsedNanos() > limit) {

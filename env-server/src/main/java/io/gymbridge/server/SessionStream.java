@@ -70,10 +70,10 @@ final class SessionStream implements StreamObserver<StreamRequest> {
   private boolean isCheap(StreamRequest request) {
     return switch (request.getRequestCase()) {
       case MAKE -> false;
-      case RESET -> sessions.isCheap(request.getReset().getSessionId());
-      case STEP -> sessions.isCheap(request.getStep().getSessionId());
+      case RESET -> sessions.isCheapToReset(request.getReset().getSessionId());
+      case STEP -> sessions.isCheapToStep(request.getStep().getSessionId());
       case RENDER -> false;
-      case CLOSE -> sessions.isCheap(request.getClose().getSessionId());
+      case CLOSE -> sessions.isCheapToStep(request.getClose().getSessionId());
       case REQUEST_NOT_SET -> true;
     };
   }

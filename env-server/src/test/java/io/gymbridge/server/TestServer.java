@@ -70,15 +70,16 @@ final class TestServer implements AutoCloseable {
     return start(config, envs, System::nanoTime);
   }
 
-  /** A server whose idle timeout runs on {@code idleClock} ({@link ManualClock} in tests). */
-  static TestServer start(ServerConfig config, LongSupplier idleClock) throws IOException {
-    return start(config, EnvRegistry.builtin(), idleClock);
+  /** A server whose idle timeout runs on {@code clock} ({@link ManualClock} in tests). */
+  static TestServer start(ServerConfig config, LongSupplier clock) throws IOException {
+    return start(config, EnvRegistry.builtin(), clock);
   }
 
-  private static TestServer start(ServerConfig config, EnvRegistry envs, LongSupplier idleClock)
+  /** A server with {@code envs} whose idle timeout and call timings run on {@code clock}. */
+  static TestServer start(ServerConfig config, EnvRegistry envs, LongSupplier clock)
       throws IOException {
     EnvServer server =
-        new EnvServer(EnvServerMain.nettyBuilder(config), envs, config, idleClock).start();
+        new EnvServer(EnvServerMain.nettyBuilder(config), envs, config, clock).start();
     return new TestServer(server, config);
   }
 
