@@ -317,8 +317,10 @@ public final class EnvServerMain implements Callable<Integer> {
       }
       credentials = tls.build();
     }
-    return NettyServerBuilder.forAddress(
-            new InetSocketAddress(config.host(), config.port()), credentials)
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(
+            new InetSocketAddress(config.host(), config.port()), credentials);
+    return EventLoops.use(builder)
         .keepAliveTime(config.keepAlive().toSeconds(), TimeUnit.SECONDS)
         .keepAliveTimeout(ServerConfig.KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
         // Let clients ping as often as every 5 s, so their keepalive finds a dead server quickly.

@@ -3,9 +3,10 @@ package io.gymbridge.server;
 import static io.gymbridge.server.Wire.make;
 import static io.gymbridge.server.Wire.reset;
 import static io.gymbridge.server.Wire.step;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.ManagedChannel;
 import io.gymbridge.codec.Spaces;
 import io.gymbridge.envs.Env;
 import io.gymbridge.envs.EnvRegistration;
@@ -16,8 +17,10 @@ import io.gymbridge.v1.Space;
 import io.gymbridge.v1.Value;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,6 +87,24 @@ class InlineCallsTest {
     assertInline(stepTaking(0), "the step after a cheap one again");
   }
 
+  @Test
+  void connectionsTakeTheEventLoopsInTurn() {
+    // A connection waits for whatever its loop is doing: spread over all loops, a heavy client
+    // shares a light one's loop as rarely as the loop count allows.
+    int loops = 2 * Runtime.getRuntime().availableProcessors();
+    Set<String> threads = new HashSet<>();
+    for (int i = 0; i < loops; i++) {
+      ManagedChannel c = server.newChannel();
+      String id = TestServer.env(c).make(make(PROBE, 1)).getSessionId();
+      TestServer.env(c).reset(reset(id, 1));
+      TestServer.env(c).step(step(id, 0));
+      TestServer.env(c).step(step(id, 0)); // inline: on the loop that serves this connection
+      assertInline(lastThread, "connection " + i + "'s step");
+      threads.add(lastThread);
+    }
+    assertEquals(loops, threads.size(), loops + " connections ran on " + threads);
+  }
+
   private String resetTaking(long millis) {
     costMillis = millis;
     server.env().reset(reset(session, 1));
@@ -97,7 +118,7 @@ class InlineCallsTest {
   }
 
   private static void assertInline(String thread, String what) {
-    assertFalse(thread.startsWith("gymbridge-"), what + " ran on " + thread + ", not inline");
+    assertTrue(thread.startsWith("gymbridge-loop-"), what + " ran on " + thread + ", not inline");
   }
 
   private static void assertOnCallThread(String thread, String what) {
