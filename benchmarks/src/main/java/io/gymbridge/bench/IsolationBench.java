@@ -28,10 +28,11 @@ import picocli.CommandLine.Option;
  * Does one heavy client slow down a light one? The round trip of a CartPole client (one env, unary
  * Step, its own connection) alone, then while another connection steps a batch of Atari envs back
  * to back, alternating for several rounds on one server; prints p50/p99/max of each and their
- * ratios. Slow calls run on the server's call threads, not on the event loops the CartPole client
- * shares ({@code CallExecutor}); what remains is contention for the CPU and the server's garbage
- * collections. The heavy client is a process of its own ({@link AtariLoadProcess}), as an agent is:
- * its allocations (1.8 MB of frames decoded per step) do not make this JVM collect.
+ * ratios, per round and with all rounds pooled. Slow calls run on the server's call threads, not on
+ * the event loops ({@code CallExecutor}); what remains is contention for the CPU, the event loop
+ * when the two connections share one, and the server's garbage collections. The heavy client is a
+ * process of its own ({@link AtariLoadProcess}), as an agent is: its allocations (1.8 MB of frames
+ * decoded per step) do not make this JVM collect.
  */
 @Command(
     name = "bench-isolation",
@@ -105,24 +106,27 @@ public final class IsolationBench implements Callable<Integer> {
             "max us",
             "atari steps/s");
         measure(stub, cartPole, 3); // warm-up
+        long[] allAlone = {};
+        long[] allBeside = {};
         for (int r = 1; r <= rounds; r++) {
-          double[] alone = measure(stub, cartPole, seconds);
+          long[] alone = measure(stub, cartPole, seconds);
           print(r, "alone", alone, 0);
-          double[] beside;
+          long[] beside;
           double atariRate;
           try (AtariLoadProcess load = AtariLoadProcess.start(server.port(), game, atariEnvs)) {
             beside = measure(stub, cartPole, seconds);
             atariRate = load.stop();
           }
           print(r, "beside", beside, atariRate);
-          System.out.printf(
-              Locale.ROOT,
-              "%-6d %-8s %10.2fx %9.2fx%n",
-              r,
-              "ratio",
-              beside[0] / alone[0],
-              beside[1] / alone[1]);
+          printRatio(Integer.toString(r), alone, beside);
+          allAlone = concat(allAlone, alone);
+          allBeside = concat(allBeside, beside);
         }
+        // The rounds pooled: what a light client sees over the whole run. Rounds differ by more
+        // than noise: the Atari connection may or may not share the CartPole connection's loop.
+        print("all", "alone", allAlone, 0);
+        print("all", "beside", allBeside, 0);
+        printRatio("all", allAlone, allBeside);
       } finally {
         light.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
@@ -138,20 +142,42 @@ public final class IsolationBench implements Callable<Integer> {
         .build();
   }
 
-  private static void print(int round, String what, double[] p, double atariRate) {
+  private static void print(Object round, String what, long[] micros, double atariRate) {
     System.out.printf(
         Locale.ROOT,
-        "%-6d %-8s %10.1f %10.1f %10.1f %14s%n",
+        "%-6s %-8s %10d %10d %10d %14s%n",
         round,
         what,
-        p[0],
-        p[1],
-        p[2],
+        percentile(micros, 0.50),
+        percentile(micros, 0.99),
+        micros[micros.length - 1],
         atariRate > 0 ? String.format(Locale.ROOT, "%,.0f", atariRate) : "-");
   }
 
-  /** {p50, p99, max} in microseconds of CartPole Step round trips over {@code seconds}. */
-  private static double[] measure(
+  private static void printRatio(String round, long[] alone, long[] beside) {
+    System.out.printf(
+        Locale.ROOT,
+        "%-6s %-8s %10.2fx %9.2fx%n",
+        round,
+        "ratio",
+        (double) percentile(beside, 0.50) / percentile(alone, 0.50),
+        (double) percentile(beside, 0.99) / percentile(alone, 0.99));
+  }
+
+  /** The {@code q} quantile of sorted {@code micros}. */
+  private static long percentile(long[] micros, double q) {
+    return micros[(int) Math.min(micros.length - 1, micros.length * q)];
+  }
+
+  private static long[] concat(long[] a, long[] b) {
+    long[] both = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    Arrays.sort(both);
+    return both;
+  }
+
+  /** The round trips of CartPole Steps over {@code seconds}, in microseconds, sorted. */
+  private static long[] measure(
       EnvServiceGrpc.EnvServiceBlockingStub stub, String session, double seconds) {
     long[] micros = new long[1 << 20];
     int n = 0;
@@ -164,7 +190,7 @@ public final class IsolationBench implements Callable<Integer> {
     }
     long[] sorted = Arrays.copyOf(micros, n);
     Arrays.sort(sorted);
-    return new double[] {sorted[n / 2], sorted[(int) Math.min(n - 1, n * 0.99)], sorted[n - 1]};
+    return sorted;
   }
 
   static StepRequest step(String session, long[] actions) {
