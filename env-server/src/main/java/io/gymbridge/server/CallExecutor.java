@@ -8,11 +8,11 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where a call runs. gRPC hands every call to a Netty event loop (two per core), which also moves
- * the bytes of every other connection on that loop: a call that computes for milliseconds there (a
- * Make that loads a ROM, an Atari vector step) stalls those connections. So cheap calls run inline
- * on the loop, the fast path that keeps a CartPole round trip near the TCP floor, and the rest go
- * to a bounded pool of named threads ({@code gymbridge-call-N}).
+ * Where a call runs. gRPC hands every call to a Netty event loop ({@link EventLoops}), which also
+ * moves the bytes of every other connection on that loop: a call that computes for milliseconds
+ * there (a Make that loads a ROM, an Atari vector step) stalls those connections. So cheap calls
+ * run inline on the loop, the fast path that keeps a CartPole round trip near the TCP floor, and
+ * the rest go to a bounded pool of named threads ({@code gymbridge-call-N}).
  *
  * <p>Cheap means a session whose env does not declare costly steps and whose recent steps (for a
  * step or close) or last reset (for a reset) took at most {@link #INLINE_LIMIT_NANOS} (see {@code

@@ -53,7 +53,7 @@ public final class EnvServer implements AutoCloseable {
     ServerServiceDefinition service =
         MalformedRequests.guard(
             new EnvService(envs, sessions, config, calls).bindService(), new RefusalLog());
-    // Handlers start on gRPC's Netty event-loop threads (a fixed set, two per core): no hand-off
+    // Handlers start on the Netty event-loop threads (EventLoops: two per core): no hand-off
     // for cheap calls, which on this 2-core VM cut a streamed CartPole round trip from 136 to 73
     // us; slow ones move to the CallExecutor's threads so they never stall the loops. A stream
     // holds no thread between messages, so long streams cannot exhaust either.
