@@ -3,6 +3,7 @@ package io.gymbridge.server;
 import static io.gymbridge.server.Wire.make;
 import static io.gymbridge.server.Wire.reset;
 import static io.gymbridge.server.Wire.step;
+import static io.gymbridge.server.Wire.streamed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,6 +86,20 @@ class InlineCallsTest {
     stepTaking(5);
     assertOnCallThread(stepTaking(0), "the step after two slow steps");
     assertInline(stepTaking(0), "the step after a cheap one again");
+  }
+
+  @Test
+  void streamedStepsFollowTheSameRule() throws Exception {
+    try (TestServer.StreamClient stream = server.stream()) {
+      String id = stream.call(streamed(make(PROBE, 1))).getMake().getSessionId();
+      costMillis = 5;
+      stream.call(streamed(reset(id, 1)));
+      costMillis = 0;
+      stream.call(streamed(step(id, 0)));
+      assertOnCallThread(lastThread, "the first streamed step");
+      stream.call(streamed(step(id, 0)));
+      assertInline(lastThread, "a streamed step after a cheap one, the slow reset notwithstanding");
+    }
   }
 
   @Test
