@@ -40,7 +40,9 @@ final class SessionRegistry implements AutoCloseable {
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
   private final ScheduledExecutorService reaper;
 
-  /** Times the idle timeout, in nanoseconds; {@link System#nanoTime()} but in tests. */
+  /**
+   * Times the idle timeout and each call, in nanoseconds; {@link System#nanoTime()} but in tests.
+   */
   private final LongSupplier clock;
 
   /** Sessions and env memory, in all and per client (--max-sessions, --max-env-memory-mb). */
