@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.gymbridge.agent.replay.Batch;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -29,12 +28,12 @@ import java.util.List;
 
 /**
  * The DQN learner: an online and a target {@link QNetwork}, {@link Adam}, and the train step. It
- * only learns; sampling, exploration and schedules live elsewhere.
+ * only learns; sampling, exploration and schedules live elsewhere. The train step is one native
+ * call ({@link UpdateKernel}) in the learner's {@link Precision}.
  *
  * <p>Every NDArray a call creates lives in an {@link NDScope} that closes before the call returns:
  * only the parameters and Adam's moments persist. Not thread-safe: call from one thread at a time
- * (any thread). {@link #train} opens a {@code GradientCollector}, of which the PyTorch engine
- * allows one per JVM at a time.
+ * (any thread).
  */
 public final class DqnLearner implements AutoCloseable {
   /** The checkpoint file that {@link #save} writes into its directory (NumPy .npz). */
@@ -51,6 +50,9 @@ public final class DqnLearner implements AutoCloseable {
   private final QNetwork online;
   private final QNetwork target;
   private final Adam adam;
+  private final Precision.Choice precision;
+  private final UpdateKernel.Switches switches;
+  private final LossScale lossScale;
   private long trainSteps;
 
   /** A learner for float32 vector observations of {@code obsSize} elements (an MLP). */
@@ -80,6 +82,16 @@ public final class DqnLearner implements AutoCloseable {
               + (uint8 ? "uint8" : "float32")
               + " observations: the MLP takes float32 vectors, the Nature CNN uint8 images");
     }
+    this.precision = Precision.resolve(config.precision(), device, config.network());
+    this.switches =
+        new UpdateKernel.Switches(
+            uint8,
+            config.dueling(),
+            config.doubleDqn(),
+            config.loss() == TdLoss.HUBER,
+            precision.precision(),
+            config.forkTarget());
+    this.lossScale = new LossScale(precision.precision());
     this.manager = NDManager.newBaseManager(device);
     try {
       online = newNetwork();
@@ -108,14 +120,37 @@ public final class DqnLearner implements AutoCloseable {
     return Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
   }
 
-  /** One line for the console, e.g. {@code cpu() - PyTorch 2.7.1 on CPU, 1 intra-op thread}. */
+  /**
+   * One line for the console, e.g. {@code cpu() - PyTorch 2.7.1 on CPU, 1 intra-op thread(s), 1
+   * inter-op thread(s)}.
+   */
   public static String describe(Device device) {
     Engine engine = Engine.getInstance();
     String what =
         device.isGpu()
             ? "GPU " + device.getDeviceId() + " of " + engine.getGpuCount()
-            : "CPU, " + Torch.intraOpThreads() + " intra-op thread(s)";
+            : "CPU, "
+                + Torch.intraOpThreads()
+                + " intra-op thread(s), "
+                + Torch.interOpThreads()
+                + " inter-op thread(s)";
     return device + " - " + engine.getEngineName() + " " + engine.getVersion() + " on " + what;
+  }
+
+  /**
+   * What this learner computes in, and why; with the TD target beside the update when it is, e.g.
+   * {@code precision fp32 (auto: the CPU has neither AVX-512 BF16 nor AMX), TD target on the
+   * inter-op thread}.
+   */
+  public String describePrecision() {
+    return "precision "
+        + precision
+        + (config.forkTarget() ? ", TD target on the inter-op thread" : "");
+  }
+
+  /** The precision this learner runs in ({@link Precision#AUTO} resolved). */
+  public Precision precision() {
+    return precision.precision();
   }
 
   /** The argmax-Q action of each of {@code n} observations ({@code obs} is [n * obsSize]). */
@@ -123,7 +158,7 @@ public final class DqnLearner implements AutoCloseable {
     checkLength("obs", obs.length, n, obsSize);
     Torch.noGrad();
     try (NDScope scope = new NDScope()) {
-      return argMax(online.forward(observations(obs, n)), n);
+      return argMax(online.forward(observations(obs, n), precision.precision()), n);
     }
   }
 
@@ -132,7 +167,7 @@ public final class DqnLearner implements AutoCloseable {
     checkLength("obs", obs.length, n, obsSize);
     Torch.noGrad();
     try (NDScope scope = new NDScope()) {
-      return argMax(online.forward(observations(obs, n)), n);
+      return argMax(online.forward(observations(obs, n), precision.precision()), n);
     }
   }
 
@@ -150,7 +185,7 @@ public final class DqnLearner implements AutoCloseable {
     checkLength("obs", obs.length, n, obsSize);
     Torch.noGrad();
     try (NDScope scope = new NDScope()) {
-      return online.forward(observations(obs, n)).toFloatArray();
+      return online.forward(observations(obs, n), precision.precision()).toFloatArray();
     }
   }
 
@@ -164,43 +199,44 @@ public final class DqnLearner implements AutoCloseable {
     Torch.noGrad();
     try (NDScope scope = new NDScope()) {
       int n = batch.size();
-      NDArray obs =
-          batch.isBytes() ? observations(batch.obsBytes(), n) : observations(batch.obs(), n);
-      NDArray nextObs =
-          batch.isBytes()
-              ? observations(batch.nextObsBytes(), n)
-              : observations(batch.nextObs(), n);
-      NDArray actions = manager.create(toLongs(batch.actions()), new Shape(n, 1));
-      NDArray rewards = manager.create(batch.rewards());
-      NDArray discounts = manager.create(batch.discounts());
-      NDArray weights = manager.create(batch.weights());
-
-      // Target, with autograd off.
-      NDArray nextQ = target.forward(nextObs);
-      NDArray nextValue =
-          config.doubleDqn()
-              ? nextQ.gather(online.forward(nextObs).argMax(1).expandDims(1), 1).squeeze(1)
-              : nextQ.max(new int[] {1});
-      NDArray tdTarget = rewards.add(discounts.mul(nextValue));
-
-      // Loss on Q(s, a): the only recorded part.
-      NDArray q;
-      NDArray tdError;
-      NDArray loss;
-      try (GradientCollector tape = Engine.getInstance().newGradientCollector()) {
-        q = online.forward(obs).gather(actions, 1).squeeze(1);
-        tdError = q.sub(tdTarget);
-        loss = config.loss().elementwise(tdError).mul(weights).mean();
+      UpdateKernel.Inputs in =
+          new UpdateKernel.Inputs(
+              batch.isBytes() ? observations(batch.obsBytes(), n) : observations(batch.obs(), n),
+              batch.isBytes()
+                  ? observations(batch.nextObsBytes(), n)
+                  : observations(batch.nextObs(), n),
+              manager.create(toLongs(batch.actions())),
+              manager.create(batch.rewards()),
+              manager.create(batch.discounts()),
+              manager.create(batch.weights()));
+      UpdateKernel.Outcome out;
+      Torch.gradMode(true); // the kernel records Q(s, a) for its backward pass
+      try {
+        out =
+            UpdateKernel.instance()
+                .update(
+                    online.parameterArrays(),
+                    target.parameterArrays(),
+                    adam,
+                    in,
+                    switches,
+                    lossScale.value(),
+                    config.maxGradNorm());
+      } finally {
+        Torch.noGrad();
       }
-      Torch.noGrad(); // the collector leaves it on where it found it on
-
-      // Step: gradients, clipping and Adam in one native call.
-      adam.minimize(loss, config.maxGradNorm());
+      boolean stepped =
+          !switches.precision().equals(Precision.FP16) || Float.isFinite(out.gradNorm().getFloat());
+      if (stepped) {
+        adam.stepTaken();
+      }
+      lossScale.update(stepped);
       trainSteps++;
       if (trainSteps % config.targetUpdateInterval() == 0) {
         target.blendFrom(online, config.tau());
       }
-      return new TrainResult(loss.getFloat(), q.mean().getFloat(), tdError.toFloatArray());
+      return new TrainResult(
+          out.loss().getFloat(), out.meanQ().getFloat(), out.tdErrors().toFloatArray());
     }
   }
 

@@ -24,7 +24,9 @@ public record LearnerConfig(
     int targetUpdateInterval,
     double tau,
     long seed,
-    Network network) {
+    Network network,
+    Precision precision,
+    boolean forkTarget) {
 
   /** The Q-network architectures. */
   public enum Network {
@@ -53,6 +55,7 @@ public record LearnerConfig(
         "targetUpdateInterval must be >= 1 train steps, got " + targetUpdateInterval);
     require(tau > 0 && tau <= 1, "tau must be in (0, 1], got " + tau);
     require(network != null, "network must be set (MLP or NATURE_CNN)");
+    require(precision != null, "precision must be set (AUTO, FP32, BF16 or FP16)");
   }
 
   /** CleanRL dqn.py, as {@link Builder} lists it. */
@@ -114,6 +117,19 @@ public record LearnerConfig(
      */
     private Network network = Network.MLP;
 
+    /**
+     * The number type of the network's layers: FP32, BF16 or FP16 (mixed precision: parameters,
+     * optimizer, targets and loss stay fp32), or AUTO: BF16 for the Nature CNN where the device
+     * runs it fast, FP32 elsewhere ({@link Precision#resolve}).
+     */
+    private Precision precision = Precision.AUTO;
+
+    /**
+     * Compute the TD target (the networks' forward passes on s') on libtorch's inter-op thread,
+     * beside the online network's forward and backward pass on s: a second core's work per update.
+     */
+    private boolean forkTarget = false;
+
     private Builder() {}
 
     private Builder(LearnerConfig c) {
@@ -128,6 +144,8 @@ public record LearnerConfig(
       tau = c.tau;
       seed = c.seed;
       network = c.network;
+      precision = c.precision;
+      forkTarget = c.forkTarget;
     }
 
     public Builder hiddenSizes(List<Integer> value) {
@@ -195,6 +213,16 @@ public record LearnerConfig(
       return this;
     }
 
+    public Builder precision(Precision value) {
+      precision = value;
+      return this;
+    }
+
+    public Builder forkTarget(boolean value) {
+      forkTarget = value;
+      return this;
+    }
+
     public LearnerConfig build() {
       return new LearnerConfig(
           hiddenSizes,
@@ -207,7 +235,9 @@ public record LearnerConfig(
           targetUpdateInterval,
           tau,
           seed,
-          network);
+          network,
+          precision,
+          forkTarget);
     }
   }
 

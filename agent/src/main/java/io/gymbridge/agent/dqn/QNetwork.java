@@ -15,7 +15,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +23,8 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * A Q-network as a DJL {@link SequentialBlock}, one of two architectures:
+ * A Q-network's parameters, laid out by a DJL {@link SequentialBlock}, for one of two
+ * architectures:
  *
  * <ul>
  *   <li>MLP, for vector observations ({@link #QNetwork(NDManager, int, int, List, boolean, long)}):
@@ -47,9 +47,14 @@ import java.util.function.Consumer;
  * default {@code nn.Linear} init, though not its values. The weights depend only on the seed and
  * the architecture, on any device.
  *
+ * <p>The block defines the parameters: their shapes, order and names (the checkpoint keys). The
+ * forward pass does not run through it: {@link #forward} calls {@link UpdateKernel}'s TorchScript,
+ * one native call in any {@link Precision}, the same code the update differentiates, so acting and
+ * learning cannot disagree about the network.
+ *
  * <p>Parameter arrays are created once and only ever changed in place (updates, copies, loads), so
- * references held by the optimizer and the {@link ParameterStore} never go stale. Forward results
- * belong to the caller: run {@link #forward} inside an {@link NDScope}. Not thread-safe.
+ * references held by the optimizer never go stale. Forward results belong to the caller: run {@link
+ * #forward} inside an {@link NDScope}. Not thread-safe.
  */
 public final class QNetwork {
   private static final NDIndex ALL = new NDIndex("...");
@@ -60,7 +65,8 @@ public final class QNetwork {
   private final SequentialBlock block = new SequentialBlock();
   private final List<Block> layers = new ArrayList<>(); // Linear and Conv2d, in block order
   private final List<Parameter> parameters;
-  private final ParameterStore store;
+  private final boolean cnn;
+  private final boolean dueling;
 
   /** Builds and initializes the network's parameters on {@code manager}'s device. */
   public QNetwork(
@@ -70,7 +76,14 @@ public final class QNetwork {
       List<Integer> hiddenSizes,
       boolean dueling,
       long seed) {
-    this(manager, new long[] {obsSize}, numActions, seed, net -> net.mlp(hiddenSizes, dueling));
+    this(
+        manager,
+        new long[] {obsSize},
+        numActions,
+        seed,
+        false,
+        dueling,
+        net -> net.mlp(hiddenSizes, dueling));
   }
 
   /**
@@ -85,7 +98,8 @@ public final class QNetwork {
               + " 36, got "
               + Arrays.toString(obsShape));
     }
-    return new QNetwork(manager, obsShape, numActions, seed, net -> net.cnn(dueling));
+    return new QNetwork(
+        manager, obsShape, numActions, seed, true, dueling, net -> net.cnn(dueling));
   }
 
   private QNetwork(
@@ -93,6 +107,8 @@ public final class QNetwork {
       long[] obsShape,
       int numActions,
       long seed,
+      boolean cnn,
+      boolean dueling,
       Consumer<QNetwork> architecture) {
     long size = 1;
     for (long d : obsShape) {
@@ -108,6 +124,8 @@ public final class QNetwork {
     this.obsShape = obsShape.clone();
     this.obsSize = (int) size;
     this.numActions = numActions;
+    this.cnn = cnn;
+    this.dueling = dueling;
     architecture.accept(this);
     block.setInitializer(new ConstantInitializer(0f), p -> true);
     Torch.noGrad();
@@ -120,7 +138,6 @@ public final class QNetwork {
       NDScope.unregister(p.getArray()); // live as long as the manager, even if built in a scope
     }
     initialize(manager, new SplittableRandom(seed));
-    store = new ParameterStore(manager, false);
   }
 
   private void mlp(List<Integer> hiddenSizes, boolean dueling) {
@@ -135,7 +152,9 @@ public final class QNetwork {
   }
 
   private void cnn(boolean dueling) {
-    // uint8 in, float in [0, 1] out, on the device: frames cross to it as bytes.
+    // uint8 in, float in [0, 1] out, on the device: frames cross to it as bytes. The forward pass
+    // is UpdateKernel's; this step stays so that the parameter names (checkpoint keys) keep their
+    // block positions.
     block.add(x -> new NDList(x.singletonOrThrow().toType(DataType.FLOAT32, false).div(255f)));
     block
         .add(conv(32, 8, 4))
@@ -201,13 +220,29 @@ public final class QNetwork {
     return v;
   }
 
+  /** {@link #forward(NDArray, Precision)} in fp32. */
+  public NDArray forward(NDArray obs) {
+    return forward(obs, Precision.FP32);
+  }
+
   /**
-   * Q-values {@code [n, numActions]} for observations {@code [n, ...obsShape]} (float32 for an MLP,
-   * uint8 for the CNN). Records a graph only inside a GradientCollector; the result lives until the
+   * Q-values {@code [n, numActions]}, fp32, for observations {@code [n, ...obsShape]} (float32 for
+   * an MLP, uint8 for the CNN), computed in {@code precision} ({@link Precision#FP32}, {@link
+   * Precision#BF16} or {@link Precision#FP16}) without autograd; the result lives until the
    * enclosing scope closes.
    */
-  public NDArray forward(NDArray obs) {
-    return block.forward(store, new NDList(obs), false).singletonOrThrow();
+  public NDArray forward(NDArray obs, Precision precision) {
+    return UpdateKernel.instance().qValues(parameterArrays(), obs, cnn, dueling, precision);
+  }
+
+  /** Whether this is the Nature CNN (uint8 images) rather than an MLP (float32 vectors). */
+  boolean isCnn() {
+    return cnn;
+  }
+
+  /** Whether the head is dueling (a value and an advantage stream). */
+  boolean isDueling() {
+    return dueling;
   }
 
   /** The parameter arrays, in block order (stable for an architecture); live, not copies. */

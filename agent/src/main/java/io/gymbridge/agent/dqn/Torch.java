@@ -24,6 +24,16 @@ final class Torch {
     JniUtils.setGradMode(false);
   }
 
+  /** Autograd on or off on the calling thread. */
+  static void gradMode(boolean on) {
+    JniUtils.setGradMode(on);
+  }
+
+  /** Inter-op threads libtorch uses (ai.djl.pytorch.num_interop_threads). */
+  static int interOpThreads() {
+    return JniUtils.getNumInteropThreads();
+  }
+
   /** Intra-op threads libtorch uses (ai.djl.pytorch.num_threads). */
   static int intraOpThreads() {
     return JniUtils.getNumThreads();

@@ -1,6 +1,7 @@
 package io.gymbridge.agent.train;
 
 import io.gymbridge.agent.dqn.LearnerConfig;
+import io.gymbridge.agent.dqn.Precision;
 import io.gymbridge.agent.dqn.TdLoss;
 import java.util.Collections;
 import java.util.List;
@@ -33,6 +34,8 @@ public record TrainConfig(
     double learningRate,
     double adamEps,
     double maxGradNorm,
+    String precision,
+    boolean forkTarget,
     double gamma,
     int nStep,
     int bufferSize,
@@ -65,8 +68,8 @@ public record TrainConfig(
     require(numEnvs > 0, "numEnvs must be > 0, got " + numEnvs);
     require(totalSteps > 0, "totalSteps must be > 0, got " + totalSteps);
     require(NETWORKS.contains(network), "network must be one of " + NETWORKS + ", got " + network);
-    // hiddenSizes, learningRate, adamEps, maxGradNorm, targetUpdateInterval, tau: the learner's
-    // rules and messages (the network does not matter to them).
+    // hiddenSizes, learningRate, adamEps, maxGradNorm, precision, targetUpdateInterval, tau: the
+    // learner's rules and messages (the network does not matter to them).
     learnerConfig(
         hiddenSizes,
         dueling,
@@ -75,6 +78,8 @@ public record TrainConfig(
         learningRate,
         adamEps,
         maxGradNorm,
+        precision,
+        forkTarget,
         targetUpdateInterval,
         tau,
         seed,
@@ -151,6 +156,8 @@ public record TrainConfig(
         learningRate,
         adamEps,
         maxGradNorm,
+        precision,
+        forkTarget,
         targetUpdateInterval,
         tau,
         seed,
@@ -170,6 +177,8 @@ public record TrainConfig(
       double learningRate,
       double adamEps,
       double maxGradNorm,
+      String precision,
+      boolean forkTarget,
       int targetUpdateInterval,
       double tau,
       long seed,
@@ -182,6 +191,8 @@ public record TrainConfig(
         .learningRate(learningRate)
         .adamEps(adamEps)
         .maxGradNorm(maxGradNorm)
+        .precision(Precision.parse(precision))
+        .forkTarget(forkTarget)
         .targetUpdateInterval(targetUpdateInterval)
         .tau(tau)
         .seed(seed)
@@ -246,6 +257,19 @@ public record TrainConfig(
 
     /** Global gradient-norm clip; 0 turns it off. */
     private double maxGradNorm = 10;
+
+    /**
+     * The learner's number type: "fp32", "bf16", "fp16" (mixed precision: weights, Adam, targets
+     * and loss stay fp32; checkpoints are fp32 in every mode) or "auto": bf16 for the Nature CNN on
+     * a CPU with AVX-512 BF16 or AMX or a CUDA GPU with bf16, fp32 elsewhere.
+     */
+    private String precision = "auto";
+
+    /**
+     * Compute each update's TD target on libtorch's inter-op thread, beside the online network's
+     * forward and backward pass (a second core's work; see docs/agent.md, "Threads").
+     */
+    private boolean forkTarget = false;
 
     /** Discount factor. */
     private double gamma = 0.99;
@@ -338,6 +362,8 @@ public record TrainConfig(
       learningRate = c.learningRate;
       adamEps = c.adamEps;
       maxGradNorm = c.maxGradNorm;
+      precision = c.precision;
+      forkTarget = c.forkTarget;
       gamma = c.gamma;
       nStep = c.nStep;
       bufferSize = c.bufferSize;
@@ -423,6 +449,16 @@ public record TrainConfig(
 
     public Builder maxGradNorm(double value) {
       maxGradNorm = value;
+      return this;
+    }
+
+    public Builder precision(String value) {
+      precision = value;
+      return this;
+    }
+
+    public Builder forkTarget(boolean value) {
+      forkTarget = value;
       return this;
     }
 
@@ -546,6 +582,8 @@ public record TrainConfig(
           learningRate,
           adamEps,
           maxGradNorm,
+          precision,
+          forkTarget,
           gamma,
           nStep,
           bufferSize,

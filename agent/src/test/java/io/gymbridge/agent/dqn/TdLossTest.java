@@ -2,46 +2,72 @@ package io.gymbridge.agent.dqn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
+import ai.djl.Device;
+import io.gymbridge.agent.replay.Batch;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The losses as the update computes them: one-sample batches whose TD error is set by hand (a
+ * linear Q that is 0 at s = 0, a terminal transition with reward -error), the loss read back, and
+ * the gradient read from Adam's first moment after the step ({@code m = 0.1 g}).
+ */
 class TdLossTest {
   private static final float[] ERRORS = {-3, -1, -0.5f, 0, 0.5f, 1, 3};
 
-  private static float[] elementwise(TdLoss loss, float[] errors) {
-    Torch.noGrad();
-    try (NDManager m = NDManager.newBaseManager()) {
-      return loss.elementwise(m.create(errors)).toFloatArray();
+  private record Step(float loss, float biasGradient) {}
+
+  private static Step oneStep(TdLoss loss, float error) {
+    LearnerConfig config =
+        LearnerConfig.builder().hiddenSizes(List.of()).loss(loss).precision(Precision.FP32).build();
+    try (DqnLearner l = new DqnLearner(config, 1, 2, Device.cpu())) {
+      l.online().setLinear(0, new float[] {1, -1}, new float[] {0, 0});
+      Batch batch =
+          new Batch(
+              1,
+              1,
+              new float[] {0},
+              new int[] {0},
+              new float[] {-error},
+              new float[] {0},
+              new float[] {0},
+              new float[] {1},
+              new int[] {0});
+      float value = l.train(batch).loss();
+      // Parameters in block order: weight [2, 1], bias [2]; action 0's bias takes the gradient.
+      float m = l.adam().firstMoments().get(1).toFloatArray()[0];
+      return new Step(value, m / 0.1f);
     }
+  }
+
+  private static float[] losses(TdLoss loss) {
+    float[] out = new float[ERRORS.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = oneStep(loss, ERRORS[i]).loss();
+    }
+    return out;
   }
 
   @Test
   void huberIsHalfSquareInsideDeltaOneAndLinearOutside() {
     assertArrayEquals(
-        new float[] {2.5f, 0.5f, 0.125f, 0, 0.125f, 0.5f, 2.5f},
-        elementwise(TdLoss.HUBER, ERRORS),
-        0f);
+        new float[] {2.5f, 0.5f, 0.125f, 0, 0.125f, 0.5f, 2.5f}, losses(TdLoss.HUBER), 1e-6f);
   }
 
   @Test
   void mseIsTheUnhalvedSquare() {
-    assertArrayEquals(
-        new float[] {9, 1, 0.25f, 0, 0.25f, 1, 9}, elementwise(TdLoss.MSE, ERRORS), 0f);
+    assertArrayEquals(new float[] {9, 1, 0.25f, 0, 0.25f, 1, 9}, losses(TdLoss.MSE), 1e-6f);
   }
 
   @Test
-  void huberGradientIsTheErrorClippedToOne() {
-    Torch.noGrad();
-    try (NDManager m = NDManager.newBaseManager()) {
-      NDArray x = m.create(new float[] {-3, -0.5f, 0.25f, 2});
-      x.setRequiresGradient(true);
-      try (GradientCollector tape = Engine.getInstance().newGradientCollector()) {
-        tape.backward(TdLoss.HUBER.elementwise(x).sum());
-      }
-      assertArrayEquals(new float[] {-1, -0.5f, 0.25f, 1}, x.getGradient().toFloatArray(), 0f);
+  void huberGradientIsTheErrorClippedToOneAndMseTwiceTheError() {
+    float[] huber = new float[ERRORS.length];
+    float[] mse = new float[ERRORS.length];
+    for (int i = 0; i < ERRORS.length; i++) {
+      huber[i] = oneStep(TdLoss.HUBER, ERRORS[i]).biasGradient();
+      mse[i] = oneStep(TdLoss.MSE, ERRORS[i]).biasGradient();
     }
+    assertArrayEquals(new float[] {-1, -1, -0.5f, 0, 0.5f, 1, 1}, huber, 1e-6f);
+    assertArrayEquals(new float[] {-6, -2, -1, 0, 1, 2, 6}, mse, 1e-5f);
   }
 }
