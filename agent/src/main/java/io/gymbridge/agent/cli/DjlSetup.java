@@ -47,6 +47,11 @@ final class DjlSetup {
     return "device: " + DqnLearner.describe(device);
   }
 
+  /** The one line a run prints about where and in which precision its learner computes. */
+  static String describe(DqnLearner learner) {
+    return describe(learner.device()) + "; " + learner.describePrecision();
+  }
+
   private static void setIfAbsent(String key, String value) {
     if (System.getProperty(key) == null && System.getenv(key) == null) {
       System.setProperty(key, value);

@@ -96,7 +96,6 @@ public final class EvalCommand implements Callable<Integer> {
     }
     TrainConfig config = ConfigLoader.read(configJson);
     Device dev = DjlSetup.chooseDevice(device);
-    System.out.println(DjlSetup.describe(dev));
     int envs = Math.min(numEnvs, episodes);
     double eps = epsilon != null ? epsilon : config.evalEpsilon();
     if (!(eps >= 0 && eps <= 1)) {
@@ -106,6 +105,7 @@ public final class EvalCommand implements Callable<Integer> {
     System.out.println("eval env: " + config.envId() + " " + kwargs + ", epsilon " + eps);
     try (AgentEnvs agentEnvs = AgentEnvs.open(servers, config.envId(), kwargs, envs, System.out);
         DqnLearner learner = AgentParts.learner(config, agentEnvs.env(), dev)) {
+      System.out.println(DjlSetup.describe(learner));
       learner.load(dir.resolve("learner"));
       Evaluator.Result r = Evaluator.run(agentEnvs.env(), learner, episodes, eps, seed);
       System.out.printf(

@@ -3,6 +3,7 @@ package io.gymbridge.agent.cli;
 import ai.djl.Device;
 import io.gymbridge.agent.dqn.DqnLearner;
 import io.gymbridge.agent.dqn.LearnerConfig;
+import io.gymbridge.agent.dqn.Precision;
 import io.gymbridge.agent.dqn.TdLoss;
 import io.gymbridge.agent.replay.Batch;
 import java.util.ArrayList;
@@ -62,10 +63,20 @@ public final class LearnerBenchCommand implements Callable<Integer> {
   @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu (${DEFAULT-VALUE}).")
   String device;
 
+  @Option(
+      names = "--precision",
+      defaultValue = "auto",
+      description = "auto, fp32, bf16 or fp16 (${DEFAULT-VALUE}).")
+  String precision;
+
+  @Option(
+      names = "--fork-target",
+      description = "Compute the TD target on the inter-op thread beside the backward pass.")
+  boolean forkTarget;
+
   @Override
   public Integer call() {
     Device dev = DjlSetup.chooseDevice(device);
-    System.out.println(DjlSetup.describe(dev));
     LearnerConfig config =
         LearnerConfig.builder()
             .network(LearnerConfig.Network.NATURE_CNN)
@@ -75,6 +86,8 @@ public final class LearnerBenchCommand implements Callable<Integer> {
             .learningRate(1e-4)
             .maxGradNorm(maxGradNorm)
             .hardTargetUpdate(250)
+            .precision(Precision.parse(precision))
+            .forkTarget(forkTarget)
             .build();
     int obsBytes = 4 * 84 * 84;
     SplittableRandom rng = new SplittableRandom(1);
@@ -83,6 +96,7 @@ public final class LearnerBenchCommand implements Callable<Integer> {
       pool[i] = (byte) rng.nextInt(256);
     }
     try (DqnLearner learner = new DqnLearner(config, SHAPE, true, actions, dev)) {
+      System.out.println(DjlSetup.describe(learner));
       timeUpdates(learner, rng, pool, obsBytes, warmupSeconds);
       List<Double> updates = timeUpdates(learner, rng, pool, obsBytes, seconds);
       List<Double> inference = new ArrayList<>();
@@ -109,11 +123,14 @@ public final class LearnerBenchCommand implements Callable<Integer> {
         System.out.printf(
             Locale.ROOT,
             "{\"framework\": \"djl\", \"threads\": %d, \"batch\": %d, \"dueling\": %s,"
+                + " \"precision\": \"%s\", \"fork_target\": %s,"
                 + " \"ms_per_update_median\": %.3f, \"ms_per_update_mean\": %.3f, \"updates\": %d,"
                 + " \"ms_inference_median\": %.3f}%n",
             Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads", "1")),
             batch,
             dueling,
+            learner.precision().name().toLowerCase(Locale.ROOT),
+            forkTarget,
             median,
             mean,
             updates.size(),

@@ -62,7 +62,6 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     sets.forEach(loader::set);
     TrainConfig base = loader.build();
     Device dev = DjlSetup.chooseDevice("auto");
-    System.out.println(DjlSetup.describe(dev));
     try (AgentEnvs envs =
         AgentEnvs.open(
             servers,
@@ -75,6 +74,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "env only:     %,8.0f env steps/s%n", envRate);
       double learnerRate;
       try (DqnLearner learner = AgentParts.learner(base, env, dev)) {
+        System.out.println(DjlSetup.describe(learner));
         learnerRate =
             learnerOnly(learner, base, env) * base.trainFrequency() / base.gradientSteps();
       }

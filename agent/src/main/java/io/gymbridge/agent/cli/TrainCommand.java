@@ -101,12 +101,12 @@ public final class TrainCommand implements Callable<Integer> {
       Files.writeString(run.configJson(), ConfigLoader.toJson(config));
     }
     Device dev = DjlSetup.chooseDevice(device);
-    System.out.println(DjlSetup.describe(dev));
     System.out.println("run directory: " + run.root().toAbsolutePath());
     try (AgentEnvs envs =
             AgentEnvs.open(
                 servers, config.envId(), config.envKwargs(), config.numEnvs(), System.out);
         DqnLearner learner = AgentParts.learner(config, envs.env(), dev)) {
+      System.out.println(DjlSetup.describe(learner));
       BatchedEnv env = envs.env();
       Path checkpoint = null;
       if (resume) {

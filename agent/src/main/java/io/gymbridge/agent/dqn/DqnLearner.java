@@ -472,6 +472,10 @@ public final class DqnLearner implements AutoCloseable {
     return adam;
   }
 
+  LossScale lossScale() {
+    return lossScale;
+  }
+
   NDManager manager() {
     return manager;
   }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -68,6 +69,15 @@ public enum Precision {
    * the casts to pay.
    */
   public static Choice resolve(Precision requested, Device device, LearnerConfig.Network network) {
+    return resolve(requested, device, network, () -> cpuFlags(Path.of("/proc/cpuinfo")));
+  }
+
+  /** {@link #resolve(Precision, Device, LearnerConfig.Network)} with the CPU's flags given. */
+  static Choice resolve(
+      Precision requested,
+      Device device,
+      LearnerConfig.Network network,
+      Supplier<Set<String>> cpuFlags) {
     if (requested != AUTO) {
       return new Choice(requested, "set");
     }
@@ -85,7 +95,7 @@ public enum Precision {
       }
       return new Choice(FP32, "auto: CUDA compute capability " + capability);
     }
-    Set<String> flags = cpuFlags(Path.of("/proc/cpuinfo"));
+    Set<String> flags = cpuFlags.get();
     if (flags.contains("avx512_bf16") || flags.contains("amx_bf16")) {
       return new Choice(BF16, "auto: the CPU has " + bf16Flags(flags));
     }
