@@ -2,7 +2,7 @@
 the Java learner's (DJL on the same libtorch).
 
     .venv/bin/python python/bench/bench_learner.py [--threads 1] [--batch 32] [--dueling] [--huber]
-        [--max-grad-norm 10] [--warmup-seconds 5] [--seconds 10] [--json]
+        [--max-grad-norm 10] [--fused-adam] [--bf16] [--warmup-seconds 5] [--seconds 10] [--json]
 
 One update is what a training loop does per gradient step, all of it timed: sample a batch of
 indices, gather the uint8 stacks [B, 4, 84, 84] from a preallocated pool of POOL_SIZE stacks (as
@@ -57,6 +57,12 @@ def parse_args():
         action="store_true",
         help="torch.optim.Adam(fused=True), the kernel the Java agent uses; default: PyTorch's "
         "default Adam, as CleanRL runs it",
+    )
+    p.add_argument(
+        "--bf16",
+        action="store_true",
+        help="mixed precision: the forward and backward passes under "
+        "torch.autocast('cpu', dtype=torch.bfloat16), weights, Adam, targets and loss fp32",
     )
     p.add_argument("--warmup-seconds", type=float, default=5.0, help="updates run, not measured")
     p.add_argument("--seconds", type=float, default=10.0, help="updates measured")
@@ -140,13 +146,15 @@ def main():
         actions = torch.from_numpy(pool_actions[idx])
         rewards = torch.from_numpy(pool_rewards[idx])
         dones = torch.from_numpy(pool_dones[idx])
-        # target: Double DQN
-        with torch.no_grad():
-            next_actions = q_network(next_obs).argmax(dim=1, keepdim=True)
-            next_values = target_network(next_obs).gather(1, next_actions).squeeze(1)
-            td_target = rewards + GAMMA * next_values * (1.0 - dones)
-        # loss
-        q_values = q_network(obs).gather(1, actions.unsqueeze(1)).squeeze(1)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+            # target: Double DQN
+            with torch.no_grad():
+                next_actions = q_network(next_obs).argmax(dim=1, keepdim=True)
+                next_q = target_network(next_obs).float()
+                next_values = next_q.gather(1, next_actions).squeeze(1)
+                td_target = rewards + GAMMA * next_values * (1.0 - dones)
+            # loss, in fp32 as autocast leaves it
+            q_values = q_network(obs).float().gather(1, actions.unsqueeze(1)).squeeze(1)
         loss = td_loss(q_values, td_target)
         # step
         optimizer.zero_grad()
@@ -157,7 +165,7 @@ def main():
 
     def act():
         idx = rng.integers(0, POOL_SIZE, size=INFERENCE_BATCH)
-        with torch.no_grad():
+        with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
             return q_network(torch.from_numpy(pool_obs[idx])).argmax(dim=1).numpy()
 
     load = os.getloadavg()[0]
@@ -166,7 +174,7 @@ def main():
     print(
         f"torch {torch.__version__}, threads {args.threads}, batch {args.batch}, {heads}, "
         f"{loss_name}, max_grad_norm {args.max_grad_norm:g}, adam_eps {args.adam_eps:g}"
-        f"{' (fused)' if args.fused_adam else ''}; "
+        f"{' (fused)' if args.fused_adam else ''}{', autocast bf16' if args.bf16 else ''}; "
         f"nproc {os.cpu_count()}, load average {load:.2f}"
     )
     update_ms = timed_ms(update, args.seconds, args.warmup_seconds)
@@ -183,6 +191,7 @@ def main():
             "threads": args.threads,
             "batch": args.batch,
             "dueling": args.dueling,
+            "precision": "bf16" if args.bf16 else "fp32",
             "ms_per_update_median": round(median, 3),
             "ms_per_update_mean": round(mean, 3),
             "updates": len(update_ms),
