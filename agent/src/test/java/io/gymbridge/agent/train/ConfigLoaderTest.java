@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gymbridge.agent.dqn.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,6 +41,20 @@ class ConfigLoaderTest {
     TrainConfig fast = new ConfigLoader().preset("atari-fast").build();
     assertTrue(fast.doubleDqn() && fast.dueling());
     assertEquals(3, fast.nStep());
+  }
+
+  @Test
+  void precisionIsAutoUnlessSetAndAnUnknownOneIsRefusedByName() {
+    assertEquals("auto", new ConfigLoader().build().precision());
+    assertEquals(Precision.AUTO, new ConfigLoader().build().learnerConfig(true).precision());
+    TrainConfig bf16 = new ConfigLoader().set("precision=bf16").set("forkTarget=true").build();
+    assertEquals(Precision.BF16, bf16.learnerConfig(true).precision());
+    assertEquals(true, bf16.learnerConfig(true).forkTarget());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new ConfigLoader().set("precision=half").build());
+    assertTrue(
+        e.getMessage().contains("expected auto, fp32, bf16 or fp16, got 'half'"), e.getMessage());
   }
 
   @Test
