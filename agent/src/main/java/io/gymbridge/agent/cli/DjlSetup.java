@@ -20,7 +20,8 @@ final class DjlSetup {
     }
     setIfAbsent("OPT_OUT_TRACKING", "true");
     setIfAbsent("ai.djl.pytorch.num_threads", envOr("GYMBRIDGE_TORCH_THREADS", "1"));
-    setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+    setIfAbsent(
+        "ai.djl.pytorch.num_interop_threads", envOr("GYMBRIDGE_TORCH_INTEROP_THREADS", "1"));
   }
 
   /** GPU 0 when the engine sees one, else the CPU. */
