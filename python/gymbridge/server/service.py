@@ -112,17 +112,14 @@ class EnvService(pb_grpc.EnvServiceServicer):
         return self._unary(context, "Close", lambda: self._close(request.session_id))
 
     # ---- the stream ---------------------------------------------------------------------------
+    # gymbridge/server/handlers.py reads a Stream's requests and calls stream_one for each, on a
+    # call thread, then close_sessions for what the stream made once it ends.
 
-    def Stream(self, request_iterator, context):
-        owned: set[str] = set()
-        try:
-            for req in request_iterator:
-                yield self._stream_one(req, owned, context)
-        finally:
-            for sid in owned:
-                self._close_quietly(sid, "stream ended")
+    def close_sessions(self, owned: set[str], why: str) -> None:
+        for sid in list(owned):
+            self._close_quietly(sid, why)
 
-    def _stream_one(
+    def stream_one(
         self, req: pb.StreamRequest | Refusal, owned: set[str], context
     ) -> pb.StreamResponse:
         if isinstance(req, Refusal):  # bytes that are not a StreamRequest
