@@ -282,7 +282,10 @@ class EnvService(pb_grpc.EnvServiceServicer):
         with self._reap_lock:
             now = self._clock()
             for sid, s in list(self._sessions.items()):
-                if s is not None and now - s.last_used > self.limits.idle_timeout_s:
+                # A session inside a call is not idle, however long that call takes.
+                if s is None or s.busy:
+                    continue
+                if now - s.last_used > self.limits.idle_timeout_s:
                     self._close_quietly(sid, f"idle for over {self.limits.idle_timeout_s:g} s")
 
     def open_sessions(self) -> int:
