@@ -238,3 +238,28 @@ def test_an_oversized_message_is_resource_exhausted(channel):
     big = make_bytes(value_pb2.Value(string_value="x" * (65 << 20)).SerializeToString())
     err = status(channel.unary_unary("/gymbridge.v1.EnvService/Make"), big, timeout=30)
     assert err.code() == grpc.StatusCode.RESOURCE_EXHAUSTED, err.details()
+
+
+def _cartpole(render_mode=None, **kwargs):
+    from gymnasium.envs.classic_control import CartPoleEnv
+
+    return CartPoleEnv(render_mode=render_mode, **kwargs)
+
+
+@pytest.mark.parametrize("env_id", ["CartPole-v1", "Callable-v0"])
+def test_render_mode_cannot_come_through_kwargs(env_id):
+    """Only the render_mode field sets it (rgb_array only); a callable env would otherwise take
+    "human" as its keyword and open a window on the server."""
+    s = gymbridge.serve({"CartPole-v1": "CartPole-v1", "Callable-v0": _cartpole}, port=0)
+    try:
+        with grpc.insecure_channel(s.address) as ch:
+            stub = pb_grpc.EnvServiceStub(ch)
+            req = pb.MakeRequest(env_id=env_id)
+            req.kwargs["render_mode"].string_value = "human"
+            err = status(stub.Make, req, timeout=T)
+            assert err.code() == grpc.StatusCode.INVALID_ARGUMENT, err.details()
+            assert err.details().startswith("kwargs.render_mode: set the MakeRequest's render_mode")
+            made = stub.Make(pb.MakeRequest(env_id=env_id, render_mode="rgb_array"), timeout=T)
+            stub.Close(pb.CloseRequest(session_id=made.session_id), timeout=T)
+    finally:
+        s.stop(grace_s=0)

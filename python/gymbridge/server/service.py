@@ -17,7 +17,7 @@ from google.rpc import status_pb2
 
 import gymbridge
 from gymbridge import codec
-from gymbridge.server import defaults, guard
+from gymbridge.server import defaults, guard, kwarg_bounds
 from gymbridge.server.errors import Refusal, invalid
 from gymbridge.server.logs import RateLimitedLog
 from gymbridge.server.registry import EnvRegistry, spec_message
@@ -169,7 +169,14 @@ class EnvService(pb_grpc.EnvServiceServicer):
         ):
             raise invalid(f"autoreset_mode: expected NEXT_STEP, SAME_STEP or DISABLED, got {mode}")
         guard.check_value_map(req.kwargs, "kwargs")  # before anything is built from it
+        if "render_mode" in req.kwargs:
+            # A callable would take it as its own keyword, past the rgb_array-only rule below.
+            raise invalid(
+                'kwargs.render_mode: set the MakeRequest\'s render_mode field instead ("" or '
+                f"one of {list(self.registry.default_spec(req.env_id).render_modes)})"
+            )
         kwargs = {k: codec.from_value(v, f"kwargs.{k}") for k, v in req.kwargs.items()}
+        kwargs = kwarg_bounds.check(kwargs)
         render_mode = req.render_mode or None
         if render_mode and render_mode not in self.registry.default_spec(req.env_id).render_modes:
             modes = list(self.registry.default_spec(req.env_id).render_modes)
