@@ -296,6 +296,19 @@ def test_unauthenticated_calls_are_logged_rate_limited(serve, caplog):
     assert TOKEN not in caplog.text
 
 
+def test_an_unauthenticated_call_to_a_long_path_is_logged_with_a_short_prefix(serve, caplog):
+    server = serve(token=TOKEN)
+    with (
+        caplog.at_level(logging.WARNING, logger="gymbridge.server"),
+        grpc.insecure_channel(server.address) as ch,
+    ):
+        with pytest.raises(grpc.RpcError) as refused:
+            ch.unary_unary("/" + "m" * 6000)(b"", timeout=FAST)
+        assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    (line,) = [r.getMessage() for r in caplog.records if "UNAUTHENTICATED" in r.getMessage()]
+    assert "(6001 characters)" in line and len(line) < 400, line
+
+
 # ---- secrets stay secret; bad settings are ConfigErrors ------------------------------------------
 
 

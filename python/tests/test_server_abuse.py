@@ -263,3 +263,80 @@ def test_render_mode_cannot_come_through_kwargs(env_id):
             stub.Close(pb.CloseRequest(session_id=made.session_id), timeout=T)
     finally:
         s.stop(grace_s=0)
+
+
+HEALTH = "/grpc.health.v1.Health/Check"
+
+
+def health_request(name: bytes) -> bytes:
+    """HealthCheckRequest{service: name}."""
+    length, n = bytearray(), len(name)
+    while n >= 0x80:
+        length.append(n & 0x7F | 0x80)
+        n >>= 7
+    length.append(n)
+    return b"\x0a" + bytes(length) + name
+
+
+def test_an_oversized_health_request_is_refused_and_health_goes_on(channel):
+    err = status(channel.unary_unary(HEALTH), health_request(b"x" * (2 << 20)), timeout=30)
+    assert err.code() == grpc.StatusCode.RESOURCE_EXHAUSTED, err.details()
+    assert "at most 1024" in err.details() and len(err.details()) < 200, err.details()
+    assert channel.unary_unary(HEALTH)(b"", timeout=T) == b"\x08\x01"
+
+
+def test_concurrent_oversized_health_requests_leave_the_server_answering(server):
+    """Four at once (the limit per client), 8 MB each: refused, and the server goes on."""
+    import concurrent.futures
+
+    def one(_):
+        with grpc.insecure_channel(
+            server.address, options=[("grpc.max_send_message_length", 16 << 20)]
+        ) as ch:
+            return status(ch.unary_unary(HEALTH), health_request(b"y" * (8 << 20)), timeout=60)
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        errors = list(pool.map(one, range(4)))
+    assert {e.code() for e in errors} == {grpc.StatusCode.RESOURCE_EXHAUSTED}, errors
+    assert all(len(e.details()) < 300 for e in errors)
+    with grpc.insecure_channel(server.address) as ch:
+        assert ch.unary_unary(HEALTH)(b"", timeout=T) == b"\x08\x01"
+        assert pb_grpc.EnvServiceStub(ch).GetServerInfo(pb.GetServerInfoRequest(), timeout=T)
+
+
+def test_an_unknown_health_service_name_is_quoted_clipped(channel):
+    err = status(channel.unary_unary(HEALTH), health_request(b"z" * 1000), timeout=T)
+    assert err.code() == grpc.StatusCode.NOT_FOUND
+    assert "(1000 characters)" in err.details() and len(err.details()) < 250, err.details()
+
+
+def test_huge_client_strings_are_quoted_as_short_prefixes_in_errors_and_logs(
+    server, channel, stub, caplog
+):
+    huge = "h" * 1_000_000
+    with caplog.at_level(logging.DEBUG, logger="gymbridge.server"):
+        details = []
+        for req in (
+            pb.MakeRequest(env_id=huge),
+            pb.MakeRequest(env_id="CartPole-v1", render_mode=huge),
+        ):
+            details.append(status(stub.Make, req, timeout=T).details())
+        req = pb.MakeRequest(env_id="CartPole-v1")
+        req.kwargs["k" * 100_000].bool_value = True
+        details.append(status(stub.Make, req, timeout=T).details())
+        for method, msg in [
+            ("Reset", pb.ResetRequest(session_id=huge)),
+            ("Step", pb.StepRequest(session_id=huge)),
+            ("Render", pb.RenderRequest(session_id=huge)),
+            ("Close", pb.CloseRequest(session_id=huge)),
+        ]:
+            details.append(status(getattr(stub, method), msg, timeout=T).details())
+        stream = channel.stream_stream("/gymbridge.v1.EnvService/Stream")
+        reqs = [pb.StreamRequest(step=pb.StepRequest(session_id=huge)).SerializeToString()]
+        (answer,) = [pb.StreamResponse.FromString(a) for a in stream(iter(reqs), timeout=T)]
+        details.append(answer.error.message)
+    for d in details:
+        assert len(d) < 600 and "characters)" in d, d[:600]
+    for record in caplog.records:
+        assert len(record.getMessage()) < 2_500, record.getMessage()[:300]
+    assert channel.unary_unary(HEALTH)(b"", timeout=T) == b"\x08\x01"

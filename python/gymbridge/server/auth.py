@@ -11,6 +11,7 @@ import logging
 import grpc
 
 from gymbridge.security import AUTHORIZATION
+from gymbridge.server.guard import shown
 from gymbridge.server.logs import RateLimitedLog
 
 HEALTH_PREFIX = "/grpc.health.v1.Health/"
@@ -37,7 +38,7 @@ class BearerTokenInterceptor(grpc.aio.ServerInterceptor):
             "unauthenticated calls",
             logging.WARNING,
             "refused %s: UNAUTHENTICATED (%s)",
-            method,
+            shown(method, 100),  # the client's own path: any length up to the header limit
             problem,
         )
         return _refuse(problem)
