@@ -5,7 +5,8 @@ SERVING.
 Health answers without a token (orchestrators probe without one), so it is the one method anyone
 who reaches the port can call: its request is at most a kilobyte (a service name is short), it
 must arrive within a few seconds of the call's start, a client may hold only a few health calls
-open at once (gymbridge/server/admission.py), and an unknown name is quoted clipped, never whole.
+open at once (gymbridge/server/admission.py), an unknown name is quoted clipped, never whole, and
+the memory an oversized request took is given back (gymbridge/server/memory.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import grpc
 
 from gymbridge.server import guard
 from gymbridge.server.admission import Admission
+from gymbridge.server.memory import Trimmer
 
 SERVICE = "grpc.health.v1.Health"
 SERVED = ("", "gymbridge.v1.EnvService")
@@ -38,6 +40,7 @@ def service_name(request: bytes) -> str:
 
 def handler(admission: Admission) -> grpc.GenericRpcHandler:
     limits = admission.limits
+    trimmer = Trimmer()
 
     async def check(request_iterator, context):
         async with admission.call(context, health=True):
@@ -46,10 +49,13 @@ def handler(admission: Admission) -> grpc.GenericRpcHandler:
                 await context.abort(
                     grpc.StatusCode.INVALID_ARGUMENT, "Check: the call ended without a request"
                 )
-            if len(request) > limits.health_max_request_bytes:
+            size = len(request)
+            if size > limits.health_max_request_bytes:
+                del request  # before the trim, so that its memory is free to give back
+                trimmer.after_refusing(size)
                 await context.abort(
                     grpc.StatusCode.RESOURCE_EXHAUSTED,
-                    f"Check: a health request of {len(request)} bytes; this server takes at most "
+                    f"Check: a health request of {size} bytes; this server takes at most "
                     f"{limits.health_max_request_bytes} (a service name is short)",
                 )
             name = service_name(request)
