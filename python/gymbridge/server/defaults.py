@@ -14,8 +14,9 @@ Java server by asking both real servers to make envs just inside and just outsid
 Differences that are intended, so not here:
 
 - Thread model. The Java server runs cheap calls on gRPC's event loops and slow ones on a pool of
-  one thread per core; this server has a pool of MAX_WORKERS threads (Python's GIL makes more
-  threads no faster), a Stream holding one for its life.
+  one thread per core; this server's calls are coroutines on one grpc.aio event loop and env work
+  runs on a pool of MAX_WORKERS threads (Python's GIL makes more threads no faster), which an
+  open call holds only while its env works.
 - Per-client share and env-memory budget (Java's --max-client-share, --max-env-memory-mb): the Java
   server estimates what its envs hold from their declared sizes; a Python env declares nothing, so
   this server bounds sessions (MAX_SESSIONS) and envs per session only.
