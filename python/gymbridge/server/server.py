@@ -62,6 +62,7 @@ class GymbridgeServer:
             self.port = self._on_loop(self._start(port))
         except BaseException:
             self._stop_loop()
+            self._pool.shutdown(wait=False)
             self.service.shutdown()
             raise
         self.address = f"{host}:{self.port}"
