@@ -44,17 +44,28 @@ def resolve_token(
     environ: Mapping[str, str] | None = None,
 ) -> str | None:
     """The bearer token, or None: ``token``, else the content of ``token_file``, else
-    $GYMBRIDGE_TOKEN, else the content of $GYMBRIDGE_TOKEN_FILE (surrounding whitespace stripped;
-    an empty environment variable counts as unset). ``environ=None`` reads no environment."""
+    $GYMBRIDGE_TOKEN, else the content of $GYMBRIDGE_TOKEN_FILE (surrounding whitespace stripped).
+    ``environ=None`` reads no environment.
+
+    Fails closed, as the Java server and agent do (io.gymbridge.transport.Tokens): a variable that
+    is set but empty, or a token that is empty once stripped, is a ConfigError, never "no token":
+    ``GYMBRIDGE_TOKEN=`` from a template whose secret did not arrive must not start a server that
+    checks nothing. Unset the variable to run without a token."""
     env = environ or {}
     if token is not None:
         return _checked_token(token.strip(), "token")
     if token_file is not None:
         return _read_token_file(token_file, "token_file")
-    if env.get(ENV_TOKEN, "").strip():
+    if ENV_TOKEN in env:
         return _checked_token(env[ENV_TOKEN].strip(), ENV_TOKEN)
-    if env.get(ENV_TOKEN_FILE, "").strip():
-        return _read_token_file(env[ENV_TOKEN_FILE].strip(), ENV_TOKEN_FILE)
+    if ENV_TOKEN_FILE in env:
+        path = env[ENV_TOKEN_FILE].strip()
+        if not path:
+            raise ConfigError(
+                f"{ENV_TOKEN_FILE}: set but empty; give the token file's path, or unset it to "
+                "run without a token"
+            )
+        return _read_token_file(path, ENV_TOKEN_FILE)
     return None
 
 
@@ -72,7 +83,9 @@ def _checked_token(token: str, setting: str) -> str:
     """A token travels as an HTTP/2 header value: visible ASCII only (and never empty: an empty
     token would let an operator believe a server is protected when nothing is checked)."""
     if not token:
-        raise ConfigError(f"{setting}: the token is empty")
+        raise ConfigError(
+            f"{setting}: the token is empty; give one, or unset the setting to run without a token"
+        )
     if any(not 0x21 <= ord(c) <= 0x7E for c in token):
         raise ConfigError(
             f"{setting}: a token must be visible ASCII characters (no spaces, no "

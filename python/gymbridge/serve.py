@@ -65,7 +65,7 @@ def main(argv=None) -> int:
         "--max-workers",
         type=int,
         default=defaults.MAX_WORKERS,
-        help=f"worker threads (default {defaults.MAX_WORKERS})",
+        help=f"threads for env work; open calls hold none (default {defaults.MAX_WORKERS})",
     )
     p.add_argument(
         "--max-sessions",

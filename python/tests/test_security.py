@@ -143,6 +143,28 @@ def test_mutual_tls_wants_a_client_certificate_signed_by_the_client_ca(serve, pk
     assert len(episode(env)) == 5
 
 
+def test_mutual_tls_refuses_a_certificate_not_made_for_clients(serve, pki):
+    """One CA for servers and clients (as bin/dev-secrets makes them): the server's own
+    certificate, serverAuth only, is refused as a client certificate; one with clientAuth from
+    the same CA is taken. BoringSSL, under grpcio, checks the extended key usage of a client
+    certificate against the TLS client purpose; this keeps it so, and the server answering."""
+    server = serve(tls_cert=pki.server_cert, tls_key=pki.server_key, tls_client_ca=pki.ca)
+
+    def make(cert, key):
+        return gymbridge.make(
+            "CartPole-v1",
+            server.address,
+            tls_ca=pki.ca,
+            tls_cert=cert,
+            tls_key=key,
+            timeout_s=FAST,
+        )
+
+    server_as_client = remote_error(lambda: make(pki.server_cert, pki.server_key))
+    assert server_as_client.code == grpc.StatusCode.UNAVAILABLE, server_as_client
+    assert len(episode(make(pki.same_ca_client_cert, pki.same_ca_client_key))) == 5
+
+
 def test_tls_settings_come_from_the_environment_when_not_given(serve, pki, monkeypatch):
     server = serve(tls_cert=pki.server_cert, tls_key=pki.server_key, tls_client_ca=pki.client_ca)
     monkeypatch.setenv(security.ENV_TLS_CA, str(pki.ca))
@@ -274,6 +296,19 @@ def test_unauthenticated_calls_are_logged_rate_limited(serve, caplog):
     assert TOKEN not in caplog.text
 
 
+def test_an_unauthenticated_call_to_a_long_path_is_logged_with_a_short_prefix(serve, caplog):
+    server = serve(token=TOKEN)
+    with (
+        caplog.at_level(logging.WARNING, logger="gymbridge.server"),
+        grpc.insecure_channel(server.address) as ch,
+    ):
+        with pytest.raises(grpc.RpcError) as refused:
+            ch.unary_unary("/" + "m" * 6000)(b"", timeout=FAST)
+        assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    (line,) = [r.getMessage() for r in caplog.records if "UNAUTHENTICATED" in r.getMessage()]
+    assert "(6001 characters)" in line and len(line) < 400, line
+
+
 # ---- secrets stay secret; bad settings are ConfigErrors ------------------------------------------
 
 
@@ -327,6 +362,50 @@ def test_a_file_that_is_not_pem_is_a_config_error(tmp_path, pki):
     empty.write_text("\n")
     with pytest.raises(gymbridge.ConfigError, match="empty"):
         gymbridge.serve("CartPole-v1", port=0, token_file=empty)
+
+
+@pytest.mark.parametrize(
+    "environ, setting",
+    [
+        ({security.ENV_TOKEN: ""}, security.ENV_TOKEN),
+        ({security.ENV_TOKEN: "  \n"}, security.ENV_TOKEN),
+        ({security.ENV_TOKEN_FILE: ""}, security.ENV_TOKEN_FILE),
+    ],
+)
+def test_a_token_setting_that_is_set_but_empty_fails_closed(environ, setting):
+    """As the Java server and agent: an empty token never means "no token"."""
+    with pytest.raises(gymbridge.ConfigError, match=setting) as caught:
+        ServerSecurity.resolve(environ=environ)
+    assert "empty" in str(caught.value)
+    with pytest.raises(gymbridge.ConfigError, match=setting):
+        ClientSecurity.resolve(environ=environ)
+    with pytest.raises(gymbridge.ConfigError, match="empty"):
+        gymbridge.serve("CartPole-v1", port=0, token="")
+
+
+@pytest.mark.parametrize("how", ["empty variable", "empty file variable", "empty file"])
+def test_the_command_line_server_refuses_an_empty_token_in_one_line(tmp_path, how):
+    env = {k: v for k, v in os.environ.items() if k not in ENV_NAMES}
+    if how == "empty variable":
+        env[security.ENV_TOKEN] = ""
+    elif how == "empty file variable":
+        env[security.ENV_TOKEN_FILE] = ""
+    else:
+        (tmp_path / "token").write_text("\n")
+        env[security.ENV_TOKEN_FILE] = str(tmp_path / "token")
+    done = subprocess.run(
+        [sys.executable, "-m", "gymbridge.serve", "--env", "CartPole-v1", "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "serving" not in done.stdout
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("gymbridge.serve: GYMBRIDGE_TOKEN"), lines
+    assert "empty" in lines[0]
 
 
 def test_a_non_loopback_server_without_token_warns_once(monkeypatch, caplog, serve):

@@ -238,3 +238,105 @@ def test_an_oversized_message_is_resource_exhausted(channel):
     big = make_bytes(value_pb2.Value(string_value="x" * (65 << 20)).SerializeToString())
     err = status(channel.unary_unary("/gymbridge.v1.EnvService/Make"), big, timeout=30)
     assert err.code() == grpc.StatusCode.RESOURCE_EXHAUSTED, err.details()
+
+
+def _cartpole(render_mode=None, **kwargs):
+    from gymnasium.envs.classic_control import CartPoleEnv
+
+    return CartPoleEnv(render_mode=render_mode, **kwargs)
+
+
+@pytest.mark.parametrize("env_id", ["CartPole-v1", "Callable-v0"])
+def test_render_mode_cannot_come_through_kwargs(env_id):
+    """Only the render_mode field sets it (rgb_array only); a callable env would otherwise take
+    "human" as its keyword and open a window on the server."""
+    s = gymbridge.serve({"CartPole-v1": "CartPole-v1", "Callable-v0": _cartpole}, port=0)
+    try:
+        with grpc.insecure_channel(s.address) as ch:
+            stub = pb_grpc.EnvServiceStub(ch)
+            req = pb.MakeRequest(env_id=env_id)
+            req.kwargs["render_mode"].string_value = "human"
+            err = status(stub.Make, req, timeout=T)
+            assert err.code() == grpc.StatusCode.INVALID_ARGUMENT, err.details()
+            assert err.details().startswith("kwargs.render_mode: set the MakeRequest's render_mode")
+            made = stub.Make(pb.MakeRequest(env_id=env_id, render_mode="rgb_array"), timeout=T)
+            stub.Close(pb.CloseRequest(session_id=made.session_id), timeout=T)
+    finally:
+        s.stop(grace_s=0)
+
+
+HEALTH = "/grpc.health.v1.Health/Check"
+
+
+def health_request(name: bytes) -> bytes:
+    """HealthCheckRequest{service: name}."""
+    length, n = bytearray(), len(name)
+    while n >= 0x80:
+        length.append(n & 0x7F | 0x80)
+        n >>= 7
+    length.append(n)
+    return b"\x0a" + bytes(length) + name
+
+
+def test_an_oversized_health_request_is_refused_and_health_goes_on(channel):
+    err = status(channel.unary_unary(HEALTH), health_request(b"x" * (2 << 20)), timeout=30)
+    assert err.code() == grpc.StatusCode.RESOURCE_EXHAUSTED, err.details()
+    assert "at most 1024" in err.details() and len(err.details()) < 200, err.details()
+    assert channel.unary_unary(HEALTH)(b"", timeout=T) == b"\x08\x01"
+
+
+def test_concurrent_oversized_health_requests_leave_the_server_answering(server):
+    """Four at once (the limit per client), 8 MB each: refused, and the server goes on."""
+    import concurrent.futures
+
+    def one(_):
+        with grpc.insecure_channel(
+            server.address, options=[("grpc.max_send_message_length", 16 << 20)]
+        ) as ch:
+            return status(ch.unary_unary(HEALTH), health_request(b"y" * (8 << 20)), timeout=60)
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        errors = list(pool.map(one, range(4)))
+    assert {e.code() for e in errors} == {grpc.StatusCode.RESOURCE_EXHAUSTED}, errors
+    assert all(len(e.details()) < 300 for e in errors)
+    with grpc.insecure_channel(server.address) as ch:
+        assert ch.unary_unary(HEALTH)(b"", timeout=T) == b"\x08\x01"
+        assert pb_grpc.EnvServiceStub(ch).GetServerInfo(pb.GetServerInfoRequest(), timeout=T)
+
+
+def test_an_unknown_health_service_name_is_quoted_clipped(channel):
+    err = status(channel.unary_unary(HEALTH), health_request(b"z" * 1000), timeout=T)
+    assert err.code() == grpc.StatusCode.NOT_FOUND
+    assert "(1000 characters)" in err.details() and len(err.details()) < 250, err.details()
+
+
+def test_huge_client_strings_are_quoted_as_short_prefixes_in_errors_and_logs(
+    server, channel, stub, caplog
+):
+    huge = "h" * 1_000_000
+    with caplog.at_level(logging.DEBUG, logger="gymbridge.server"):
+        details = []
+        for req in (
+            pb.MakeRequest(env_id=huge),
+            pb.MakeRequest(env_id="CartPole-v1", render_mode=huge),
+        ):
+            details.append(status(stub.Make, req, timeout=T).details())
+        req = pb.MakeRequest(env_id="CartPole-v1")
+        req.kwargs["k" * 100_000].bool_value = True
+        details.append(status(stub.Make, req, timeout=T).details())
+        for method, msg in [
+            ("Reset", pb.ResetRequest(session_id=huge)),
+            ("Step", pb.StepRequest(session_id=huge)),
+            ("Render", pb.RenderRequest(session_id=huge)),
+            ("Close", pb.CloseRequest(session_id=huge)),
+        ]:
+            details.append(status(getattr(stub, method), msg, timeout=T).details())
+        stream = channel.stream_stream("/gymbridge.v1.EnvService/Stream")
+        reqs = [pb.StreamRequest(step=pb.StepRequest(session_id=huge)).SerializeToString()]
+        (answer,) = [pb.StreamResponse.FromString(a) for a in stream(iter(reqs), timeout=T)]
+        details.append(answer.error.message)
+    for d in details:
+        assert len(d) < 600 and "characters)" in d, d[:600]
+    for record in caplog.records:
+        assert len(record.getMessage()) < 2_500, record.getMessage()[:300]
+    assert channel.unary_unary(HEALTH)(b"", timeout=T) == b"\x08\x01"

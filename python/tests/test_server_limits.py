@@ -1,15 +1,19 @@
 """The Python server's idle timeout and message-size limit at Make, as the Java server's
 (IdleTimeoutTest, MaxMessageSizeTest there).
 
-The idle timeout runs on a clock the test advances, and each test runs the reaper's pass itself
-(EnvService.reap_idle), so nothing sleeps or races the reaper thread; one test checks that the
-reaper thread runs. The service is called directly, with a stand-in for grpc's context."""
+Close and the idle reaper never wait behind a long step (the envs of a session closed meanwhile
+are closed when the step ends). The idle timeout runs on a clock the test advances, and each test
+runs the reaper's pass itself (EnvService.reap_idle), so nothing sleeps or races the reaper
+thread; one test checks that the reaper thread runs. The service is called directly, with a
+stand-in for grpc's context."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import grpc
+import gymnasium as gym
 import numpy as np
 import pytest
 
@@ -158,5 +162,83 @@ def test_make_of_more_envs_than_step_responses_can_carry_is_resource_exhausted()
         fits = ((64 << 10) - 4096) // 47
         make(s, fits)
         assert aborted(make, s, fits + 1).code == grpc.StatusCode.RESOURCE_EXHAUSTED
+    finally:
+        s.shutdown()
+
+
+class SlowEnv(gym.Env):
+    """Steps wait until the test releases them: a step that takes as long as the test wants."""
+
+    observation_space = gym.spaces.Box(-1.0, 1.0, (2,), np.float32)
+    action_space = gym.spaces.Discrete(2)
+    release = threading.Event()
+    stepping = threading.Event()
+
+    def __init__(self):
+        self.closed = False
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        return np.zeros(2, np.float32), {}
+
+    def step(self, action):
+        SlowEnv.stepping.set()
+        assert SlowEnv.release.wait(30), "the test never released the step"
+        return np.zeros(2, np.float32), 0.0, False, False, {}
+
+    def close(self):
+        self.closed = True
+
+
+def test_close_and_the_reaper_never_wait_behind_a_long_step(clock):
+    """A step can take any time (a generic env's); Close answers at once and the reaper's pass
+    goes on, the envs being closed when the step ends rather than under it."""
+    SlowEnv.release.clear()
+    SlowEnv.stepping.clear()
+    s = EnvService(EnvRegistry({"Slow-v0": SlowEnv}), Limits(idle_timeout_s=IDLE_S), clock=clock)
+    try:
+        made = s.Make(pb.MakeRequest(env_id="Slow-v0"), CTX).session_id
+        env = s._sessions[made].envs[0].unwrapped
+        s.Reset(pb.ResetRequest(session_id=made, seed=0), CTX)
+        stepper = threading.Thread(target=step, args=(s, made, [0]))
+        stepper.start()
+        assert SlowEnv.stepping.wait(10)
+
+        clock.advance(10 * IDLE_S)  # idle by the clock, but inside a call: not reaped
+        started = time.monotonic()
+        s.reap_idle()
+        assert s.open_sessions() == 1
+        s.Close(pb.CloseRequest(session_id=made), CTX)
+        assert time.monotonic() - started < 1.0, "Close or the reaper waited for the step"
+        assert s.open_sessions() == 0 and not env.closed  # not under the running step
+
+        assert aborted(step, s, made, [0]).code == grpc.StatusCode.NOT_FOUND
+        SlowEnv.release.set()
+        stepper.join(10)
+        assert env.closed, "the step's end did not close the envs of its closed session"
+    finally:
+        SlowEnv.release.set()
+        s.shutdown()
+
+
+def test_a_long_step_does_not_make_its_session_look_idle(clock):
+    SlowEnv.release.set()
+    s = EnvService(EnvRegistry({"Slow-v0": SlowEnv}), Limits(idle_timeout_s=IDLE_S), clock=clock)
+    try:
+        made = s.Make(pb.MakeRequest(env_id="Slow-v0"), CTX).session_id
+        s.Reset(pb.ResetRequest(session_id=made, seed=0), CTX)
+        real_step = SlowEnv.step
+
+        def step_taking_a_while(self, action):
+            clock.advance(10 * IDLE_S)  # the step itself outlasts the idle timeout
+            return real_step(self, action)
+
+        SlowEnv.step = step_taking_a_while
+        try:
+            step(s, made, [0])
+        finally:
+            SlowEnv.step = real_step
+        s.reap_idle()
+        assert s.open_sessions() == 1, "reaped right after a call ended"
     finally:
         s.shutdown()

@@ -11,6 +11,7 @@ import logging
 import grpc
 
 from gymbridge.security import AUTHORIZATION
+from gymbridge.server.guard import shown
 from gymbridge.server.logs import RateLimitedLog
 
 HEALTH_PREFIX = "/grpc.health.v1.Health/"
@@ -18,26 +19,26 @@ MISSING = "this server requires 'authorization: Bearer <token>' metadata"  # as 
 WRONG = "the bearer token is wrong"
 
 
-class BearerTokenInterceptor(grpc.ServerInterceptor):
+class BearerTokenInterceptor(grpc.aio.ServerInterceptor):
     def __init__(self, token: str, refusals: RateLimitedLog):
         self._expected = token.encode("utf-8")
         self._refusals = refusals
 
-    def intercept_service(self, continuation, handler_call_details):
+    async def intercept_service(self, continuation, handler_call_details):
         method = handler_call_details.method
         if method.startswith(HEALTH_PREFIX):
-            return continuation(handler_call_details)
+            return await continuation(handler_call_details)
         given = [
             v for k, v in (handler_call_details.invocation_metadata or ()) if k == AUTHORIZATION
         ]
         problem = self._problem(given)
         if problem is None:
-            return continuation(handler_call_details)
+            return await continuation(handler_call_details)
         self._refusals.log(
             "unauthenticated calls",
             logging.WARNING,
             "refused %s: UNAUTHENTICATED (%s)",
-            method,
+            shown(method, 100),  # the client's own path: any length up to the header limit
             problem,
         )
         return _refuse(problem)
@@ -62,8 +63,7 @@ def _refuse(message: str) -> grpc.RpcMethodHandler:
     that the server neither waits for nor parses the request of an unauthenticated caller (a unary
     handler would first read a message of up to the size limit)."""
 
-    def abort(request_iterator, context):
-        context.abort(grpc.StatusCode.UNAUTHENTICATED, message)
-        yield  # never reached: makes this a generator, as a stream handler is
+    async def abort(request_iterator, context):
+        await context.abort(grpc.StatusCode.UNAUTHENTICATED, message)
 
     return grpc.stream_stream_rpc_method_handler(abort)

@@ -7,19 +7,24 @@ tests/test_server_defaults.py compares them with the Java server's --help, and t
 ServerDefaultsParityTest reads this file, so a default changed on one side only fails both.
 
 Keep every value a literal or a product of literals (``64 * 1024 * 1024``): the Java test parses
-this file rather than running Python.
+this file rather than running Python. KWARG_BOUNDS, a table, is annotated so that the Java test's
+``NAME = value`` reader passes over it; tests/test_kwarg_bounds_parity.py keeps it in step with the
+Java server by asking both real servers to make envs just inside and just outside each bound.
 
 Differences that are intended, so not here:
 
 - Thread model. The Java server runs cheap calls on gRPC's event loops and slow ones on a pool of
-  one thread per core; this server has a pool of MAX_WORKERS threads (Python's GIL makes more
-  threads no faster), a Stream holding one for its life.
+  one thread per core; this server's calls are coroutines on one grpc.aio event loop and env work
+  runs on a pool of MAX_WORKERS threads (Python's GIL makes more threads no faster), which an
+  open call holds only while its env works.
 - Per-client share and env-memory budget (Java's --max-client-share, --max-env-memory-mb): the Java
   server estimates what its envs hold from their declared sizes; a Python env declares nothing, so
   this server bounds sessions (MAX_SESSIONS) and envs per session only.
 - Kwarg and option limits (gymbridge/server/guard.py): the Python server checks arbitrary Values
   generically, as any Gymnasium constructor may take them; Java envs declare each kwarg and its type
   (io.gymbridge.envs.Args refuses the rest), and protobuf's parser bounds nesting there.
+- Bounds on what one call may hold (open calls per client and per connection, the health request
+  size, request timeouts): gymbridge/server/admission.py, as this server's event loop applies them.
 - --worker-nice and --health-port: Java only (Linux thread priorities of a JVM; a plaintext health
   port for probes of a TLS server).
 """
@@ -45,3 +50,19 @@ RESPONSE_MARGIN_BYTES = 4096
 REFUSAL_LOG_INTERVAL_S = 10  # at most one log line per kind of refusal this often
 
 MAX_WORKERS = 16  # Python only: see the module doc
+
+# The numeric kwargs of Atari envs and their preprocessing: kwarg -> (lowest, highest), both
+# allowed. The Java env-server enforces the same (io.gymbridge.atari.AtariSettings,
+# preprocessing.AtariPreprocessing.Options, preprocessing.AtariPipeline); ale-py and Gymnasium
+# bound none of them, and one Step of frameskip=1e9 would emulate for hours. The Python server
+# applies them by name to the kwargs of every env it serves (gymbridge/server/kwarg_bounds.py).
+KWARG_BOUNDS: dict[str, tuple[float, float]] = {
+    # Emulator frames per step (AtariSettings.MAX_FRAMESKIP: 1,000 frames take about 0.1 s); as a
+    # stochastic (low, high) pair, high exclusive: 1 <= low < high <= 1001.
+    "frameskip": (1, 1000),
+    "repeat_action_probability": (0, 1),  # a probability
+    "max_num_frames_per_episode": (1, 2**31 - 1),  # or None: no limit
+    "noop_max": (0, 10_000),  # AtariPreprocessing.Options.MAX_NOOP_MAX (about a second)
+    "frame_skip": (1, 1000),  # AtariPreprocessing.Options.MAX_FRAME_SKIP
+    "frame_stack": (0, 128),  # AtariPipeline.MAX_FRAME_STACK; 0: no stacking
+}

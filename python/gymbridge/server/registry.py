@@ -11,6 +11,7 @@ import gymnasium as gym
 import numpy as np
 
 from gymbridge import codec
+from gymbridge.server.defaults import KWARG_BOUNDS
 from gymbridge.server.errors import Refusal, invalid
 from gymbridge.server.guard import clip, shown
 from gymbridge.v1 import env_service_pb2 as pb
@@ -131,8 +132,8 @@ class EnvRegistry:
         env expects. Kwargs whose default is None or a container are not checked."""
         defaults = self.default_kwargs(env_id)
         for k, v in kwargs.items():
-            if k not in defaults:
-                continue  # unknown: the constructor's TypeError names it
+            if k not in defaults or k in KWARG_BOUNDS:
+                continue  # unknown: the constructor's TypeError names it; bounded: checked already
             want = _kind(defaults[k])
             empty_list = isinstance(v, list) and not v  # a list of anything
             if want is None or _kind(v) == want or (empty_list and want.startswith("a list")):

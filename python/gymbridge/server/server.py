@@ -1,44 +1,29 @@
-"""Lifecycle of a Python gymbridge server: start, grpc.health.v1, bounded thread pool, bearer token
-and TLS (as the Java env-server's --token, --tls-cert/--tls-key, --tls-client-ca), stop."""
+"""Lifecycle of a Python gymbridge server: start, grpc.health.v1, bearer token and TLS (as the
+Java env-server's --token, --tls-cert/--tls-key, --tls-client-ca), stop.
+
+The server is grpc.aio on an event loop of its own thread, so serve() stays a plain function that
+returns a started server: open calls are coroutines there, env work runs on a bounded pool of call
+threads, and what a call may hold is bounded in gymbridge/server/admission.py."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 from concurrent import futures
 
 import grpc
 
 from gymbridge.errors import ConfigError
 from gymbridge.security import ServerSecurity, is_loopback
-from gymbridge.server import defaults
+from gymbridge.server import defaults, health
+from gymbridge.server.admission import Admission, CallLimits
 from gymbridge.server.auth import BearerTokenInterceptor
 from gymbridge.server.handlers import generic_handler
 from gymbridge.server.registry import EnvRegistry
 from gymbridge.server.service import EnvService, Limits
 
 log = logging.getLogger("gymbridge.server")
-
-_SERVICES = ("", "gymbridge.v1.EnvService")
-
-
-def _health_check(request: bytes, context) -> bytes:
-    """grpc.health.v1.Health/Check by hand (grpcio-health-checking is not on every index):
-    HealthCheckRequest{string service = 1}; HealthCheckResponse{ServingStatus status = 1}, 1 is
-    SERVING."""
-    service = ""
-    if request[:1] == b"\x0a":
-        length, pos, shift = 0, 1, 0
-        while pos < len(request):
-            b = request[pos]
-            length |= (b & 0x7F) << shift
-            pos += 1
-            shift += 7
-            if not b & 0x80:
-                break
-        service = request[pos : pos + length].decode("utf-8", "replace")
-    if service not in _SERVICES:
-        context.abort(grpc.StatusCode.NOT_FOUND, f"service: unknown service '{service}'")
-    return b"\x08\x01"
 
 
 class GymbridgeServer:
@@ -53,26 +38,60 @@ class GymbridgeServer:
         max_workers: int = defaults.MAX_WORKERS,
         limits: Limits | None = None,
         security: ServerSecurity | None = None,
+        call_limits: CallLimits | None = None,
     ):
         if max_workers <= 0:
             raise ValueError(f"max_workers: expected > 0, got {max_workers}")
         self.limits = limits or Limits()
         self.security = security or ServerSecurity()
+        self.call_limits = call_limits or CallLimits()
         self.service = EnvService(registry, self.limits)
+        self._pool = futures.ThreadPoolExecutor(
+            max_workers=max_workers, thread_name_prefix="gymbridge-worker"
+        )
+        self.admission = Admission(self.call_limits, self._pool, max_workers)
+        self.host = host
+        self._stopped = threading.Event()
+        self._stop_lock = threading.Lock()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="gymbridge-loop", daemon=True
+        )
+        self._thread.start()
+        try:
+            self.port = self._on_loop(self._start(port))
+        except BaseException:
+            self._stop_loop()
+            self._pool.shutdown(wait=False)
+            self.service.shutdown()
+            raise
+        self.address = f"{host}:{self.port}"
+        log.info(
+            "serving %s on %s (%s)",
+            ", ".join(registry.ids()),
+            self.address,
+            self.security.describe(),
+        )
+        if not self.security.token and not is_loopback(host):
+            log.warning(
+                "listening on %s, which is not loopback, without a token: anyone who can "
+                "reach it can run envs here (--token-file or GYMBRIDGE_TOKEN)",
+                self.host,
+            )
+
+    def _on_loop(self, coroutine, timeout: float | None = None):
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+    async def _start(self, port: int) -> int:
         interceptors = []
         if self.security.token:
             interceptors.append(BearerTokenInterceptor(self.security.token, self.service.refusals))
-        # Each call, and each open Stream for its whole life, holds one worker thread; calls beyond
-        # max_workers wait in a queue bounded at 4x that, and further calls get RESOURCE_EXHAUSTED.
-        self._server = grpc.server(
-            futures.ThreadPoolExecutor(
-                max_workers=max_workers, thread_name_prefix="gymbridge-worker"
-            ),
-            maximum_concurrent_rpcs=4 * max_workers,
+        self._server = grpc.aio.server(
             interceptors=interceptors,
             options=[
                 ("grpc.max_receive_message_length", self.limits.max_message_bytes),
                 ("grpc.max_send_message_length", self.limits.max_message_bytes),
+                ("grpc.max_concurrent_streams", self.call_limits.max_calls_per_connection),
                 # Keepalive as the Java server's: ping idle connections, drop one whose ping goes
                 # unanswered, and let clients ping every few seconds even without calls.
                 ("grpc.keepalive_time_ms", defaults.KEEPALIVE_S * 1000),
@@ -84,48 +103,47 @@ class GymbridgeServer:
                 ),
             ],
         )
-        self._server.add_generic_rpc_handlers((generic_handler(self.service),))
-        health = grpc.method_handlers_generic_handler(
-            "grpc.health.v1.Health",
-            {
-                "Check": grpc.unary_unary_rpc_method_handler(
-                    _health_check, request_deserializer=lambda b: b, response_serializer=lambda b: b
-                )
-            },
+        self._server.add_generic_rpc_handlers(
+            (generic_handler(self.service, self.admission), health.handler(self.admission))
         )
-        self._server.add_generic_rpc_handlers((health,))
+        host = self.host
         bind = f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
         creds = self.security.server_credentials()
-        if creds is not None:
-            self.port = self._server.add_secure_port(bind, creds)
-        else:
-            self.port = self._server.add_insecure_port(bind)
-        if self.port == 0:
+        try:
+            if creds is not None:
+                bound = self._server.add_secure_port(bind, creds)
+            else:
+                bound = self._server.add_insecure_port(bind)
+        except RuntimeError as e:  # grpc.aio raises where grpc returned 0
+            raise OSError(f"could not bind {bind}: {e}") from None
+        if bound == 0:
             raise OSError(f"could not bind {bind}")
-        self.host = host
-        self.address = f"{host}:{self.port}"
-        self._server.start()
-        log.info(
-            "serving %s on %s (%s)",
-            ", ".join(registry.ids()),
-            self.address,
-            self.security.describe(),
-        )
-        if not self.security.token and not is_loopback(host):
-            log.warning(
-                "listening on %s, which is not loopback, without a token: anyone who can "
-                "reach it can run envs here (--token-file or GYMBRIDGE_TOKEN)",
-                host,
-            )
+        await self._server.start()
+        return bound
 
     def stop(self, grace_s: float = defaults.SHUTDOWN_GRACE_S) -> None:
-        """Stops taking calls, lets running ones finish for grace_s, then closes every session."""
-        self._server.stop(grace_s).wait()
-        self.service.shutdown()
-        self.service.refusals.flush()
+        """Stops taking calls, lets running ones finish for grace_s, then closes every session.
+        Idempotent."""
+        with self._stop_lock:
+            if self._stopped.is_set():
+                return
+            try:
+                self._on_loop(self._server.stop(grace_s))
+            finally:
+                self._stop_loop()
+                # Calls still on the call threads finish there; no new ones start.
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self.service.shutdown()
+                self.service.refusals.flush()
+                self._stopped.set()
+
+    def _stop_loop(self):
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
 
     def wait(self) -> None:
-        self._server.wait_for_termination()
+        self._stopped.wait()
 
     def __enter__(self):
         return self
@@ -150,6 +168,7 @@ def serve(
     tls_key=None,
     tls_client_ca=None,
     security: ServerSecurity | None = None,
+    call_limits: CallLimits | None = None,
 ) -> GymbridgeServer:
     """Starts serving and returns the server.
 
@@ -165,6 +184,9 @@ def serve(
     ``security``, a gymbridge.security.ServerSecurity. No environment variable is read here (the
     command line, python -m gymbridge.serve, reads them): a program that embeds a server says what
     it means. Bad settings raise gymbridge.ConfigError.
+
+    ``call_limits`` (gymbridge.server.admission.CallLimits): open calls per client and per
+    connection, the health request size, and how long a request may take to arrive.
     """
     limits = Limits(max_sessions, max_envs_per_session, max_message_bytes, idle_timeout_s)
     settings = {
@@ -188,4 +210,5 @@ def serve(
         max_workers=max_workers,
         limits=limits,
         security=security,
+        call_limits=call_limits,
     )

@@ -17,7 +17,7 @@ from google.rpc import status_pb2
 
 import gymbridge
 from gymbridge import codec
-from gymbridge.server import defaults, guard
+from gymbridge.server import defaults, guard, kwarg_bounds
 from gymbridge.server.errors import Refusal, invalid
 from gymbridge.server.logs import RateLimitedLog
 from gymbridge.server.registry import EnvRegistry, spec_message
@@ -112,17 +112,14 @@ class EnvService(pb_grpc.EnvServiceServicer):
         return self._unary(context, "Close", lambda: self._close(request.session_id))
 
     # ---- the stream ---------------------------------------------------------------------------
+    # gymbridge/server/handlers.py reads a Stream's requests and calls stream_one for each, on a
+    # call thread, then close_sessions for what the stream made once it ends.
 
-    def Stream(self, request_iterator, context):
-        owned: set[str] = set()
-        try:
-            for req in request_iterator:
-                yield self._stream_one(req, owned, context)
-        finally:
-            for sid in owned:
-                self._close_quietly(sid, "stream ended")
+    def close_sessions(self, owned: set[str], why: str) -> None:
+        for sid in list(owned):
+            self._close_quietly(sid, why)
 
-    def _stream_one(
+    def stream_one(
         self, req: pb.StreamRequest | Refusal, owned: set[str], context
     ) -> pb.StreamResponse:
         if isinstance(req, Refusal):  # bytes that are not a StreamRequest
@@ -172,7 +169,14 @@ class EnvService(pb_grpc.EnvServiceServicer):
         ):
             raise invalid(f"autoreset_mode: expected NEXT_STEP, SAME_STEP or DISABLED, got {mode}")
         guard.check_value_map(req.kwargs, "kwargs")  # before anything is built from it
+        if "render_mode" in req.kwargs:
+            # A callable would take it as its own keyword, past the rgb_array-only rule below.
+            raise invalid(
+                'kwargs.render_mode: set the MakeRequest\'s render_mode field instead ("" or '
+                f"one of {list(self.registry.default_spec(req.env_id).render_modes)})"
+            )
         kwargs = {k: codec.from_value(v, f"kwargs.{k}") for k, v in req.kwargs.items()}
+        kwargs = kwarg_bounds.check(kwargs)
         render_mode = req.render_mode or None
         if render_mode and render_mode not in self.registry.default_spec(req.env_id).render_modes:
             modes = list(self.registry.default_spec(req.env_id).render_modes)
@@ -285,7 +289,10 @@ class EnvService(pb_grpc.EnvServiceServicer):
         with self._reap_lock:
             now = self._clock()
             for sid, s in list(self._sessions.items()):
-                if s is not None and now - s.last_used > self.limits.idle_timeout_s:
+                # A session inside a call is not idle, however long that call takes.
+                if s is None or s.busy:
+                    continue
+                if now - s.last_used > self.limits.idle_timeout_s:
                     self._close_quietly(sid, f"idle for over {self.limits.idle_timeout_s:g} s")
 
     def open_sessions(self) -> int:

@@ -1,7 +1,8 @@
 """One client's vector env behind a session id, with Gymnasium 1.x SyncVectorEnv semantics.
 
 Mirrors the Java server's VectorEnv: per-env seeds, per-env infos, and the autoreset mode chosen at
-Make. Calls on one session are serialized by its lock; sessions run in parallel.
+Make. Calls on one session are serialized by its lock; sessions run in parallel. Close never
+waits for that lock (see Session.close).
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ class Session:
         self._clock = clock  # the idle clock (EnvService's)
         self.last_used = clock()
         self.closed = False
+        self._envs_closed = False
         self._obs = [None] * self.n  # each env's latest observation
         self._zero_obs = codec.element(
             self.obs_space, gym.vector.utils.create_empty_array(self.obs_space, n=1, fn=np.zeros), 0
@@ -152,8 +154,7 @@ class Session:
         return self._blame_kwargs("render", self._render)
 
     def _reset(self, req: pb.ResetRequest) -> pb.ResetResponse:
-        with self.lock:
-            self._touch()
+        with self._call():
             seeds = self._seeds(req)
             guard.check_value_map(req.options, "options")
             options = {k: codec.from_value(v, f"options.{k}") for k, v in req.options.items()}
@@ -190,8 +191,7 @@ class Session:
             return resp
 
     def _step(self, req: pb.StepRequest) -> pb.StepResponse:
-        with self.lock:
-            self._touch()
+        with self._call():
             batch = codec.decode_batch(self.act_space, req.action, self.n, "action")
             actions = [codec.element(self.act_space, batch, i) for i in range(self.n)]
             for i, a in enumerate(actions):
@@ -239,8 +239,7 @@ class Session:
             return resp
 
     def _render(self) -> pb.RenderResponse:
-        with self.lock:
-            self._touch()
+        with self._call():
             if self.render_mode != "rgb_array":
                 raise Refusal(
                     grpc.StatusCode.FAILED_PRECONDITION,
@@ -258,15 +257,48 @@ class Session:
                 )
             return pb.RenderResponse(frames=codec.to_tensor(arr))
 
-    def close(self):
-        """Closes the envs; idempotent."""
+    @contextlib.contextmanager
+    def _call(self):
+        """Holds the session for one call: refused NOT_FOUND once closed; marks it used at the
+        start and at the end (a long step does not make it look idle); closes the envs at the end
+        when a close came meanwhile (see close)."""
         with self.lock:
-            if self.closed:
+            self._touch()
+            try:
+                yield
+            finally:
+                self.last_used = self._clock()
+        # After the lock is released: close() may have found it held (it never waits for it).
+        if self.closed:
+            self._close_envs_if_free()
+
+    @property
+    def busy(self) -> bool:
+        """Whether a call is running on this session now."""
+        return self.lock.locked()
+
+    def close(self):
+        """Closes the session at once: later calls get NOT_FOUND. The envs are closed now, or, when
+        a call is running on them (an env step can take any time, and closing an env under a
+        running step is not safe), by that call as it ends, so neither Close nor the idle reaper
+        ever waits behind a long step. Idempotent."""
+        self.closed = True
+        self._close_envs_if_free()
+
+    def _close_envs_if_free(self):
+        # Both close() and a call ending set or see `closed` before trying the lock: whichever of
+        # them comes second finds the lock free and closes the envs.
+        if not self.lock.acquire(blocking=False):
+            return
+        try:
+            if self._envs_closed:
                 return
-            self.closed = True
+            self._envs_closed = True
             for env in self.envs:
                 with contextlib.suppress(Exception):  # closing the others matters more
                     env.close()
+        finally:
+            self.lock.release()
 
     # ---- helpers ------------------------------------------------------------------------------
 

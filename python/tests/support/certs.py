@@ -1,6 +1,11 @@
 """Throwaway certificates for the TLS tests, made with the cryptography package: a server CA and
 a server certificate for localhost / 127.0.0.1 (and one for another name only), a client CA with a
-client certificate, and a second, unrelated CA with its own client certificate."""
+client certificate, a second, unrelated CA with its own client certificate, and a client
+certificate from the server CA (one CA for both sides, as bin/dev-secrets makes them).
+
+Each leaf says what it is for, as a real CA's do: client certificates carry the extended key usage
+clientAuth, server certificates serverAuth, so a server under mutual TLS can refuse its own (or any
+server's) certificate offered as a client's."""
 
 from __future__ import annotations
 
@@ -28,6 +33,8 @@ class Pki:
     client_key: Path
     stranger_cert: Path  # a client certificate from an unrelated CA
     stranger_key: Path
+    same_ca_client_cert: Path  # a client certificate (clientAuth) signed by ``ca``
+    same_ca_client_key: Path
 
 
 def _key():
@@ -115,6 +122,8 @@ def make_pki(d: Path) -> Pki:
     other = _cert(other_key, "gymbridge.test", ca_key, "gymbridge test CA", dns=["gymbridge.test"])
     client = _cert(client_key, "agent-1", client_ca_key, "gymbridge test client CA", client=True)
     stranger = _cert(stranger_key, "stranger", stranger_ca_key, "some other CA", client=True)
+    same_ca_key = _key()
+    same_ca = _cert(same_ca_key, "agent-2", ca_key, "gymbridge test CA", client=True)
     return Pki(
         dir=d,
         ca=_write(d / "ca.pem", ca),
@@ -127,4 +136,6 @@ def make_pki(d: Path) -> Pki:
         client_key=_write(d / "client.key", key=client_key),
         stranger_cert=_write(d / "stranger.pem", stranger),
         stranger_key=_write(d / "stranger.key", key=stranger_key),
+        same_ca_client_cert=_write(d / "same-ca-client.pem", same_ca),
+        same_ca_client_key=_write(d / "same-ca-client.key", key=same_ca_key),
     )
