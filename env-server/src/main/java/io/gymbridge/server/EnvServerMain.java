@@ -195,7 +195,9 @@ public final class EnvServerMain implements Callable<Integer> {
       defaultValue = "${env:GYMBRIDGE_ROM_DIR}",
       description =
           "Folder of Atari ROMs (<game>.bin) [GYMBRIDGE_ROM_DIR] (default: ALE_ROM_DIR, else the "
-              + "roms folder of an ale-py installed for python3 or ./.venv; none: no Atari envs).")
+              + "roms folder of an ale-py installed for python3 on the PATH or in the .venv of the "
+              + "checkout this jar was built in, never the working directory; none: no Atari "
+              + "envs).")
   Path romDir;
 
   @Option(
@@ -282,8 +284,8 @@ public final class EnvServerMain implements Callable<Integer> {
    */
   public static EnvRegistry registry(Path romDir, List<Path> plugins) {
     EnvRegistry registry = EnvRegistry.builtin();
-    List<Path> roots = new ArrayList<>(List.of(Path.of("")));
-    projectRootOfJar().ifPresent(roots::add);
+    // Never the working directory: its .venv/bin/python is whoever's file happens to be there.
+    List<Path> roots = projectRootOfJar().map(List::of).orElse(List.of());
     Optional<RomDirectory> dir =
         RomDirectory.find(romDir, System.getenv(), RomDirectory.defaultPythons(roots));
     AtariRegistrations.register(registry, dir.map(AtariRoms::scan).orElseGet(AtariRoms::none));
@@ -291,13 +293,12 @@ public final class EnvServerMain implements Callable<Integer> {
     return registry;
   }
 
-  /** The checkout the jar was built in (env-server/target/x.jar), whose .venv may have ale-py. */
+  /** The checkout these classes were built in, whose .venv may have ale-py. */
   private static Optional<Path> projectRootOfJar() {
     try {
-      Path jar =
+      Path location =
           Path.of(EnvServerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      Path root = jar.getParent() == null ? null : jar.getParent().getParent();
-      return Optional.ofNullable(root == null ? null : root.getParent());
+      return RomDirectory.projectRootOf(location);
     } catch (java.net.URISyntaxException | RuntimeException e) {
       return Optional.empty();
     }
