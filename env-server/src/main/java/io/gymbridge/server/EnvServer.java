@@ -105,7 +105,7 @@ public final class EnvServer implements AutoCloseable {
 
   /** Runs one pass of the idle reaper now, as the scheduled one does (tests). */
   void reapIdleSessions() {
-    sessions.reapIdle();
+    sessions.reapIdleOrLog();
   }
 
   /** The bound port (useful with port 0). */

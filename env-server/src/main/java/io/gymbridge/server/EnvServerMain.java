@@ -212,7 +212,25 @@ public final class EnvServerMain implements Callable<Integer> {
   List<Path> plugins = new ArrayList<>();
 
   public static void main(String[] args) {
+    Thread.setDefaultUncaughtExceptionHandler(EnvServerMain::uncaught);
     System.exit(new CommandLine(new EnvServerMain()).execute(args));
+  }
+
+  /**
+   * A thread that dies of an uncaught throwable is logged; one that dies of OutOfMemoryError ends
+   * the JVM (status 3, as -XX:+ExitOnOutOfMemoryError does), because a server that lost a thread to
+   * a full heap answers on in an unknown state, and a supervisor can only restart one that exits.
+   * halt, not exit: shutdown hooks could need the memory that ran out.
+   */
+  private static void uncaught(Thread thread, Throwable t) {
+    if (t instanceof OutOfMemoryError) {
+      try {
+        log.error("out of memory in thread {}; exiting so that a supervisor restarts", thread, t);
+      } finally {
+        Runtime.getRuntime().halt(3);
+      }
+    }
+    log.error("thread {} ended on an uncaught throwable", thread.getName(), t);
   }
 
   ServerConfig config() {
