@@ -331,7 +331,7 @@ public final class EnvServerMain implements Callable<Integer> {
           TlsServerCredentials.newBuilder()
               .keyManager(config.tlsCert().toFile(), config.tlsKey().toFile());
       if (config.tlsClientCa() != null) {
-        tls.trustManager(config.tlsClientCa().toFile())
+        tls.trustManager(ClientCertificateTrust.forCaFile(config.tlsClientCa()))
             .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
       }
       credentials = tls.build();
