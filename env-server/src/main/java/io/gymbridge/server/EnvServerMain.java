@@ -43,6 +43,8 @@ import picocli.CommandLine.Option;
 public final class EnvServerMain implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(EnvServerMain.class);
 
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Option(
       names = "--host",
       defaultValue = "${env:GYMBRIDGE_HOST:-" + ServerConfig.DEFAULT_HOST + "}",
@@ -213,7 +215,24 @@ public final class EnvServerMain implements Callable<Integer> {
 
   public static void main(String[] args) {
     Thread.setDefaultUncaughtExceptionHandler(EnvServerMain::uncaught);
-    System.exit(new CommandLine(new EnvServerMain()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The command line, whose refusals of a bad setting (an empty token file, a port out of range)
+   * are one line naming the setting: the usage text after it hid the reason in container logs.
+   */
+  static CommandLine commandLine() {
+    return new CommandLine(new EnvServerMain())
+        .setParameterExceptionHandler(
+            (e, args) -> {
+              e.getCommandLine()
+                  .getErr()
+                  .println(
+                      "env-server: " + e.getMessage() + " (env-server --help lists the options)");
+              e.getCommandLine().getErr().flush();
+              return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+            });
   }
 
   /**
@@ -258,12 +277,12 @@ public final class EnvServerMain implements Callable<Integer> {
     try {
       config = config();
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     try {
       WorkerThreads.setNice(workerNice);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     EnvServer server = new EnvServer(nettyBuilder(config), registry(), config);
     if (!InetAddress.getByName(config.host()).isLoopbackAddress() && config.token() == null) {
@@ -282,7 +301,7 @@ public final class EnvServerMain implements Callable<Integer> {
     try {
       return registry(romDir, plugins == null ? List.of() : plugins);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 
@@ -339,7 +358,13 @@ public final class EnvServerMain implements Callable<Integer> {
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(
             new InetSocketAddress(config.host(), config.port()), credentials);
+    CallLimits limits = CallLimits.DEFAULTS;
     return EventLoops.use(builder)
+        .maxConcurrentCallsPerConnection(limits.maxCallsPerConnection())
+        .handshakeTimeout(limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        // HTTP/2 "rapid reset": a client that opens and cancels streams in a loop costs the
+        // server work for each; past 200 resets in 10 s its connection is closed.
+        .maxRstFramesPerWindow(200, 10)
         .keepAliveTime(config.keepAlive().toSeconds(), TimeUnit.SECONDS)
         .keepAliveTimeout(ServerConfig.KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
         // Let clients ping as often as every 5 s, so their keepalive finds a dead server quickly.

@@ -1,6 +1,7 @@
 package io.gymbridge.server;
 
 import io.grpc.Status;
+import io.gymbridge.codec.ClientText;
 import io.gymbridge.codec.Spaces;
 import io.gymbridge.envs.Env;
 import io.gymbridge.envs.EnvRegistration;
@@ -173,9 +174,8 @@ final class SessionRegistry implements AutoCloseable {
                   + reg.renderModes()
                   + " for "
                   + reg.id()
-                  + ", got '"
-                  + renderMode
-                  + "'")
+                  + ", got "
+                  + ClientText.quote(renderMode))
           .asRuntimeException();
     }
     return renderMode;
@@ -283,9 +283,9 @@ final class SessionRegistry implements AutoCloseable {
     if (s == null) {
       throw Status.NOT_FOUND
           .withDescription(
-              "session_id: no open session '"
-                  + id
-                  + "' (closed, timed out after "
+              "session_id: no open session "
+                  + ClientText.quote(id)
+                  + " (closed, timed out after "
                   + format(config.idleTimeout())
                   + " idle, or never made)")
           .asRuntimeException();
@@ -297,7 +297,7 @@ final class SessionRegistry implements AutoCloseable {
     Session s = sessions.remove(id);
     if (s == null) {
       throw Status.NOT_FOUND
-          .withDescription("session_id: no open session '" + id + "'")
+          .withDescription("session_id: no open session " + ClientText.quote(id))
           .asRuntimeException();
     }
     closeAndRelease(s);
