@@ -288,7 +288,9 @@ public final class EnvServerMain implements Callable<Integer> {
     if (!InetAddress.getByName(config.host()).isLoopbackAddress() && config.token() == null) {
       log.warn(
           "listening on {} without a bearer token: anyone who can reach this port can run "
-              + "envs here (set --token, and --tls-cert/--tls-key, on shared networks)",
+              + "envs here (set --token, and --tls-cert/--tls-key, on shared networks; in a "
+              + "container, publish the port on the host's loopback only: -p "
+              + "127.0.0.1:50051:50051)",
           config.host());
     }
     server.start();
