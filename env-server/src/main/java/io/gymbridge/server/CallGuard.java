@@ -4,7 +4,6 @@ import io.grpc.Context;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -29,9 +28,9 @@ import java.util.concurrent.TimeUnit;
  *       bytes pass the limit, not once 64 MiB have arrived: the server's message limit is one for
  *       all methods, so a {@link ServerStreamTracer} counts the health request's bytes as the
  *       transport reads them;
- *   <li>a unary or health call whose request has not arrived within its timeout is refused
- *       DEADLINE_EXCEEDED, so calls that never send their body do not stay open for ever (the
- *       Stream RPC waits for its client by design and is left alone);
+ *   <li>a call whose (first) request has not arrived within its timeout is refused
+ *       DEADLINE_EXCEEDED, so calls that never send their body do not stay open for ever; once a
+ *       Stream call's first message is in, its sessions' idle timeout takes over;
  *   <li>one client (IP address) may hold only so many health calls open;
  *   <li>every status description is cut to {@link ClientText#MAX_DESCRIPTION_CHARS}.
  * </ul>
@@ -82,11 +81,7 @@ final class CallGuard implements ServerInterceptor, AutoCloseable {
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-    MethodDescriptor<Q, R> method = call.getMethodDescriptor();
-    boolean health = HealthGrpc.SERVICE_NAME.equals(method.getServiceName());
-    if (!health && method.getType() != MethodDescriptor.MethodType.UNARY) {
-      return next.startCall(new CappedCall<>(call), headers);
-    }
+    boolean health = HealthGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName());
     String client = null;
     if (health) {
       client = ClientIdentity.of(call);
@@ -130,19 +125,6 @@ final class CallGuard implements ServerInterceptor, AutoCloseable {
 
   private static String seconds(Duration d) {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
-  }
-
-  /** A call whose status description is capped, for the streams the guard otherwise leaves. */
-  private static final class CappedCall<Q, R>
-      extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
-    CappedCall(ServerCall<Q, R> call) {
-      super(call);
-    }
-
-    @Override
-    public void close(Status status, Metadata trailers) {
-      super.close(capped(status), trailers);
-    }
   }
 
   private static Status capped(Status status) {
@@ -211,7 +193,7 @@ final class CallGuard implements ServerInterceptor, AutoCloseable {
       super.close(status, new Metadata());
     }
 
-    /** The request is here: no timeout any more. False when the call was refused already. */
+    /** A request is here: no timeout any more. False when the call was refused already. */
     synchronized boolean requestArrived() {
       if (closed) {
         return false;

@@ -11,7 +11,8 @@ import java.time.Duration;
  *     health answers without a token, so it must not get the 64 MiB that Make and Step may
  * @param healthRequestTimeout a health call whose request has not fully arrived by then is refused
  *     DEADLINE_EXCEEDED
- * @param requestTimeout the same for every other unary call (a Make may be 64 MiB on a slow link)
+ * @param requestTimeout the same for every other call, and a Stream call's first message (a Make
+ *     may be 64 MiB on a slow link)
  * @param maxHealthCallsPerClient health calls one client (IP address) may have open at once; more
  *     are refused RESOURCE_EXHAUSTED (orchestrators probe one or two at a time)
  * @param maxCallsPerConnection calls open at once on one connection (HTTP/2

@@ -170,6 +170,7 @@ class HostileClientsTest {
       }
       CompletableFuture<Status> watch = idleCall(idle, HealthGrpc.getWatchMethod());
       CompletableFuture<Status> info = idleCall(idle, EnvServiceGrpc.getGetServerInfoMethod());
+      CompletableFuture<Status> stream = idleCall(idle, EnvServiceGrpc.getStreamMethod());
 
       othersAreStillAnswered(server);
 
@@ -182,6 +183,9 @@ class HostileClientsTest {
       Status infoStatus = await(info);
       assertEquals(Code.DEADLINE_EXCEEDED, infoStatus.getCode(), infoStatus.toString());
       assertTrue(infoStatus.getDescription().contains("GetServerInfo request did not arrive"));
+      Status streamStatus = await(stream);
+      assertEquals(Code.DEADLINE_EXCEEDED, streamStatus.getCode(), streamStatus.toString());
+      assertTrue(streamStatus.getDescription().contains("within 800 ms"), streamStatus.toString());
       othersAreStillAnswered(server);
     }
   }
