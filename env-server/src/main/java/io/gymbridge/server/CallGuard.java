@@ -36,8 +36,8 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * <p>A guarded call is closed from the transport thread (too large), the timer thread (too slow) or
- * its handler, so every use of the underlying call goes through one lock, which is what gRPC asks
- * of calls used from several threads.
+ * its handler, so its closing and sending go through one lock, which is what gRPC asks of calls
+ * used from several threads. Nothing that can call back into a handler runs under that lock.
  */
 final class CallGuard implements ServerInterceptor, AutoCloseable {
   private static final Context.Key<HealthRequestBytes> REQUEST_BYTES =
@@ -244,11 +244,14 @@ final class CallGuard implements ServerInterceptor, AutoCloseable {
       }
     }
 
+    /**
+     * Not under the lock: asking for a message can deliver one at once, into a handler that takes
+     * its own lock (SessionStream), while another thread holding that lock sends through this call.
+     * A request on a closed call is harmless.
+     */
     @Override
-    public synchronized void request(int numMessages) {
-      if (!closed) {
-        super.request(numMessages);
-      }
+    public void request(int numMessages) {
+      super.request(numMessages);
     }
   }
 
@@ -294,7 +297,9 @@ final class CallGuard implements ServerInterceptor, AutoCloseable {
    * message is whole), and put in the call's context so the interceptor can hand it the call.
    */
   private final class HealthRequestBytes extends ServerStreamTracer {
-    private long received;
+    /** Written by the transport thread; read by the interceptor's, which may be another. */
+    private volatile long received;
+
     private volatile GuardedCall<?, ?> call;
 
     @Override
