@@ -113,11 +113,6 @@ final class CallGuard implements ServerInterceptor, AutoCloseable {
     healthCalls.computeIfPresent(client, (k, open) -> open == 1 ? null : open - 1);
   }
 
-  /** Health calls open now, all clients together (tests). */
-  int openHealthCalls() {
-    return healthCalls.values().stream().mapToInt(Integer::intValue).sum();
-  }
-
   @Override
   public void close() {
     timer.shutdownNow();
