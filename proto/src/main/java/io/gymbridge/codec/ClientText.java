@@ -11,8 +11,13 @@ public final class ClientText {
   /** Enough to recognise any id or name the server hands out or registers. */
   public static final int MAX_QUOTED_CHARS = 64;
 
-  /** The longest status description the server sends; longer ones are cut. */
-  public static final int MAX_DESCRIPTION_CHARS = 1024;
+  /**
+   * The longest status description the server sends; longer ones are cut. Room for the server's own
+   * longest message (an unknown env_id lists every id: 6,663 characters with all 104 Atari games),
+   * under the 8 KiB of metadata a gRPC Java client accepts by default: a description past that
+   * fails the client's call with a header-size error instead of telling it anything.
+   */
+  public static final int MAX_DESCRIPTION_CHARS = 7168;
 
   private ClientText() {}
 
