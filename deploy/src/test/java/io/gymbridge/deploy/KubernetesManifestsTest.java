@@ -199,6 +199,27 @@ class KubernetesManifestsTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/mutual-tls"})
+  void noPodGetsAServiceAccountTokenAndEveryJvmExitsWhenOutOfMemory(
+      String kustomization, @TempDir Path tmp) throws Exception {
+    List<Manifests.Doc> docs = Manifests.render(KUBERNETES, kustomization, tmp);
+    V1PodSpec server =
+        Manifests.<V1Deployment>parse(Manifests.one(docs, "Deployment"))
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    V1PodSpec agent =
+        Manifests.<V1Job>parse(Manifests.one(docs, "Job")).getSpec().getTemplate().getSpec();
+    for (V1PodSpec pod : List.of(server, agent)) {
+      // Neither pod calls the Kubernetes API; a mounted token would only serve an intruder.
+      assertEquals(Boolean.FALSE, pod.getAutomountServiceAccountToken(), pod.toString());
+      // A JVM out of memory exits and is restarted, instead of answering in an unknown state.
+      String javaOptions = env(pod.getContainers().get(0)).getOrDefault("JAVA_TOOL_OPTIONS", "");
+      assertTrue(javaOptions.contains("-XX:+ExitOnOutOfMemoryError"), javaOptions);
+    }
+  }
+
   private static List<Manifests.Doc> render(Path tmp) throws IOException, InterruptedException {
     return Manifests.render(KUBERNETES, "base", tmp);
   }

@@ -1,5 +1,6 @@
 package io.gymbridge.atari;
 
+import io.gymbridge.codec.ClientText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -98,17 +99,30 @@ public final class AtariRoms {
     if (directory == null) {
       throw new RomUnavailableException(
           RomUnavailableException.Reason.MISSING,
-          "game '" + game + "': this server found no Atari ROMs. " + RomDirectory.HOW_TO_PROVIDE);
+          "game "
+              + ClientText.quote(game)
+              + ": this server found no Atari ROMs. "
+              + RomDirectory.HOW_TO_PROVIDE);
+    }
+    // Only a known game's name becomes a path: a client's "../x" must not name a file.
+    if (!AtariGames.ALL.contains(game)) {
+      throw new RomUnavailableException(
+          RomUnavailableException.Reason.MISSING,
+          "game "
+              + ClientText.quote(game)
+              + ": not a game ale-py 0.12.1 knows; games available here: "
+              + supported.keySet()
+              + ". "
+              + RomDirectory.HOW_TO_PROVIDE);
     }
     Path rom = directory.romPath(game);
-    if (!AtariGames.ALL.contains(game) || !Files.isRegularFile(rom)) {
+    if (!Files.isRegularFile(rom)) {
       throw new RomUnavailableException(
           RomUnavailableException.Reason.MISSING,
           "game '"
               + game
               + "': no ROM "
               + rom
-              + (AtariGames.ALL.contains(game) ? "" : " (not a game ale-py 0.12.1 knows)")
               + "; games available here: "
               + supported.keySet()
               + ". "

@@ -1,5 +1,6 @@
 package io.gymbridge.atari;
 
+import io.gymbridge.codec.ClientText;
 import io.gymbridge.codec.InvalidValueException;
 import io.gymbridge.envs.Args;
 import io.gymbridge.v1.Value;
@@ -86,7 +87,8 @@ public record AtariSettings(
     String obsType = args.getString("obs_type", "rgb");
     if (!OBS_TYPES.contains(obsType)) {
       throw new InvalidValueException(
-          what + "['obs_type']", "one of 'rgb', 'grayscale', 'ram', got '" + obsType + "'");
+          what + "['obs_type']",
+          "one of 'rgb', 'grayscale', 'ram', got " + ClientText.quote(obsType));
     }
     int low;
     Integer high = null;

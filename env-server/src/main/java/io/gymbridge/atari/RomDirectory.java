@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Where the Atari ROMs are, and how that was decided: the {@code --rom-dir} option, else the {@code
  * ALE_ROM_DIR} environment variable (or ale-py's own {@code ALE_ROMS_DIR}), else the {@code
- * ale_py/roms} folder of an ale-py installed for {@code python3} or for the project's {@code
- * .venv}. ROMs are never part of this project: ale-py ships them (GPL-2.0), so {@code pip install
- * ale-py==0.12.1} is the usual way to get them.
+ * ale_py/roms} folder of an ale-py installed for {@code python3} on the PATH or for the project's
+ * own {@code .venv}, found from where the server's classes are ({@link #projectRootOf}), never from
+ * the working directory: a {@code .venv/bin/python} planted in whatever folder the server starts in
+ * must not run. ROMs are never part of this project: ale-py ships them (GPL-2.0), so {@code pip
+ * install ale-py==0.12.1} is the usual way to get them.
  *
  * @param dir the folder holding {@code <game>.bin} files
  * @param source how it was found, for logs and error messages
@@ -82,17 +84,39 @@ public record RomDirectory(Path dir, String source) {
     return Optional.empty();
   }
 
-  /** The interpreters worth asking: python3 on the PATH, then .venv/bin/python under each root. */
+  /**
+   * The interpreters worth asking: python3 on the PATH, then {@code .venv/bin/python} under each of
+   * {@code projectRoots} (absolute paths: a relative root would follow the working directory).
+   */
   public static List<Path> defaultPythons(List<Path> projectRoots) {
     Set<Path> pythons = new LinkedHashSet<>();
     pythons.add(Path.of("python3"));
     for (Path root : projectRoots) {
-      Path venvPython = root.resolve(".venv/bin/python").toAbsolutePath().normalize();
+      if (!root.isAbsolute()) {
+        throw new IllegalArgumentException("project root " + root + " must be an absolute path");
+      }
+      Path venvPython = root.resolve(".venv/bin/python").normalize();
       if (Files.isExecutable(venvPython)) {
         pythons.add(venvPython);
       }
     }
     return new ArrayList<>(pythons);
+  }
+
+  /**
+   * The checkout that {@code codeLocation} (a jar or a classes folder) was built in: the nearest of
+   * its first four ancestors holding the Maven Wrapper ({@code mvnw}), so {@code
+   * env-server/target/x.jar}, {@code env-server/target/classes} and {@code agent/target/lib/x.jar}
+   * all lead to the repository root. Empty for an installed jar (an image's {@code /opt}).
+   */
+  public static Optional<Path> projectRootOf(Path codeLocation) {
+    Path dir = codeLocation.toAbsolutePath().normalize().getParent();
+    for (int i = 0; i < 4 && dir != null; i++, dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve("mvnw"))) {
+        return Optional.of(dir);
+      }
+    }
+    return Optional.empty();
   }
 
   /** An explicitly named folder must exist: a typo there should stop the server, not hide envs. */

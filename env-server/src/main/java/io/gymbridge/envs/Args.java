@@ -1,5 +1,6 @@
 package io.gymbridge.envs;
 
+import io.gymbridge.codec.ClientText;
 import io.gymbridge.codec.InvalidValueException;
 import io.gymbridge.v1.Value;
 import java.util.Map;
@@ -22,7 +23,7 @@ public final class Args {
     for (String key : values.keySet()) {
       if (!known.contains(key)) {
         throw new InvalidValueException(
-            what + "['" + key + "']",
+            what + "[" + ClientText.quote(key) + "]",
             known.isEmpty() ? "no keys (this env takes none)" : "one of " + new TreeSet<>(known));
       }
     }

@@ -1,5 +1,6 @@
 package io.gymbridge.envs;
 
+import io.gymbridge.codec.ClientText;
 import io.gymbridge.codec.InvalidValueException;
 import io.gymbridge.envs.classic.CartPoleEnv;
 import io.gymbridge.envs.debug.PixelChoiceEnv;
@@ -87,12 +88,12 @@ public final class EnvRegistry {
     for (Function<String, Optional<String>> advice : unknownIdAdvice) {
       Optional<String> a = advice.apply(id);
       if (a.isPresent()) {
-        return "env_id: unknown env '" + id + "'; " + a.get();
+        return "env_id: unknown env " + ClientText.quote(id) + "; " + a.get();
       }
     }
-    return "env_id: unknown env '"
-        + id
-        + "'; this server has "
+    return "env_id: unknown env "
+        + ClientText.quote(id)
+        + "; this server has "
         + registrations.values().stream().map(EnvRegistration::id).toList();
   }
 

@@ -31,11 +31,16 @@ final class ClientIdentity {
       @Override
       public <Q, R> ServerCall.Listener<Q> interceptCall(
           ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        String client = of(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+        String client = of(call);
         return Contexts.interceptCall(
             Context.current().withValue(KEY, client), call, headers, next);
       }
     };
+  }
+
+  /** The caller of {@code call}, its IP address. */
+  static String of(ServerCall<?, ?> call) {
+    return of(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
   }
 
   private static String of(SocketAddress address) {

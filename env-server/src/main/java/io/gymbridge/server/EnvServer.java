@@ -33,6 +33,7 @@ public final class EnvServer implements AutoCloseable {
   private final EnvStepPool stepPool;
   private final CallExecutor calls;
   private final HealthStatusManager health = new HealthStatusManager();
+  private final CallGuard guard;
 
   /** grpc.health.v1 alone, plaintext, on --health-port; null when there is none. */
   private final Server healthServer;
@@ -46,7 +47,18 @@ public final class EnvServer implements AutoCloseable {
    * {@link System#nanoTime()}: tests advance it by hand and call {@link #reapIdleSessions()}.
    */
   EnvServer(ServerBuilder<?> builder, EnvRegistry envs, ServerConfig config, LongSupplier clock) {
+    this(builder, envs, config, clock, CallLimits.DEFAULTS);
+  }
+
+  /** As above, with other {@link CallLimits} (tests shorten the request timeouts). */
+  EnvServer(
+      ServerBuilder<?> builder,
+      EnvRegistry envs,
+      ServerConfig config,
+      LongSupplier clock,
+      CallLimits limits) {
     this.config = config;
+    this.guard = new CallGuard(limits, new RefusalLog());
     this.stepPool = EnvStepPool.perCore();
     this.sessions = new SessionRegistry(envs, config, stepPool, clock);
     this.calls = CallExecutor.perCore();
@@ -65,8 +77,9 @@ public final class EnvServer implements AutoCloseable {
         .addService(ProtoReflectionServiceV1.newInstance());
     builder.intercept(ClientIdentity.interceptor());
     if (config.token() != null) {
-      builder.intercept(new BearerTokenInterceptor(config.token())); // runs first
+      builder.intercept(new BearerTokenInterceptor(config.token()));
     }
+    builder.intercept(guard).addStreamTracerFactory(guard.tracerFactory()); // runs first
     this.server = builder.build();
     this.healthServer =
         config.healthPort() == 0
@@ -75,6 +88,12 @@ public final class EnvServer implements AutoCloseable {
                     new InetSocketAddress(config.host(), config.healthPort()),
                     InsecureServerCredentials.create())
                 .addService(health.getHealthService())
+                // Health alone here, so the transport itself can refuse a large request.
+                .maxInboundMessageSize(limits.maxHealthRequestBytes())
+                .maxConcurrentCallsPerConnection(limits.maxHealthCallsPerClient())
+                .handshakeTimeout(limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .intercept(guard)
+                .addStreamTracerFactory(guard.tracerFactory())
                 .build();
   }
 
@@ -105,7 +124,7 @@ public final class EnvServer implements AutoCloseable {
 
   /** Runs one pass of the idle reaper now, as the scheduled one does (tests). */
   void reapIdleSessions() {
-    sessions.reapIdle();
+    sessions.reapIdleOrLog();
   }
 
   /** The bound port (useful with port 0). */
@@ -140,6 +159,7 @@ public final class EnvServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       sessions.close();
+      guard.close();
       calls.close();
       stepPool.close();
       log.info("gymbridge env-server stopped");

@@ -43,6 +43,8 @@ import picocli.CommandLine.Option;
 public final class EnvServerMain implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(EnvServerMain.class);
 
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Option(
       names = "--host",
       defaultValue = "${env:GYMBRIDGE_HOST:-" + ServerConfig.DEFAULT_HOST + "}",
@@ -195,7 +197,9 @@ public final class EnvServerMain implements Callable<Integer> {
       defaultValue = "${env:GYMBRIDGE_ROM_DIR}",
       description =
           "Folder of Atari ROMs (<game>.bin) [GYMBRIDGE_ROM_DIR] (default: ALE_ROM_DIR, else the "
-              + "roms folder of an ale-py installed for python3 or ./.venv; none: no Atari envs).")
+              + "roms folder of an ale-py installed for python3 on the PATH or in the .venv of the "
+              + "checkout this jar was built in, never the working directory; none: no Atari "
+              + "envs).")
   Path romDir;
 
   @Option(
@@ -210,7 +214,42 @@ public final class EnvServerMain implements Callable<Integer> {
   List<Path> plugins = new ArrayList<>();
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new EnvServerMain()).execute(args));
+    Thread.setDefaultUncaughtExceptionHandler(EnvServerMain::uncaught);
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The command line, whose refusals of a bad setting (an empty token file, a port out of range)
+   * are one line naming the setting: the usage text after it hid the reason in container logs.
+   */
+  static CommandLine commandLine() {
+    return new CommandLine(new EnvServerMain())
+        .setParameterExceptionHandler(
+            (e, args) -> {
+              e.getCommandLine()
+                  .getErr()
+                  .println(
+                      "env-server: " + e.getMessage() + " (env-server --help lists the options)");
+              e.getCommandLine().getErr().flush();
+              return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+            });
+  }
+
+  /**
+   * A thread that dies of an uncaught throwable is logged; one that dies of OutOfMemoryError ends
+   * the JVM (status 3, as -XX:+ExitOnOutOfMemoryError does), because a server that lost a thread to
+   * a full heap answers on in an unknown state, and a supervisor can only restart one that exits.
+   * halt, not exit: shutdown hooks could need the memory that ran out.
+   */
+  private static void uncaught(Thread thread, Throwable t) {
+    if (t instanceof OutOfMemoryError) {
+      try {
+        log.error("out of memory in thread {}; exiting so that a supervisor restarts", thread, t);
+      } finally {
+        Runtime.getRuntime().halt(3);
+      }
+    }
+    log.error("thread {} ended on an uncaught throwable", thread.getName(), t);
   }
 
   ServerConfig config() {
@@ -238,18 +277,20 @@ public final class EnvServerMain implements Callable<Integer> {
     try {
       config = config();
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     try {
       WorkerThreads.setNice(workerNice);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     EnvServer server = new EnvServer(nettyBuilder(config), registry(), config);
     if (!InetAddress.getByName(config.host()).isLoopbackAddress() && config.token() == null) {
       log.warn(
           "listening on {} without a bearer token: anyone who can reach this port can run "
-              + "envs here (set --token, and --tls-cert/--tls-key, on shared networks)",
+              + "envs here (set --token, and --tls-cert/--tls-key, on shared networks; in a "
+              + "container, publish the port on the host's loopback only: -p "
+              + "127.0.0.1:50051:50051)",
           config.host());
     }
     server.start();
@@ -262,7 +303,7 @@ public final class EnvServerMain implements Callable<Integer> {
     try {
       return registry(romDir, plugins == null ? List.of() : plugins);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 
@@ -282,8 +323,8 @@ public final class EnvServerMain implements Callable<Integer> {
    */
   public static EnvRegistry registry(Path romDir, List<Path> plugins) {
     EnvRegistry registry = EnvRegistry.builtin();
-    List<Path> roots = new ArrayList<>(List.of(Path.of("")));
-    projectRootOfJar().ifPresent(roots::add);
+    // Never the working directory: its .venv/bin/python is whoever's file happens to be there.
+    List<Path> roots = projectRootOfJar().map(List::of).orElse(List.of());
     Optional<RomDirectory> dir =
         RomDirectory.find(romDir, System.getenv(), RomDirectory.defaultPythons(roots));
     AtariRegistrations.register(registry, dir.map(AtariRoms::scan).orElseGet(AtariRoms::none));
@@ -291,13 +332,12 @@ public final class EnvServerMain implements Callable<Integer> {
     return registry;
   }
 
-  /** The checkout the jar was built in (env-server/target/x.jar), whose .venv may have ale-py. */
+  /** The checkout these classes were built in, whose .venv may have ale-py. */
   private static Optional<Path> projectRootOfJar() {
     try {
-      Path jar =
+      Path location =
           Path.of(EnvServerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      Path root = jar.getParent() == null ? null : jar.getParent().getParent();
-      return Optional.ofNullable(root == null ? null : root.getParent());
+      return RomDirectory.projectRootOf(location);
     } catch (java.net.URISyntaxException | RuntimeException e) {
       return Optional.empty();
     }
@@ -312,7 +352,7 @@ public final class EnvServerMain implements Callable<Integer> {
           TlsServerCredentials.newBuilder()
               .keyManager(config.tlsCert().toFile(), config.tlsKey().toFile());
       if (config.tlsClientCa() != null) {
-        tls.trustManager(config.tlsClientCa().toFile())
+        tls.trustManager(ClientCertificateTrust.forCaFile(config.tlsClientCa()))
             .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
       }
       credentials = tls.build();
@@ -320,7 +360,15 @@ public final class EnvServerMain implements Callable<Integer> {
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(
             new InetSocketAddress(config.host(), config.port()), credentials);
+    CallLimits limits = CallLimits.DEFAULTS;
     return EventLoops.use(builder)
+        .maxConcurrentCallsPerConnection(limits.maxCallsPerConnection())
+        .handshakeTimeout(limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        // HTTP/2 "rapid reset": a client that opens and cancels streams in a loop costs the
+        // server work for each; past 10,000 resets in 10 s its connection is closed. Legitimate
+        // clients reset streams too (the Python fuzzer sent over 200 in 10 s), so the bound is
+        // far above them and far below an attack's hundreds of thousands a second.
+        .maxRstFramesPerWindow(10_000, 10)
         .keepAliveTime(config.keepAlive().toSeconds(), TimeUnit.SECONDS)
         .keepAliveTimeout(ServerConfig.KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
         // Let clients ping as often as every 5 s, so their keepalive finds a dead server quickly.

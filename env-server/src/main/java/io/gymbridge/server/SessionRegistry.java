@@ -1,6 +1,7 @@
 package io.gymbridge.server;
 
 import io.grpc.Status;
+import io.gymbridge.codec.ClientText;
 import io.gymbridge.codec.Spaces;
 import io.gymbridge.envs.Env;
 import io.gymbridge.envs.EnvRegistration;
@@ -173,9 +174,8 @@ final class SessionRegistry implements AutoCloseable {
                   + reg.renderModes()
                   + " for "
                   + reg.id()
-                  + ", got '"
-                  + renderMode
-                  + "'")
+                  + ", got "
+                  + ClientText.quote(renderMode))
           .asRuntimeException();
     }
     return renderMode;
@@ -283,9 +283,9 @@ final class SessionRegistry implements AutoCloseable {
     if (s == null) {
       throw Status.NOT_FOUND
           .withDescription(
-              "session_id: no open session '"
-                  + id
-                  + "' (closed, timed out after "
+              "session_id: no open session "
+                  + ClientText.quote(id)
+                  + " (closed, timed out after "
                   + format(config.idleTimeout())
                   + " idle, or never made)")
           .asRuntimeException();
@@ -297,11 +297,10 @@ final class SessionRegistry implements AutoCloseable {
     Session s = sessions.remove(id);
     if (s == null) {
       throw Status.NOT_FOUND
-          .withDescription("session_id: no open session '" + id + "'")
+          .withDescription("session_id: no open session " + ClientText.quote(id))
           .asRuntimeException();
     }
-    s.close();
-    budget.release(s.charge());
+    closeAndRelease(s);
     log.info("session {} closed ({}); sessions open: {}", id, why, sessions.size());
   }
 
@@ -309,8 +308,7 @@ final class SessionRegistry implements AutoCloseable {
   void closeQuietly(String id, String why) {
     Session s = sessions.remove(id);
     if (s != null) {
-      s.close();
-      budget.release(s.charge());
+      closeAndRelease(s);
       log.info("session {} closed ({}); sessions open: {}", id, why, sessions.size());
     }
   }
@@ -326,17 +324,35 @@ final class SessionRegistry implements AutoCloseable {
     long limit = config.idleTimeout().toNanos();
     for (Session s : sessions.values()) {
       if (now - s.lastUsedNanos() > limit) {
-        closeQuietly(s.id(), "idle for over " + format(config.idleTimeout()));
+        // One env that fails to close must not keep the others open: log it and go on.
+        try {
+          closeQuietly(s.id(), "idle for over " + format(config.idleTimeout()));
+        } catch (Throwable t) {
+          log.error("closing idle session {} failed; it is removed all the same", s.id(), t);
+        }
       }
     }
   }
 
-  /** The scheduled task: an exception would cancel every later run, so it is logged instead. */
-  private void reapIdleOrLog() {
+  /** Closes a removed session's envs; its budget is released even when an env's close throws. */
+  private void closeAndRelease(Session s) {
+    try {
+      s.close();
+    } finally {
+      budget.release(s.charge());
+    }
+  }
+
+  /**
+   * The scheduled task: anything it throws would cancel every later run, so it is logged instead,
+   * Errors too (an env's close can throw one from native code). An OutOfMemoryError ends the JVM
+   * anyway where -XX:+ExitOnOutOfMemoryError is set (bin/env-server, the image).
+   */
+  void reapIdleOrLog() {
     try {
       reapIdle();
-    } catch (RuntimeException e) {
-      log.error("closing idle sessions failed; the reaper goes on", e);
+    } catch (Throwable t) {
+      log.error("closing idle sessions failed; the reaper goes on", t);
     }
   }
 

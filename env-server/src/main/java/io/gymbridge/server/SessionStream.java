@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.gymbridge.codec.ClientText;
 import io.gymbridge.v1.CloseResponse;
 import io.gymbridge.v1.StreamRequest;
 import io.gymbridge.v1.StreamResponse;
@@ -141,7 +142,8 @@ final class SessionStream implements StreamObserver<StreamRequest> {
     com.google.rpc.Status.Builder s =
         com.google.rpc.Status.newBuilder().setCode(status.getCode().value());
     if (status.getDescription() != null) {
-      s.setMessage(status.getDescription());
+      // In-band, so CallGuard's cap on status descriptions does not reach it: cap here too.
+      s.setMessage(ClientText.capDescription(status.getDescription()));
     }
     return StreamResponse.newBuilder().setError(s).build();
   }

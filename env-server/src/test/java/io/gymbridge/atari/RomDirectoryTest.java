@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,5 +60,42 @@ class RomDirectoryTest {
     RomDirectory d = RomDirectory.find(null, Map.of(), List.of(venvPython)).get();
     assertTrue(d.dir().endsWith(Path.of("ale_py", "roms")), d.dir().toString());
     assertTrue(Files.isRegularFile(d.romPath("breakout")));
+  }
+
+  @Test
+  void aVenvInTheWorkingDirectoryIsNeverRun() throws Exception {
+    // A planted .venv/bin/python that leaves a mark when run, in the folder the server starts in.
+    Path marker = tmp.resolve("ran");
+    Path python = Files.createDirectories(tmp.resolve("cwd/.venv/bin")).resolve("python");
+    Files.writeString(python, "#!/bin/sh\ntouch '" + marker + "'\n");
+    Files.setPosixFilePermissions(python, PosixFilePermissions.fromString("rwx------"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                java, "-cp", System.getProperty("java.class.path"), RegistryFromCwd.class.getName())
+            .directory(tmp.resolve("cwd").toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("out.log").toFile());
+    for (String var : List.of("ALE_ROM_DIR", "ALE_ROMS_DIR", "GYMBRIDGE_ROM_DIR")) {
+      pb.environment().remove(var);
+    }
+    Process p = pb.start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the registry took over 60 s");
+    String log = Files.readString(tmp.resolve("out.log"));
+    assertEquals(0, p.exitValue(), log);
+    assertTrue(log.contains("Atari ROMs"), "the registry did not look for ROMs: " + log);
+    assertTrue(Files.notExists(marker), "./.venv/bin/python was run: " + log);
+  }
+
+  @Test
+  void theProjectRootIsFoundFromTheJarNotTheWorkingDirectory() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("checkout"));
+    Files.writeString(root.resolve("mvnw"), "");
+    Path jar = Files.createDirectories(root.resolve("agent/target/lib")).resolve("x.jar");
+    assertEquals(root, RomDirectory.projectRootOf(jar).get());
+    assertEquals(root, RomDirectory.projectRootOf(root.resolve("env-server/target/classes")).get());
+    assertTrue(RomDirectory.projectRootOf(tmp.resolve("opt/gymbridge/x.jar")).isEmpty());
+    assertThrows(
+        IllegalArgumentException.class, () -> RomDirectory.defaultPythons(List.of(Path.of(""))));
   }
 }

@@ -21,7 +21,9 @@ public final class TestRoms {
     if (roms == null) {
       Optional<RomDirectory> dir =
           RomDirectory.find(
-              null, System.getenv(), RomDirectory.defaultPythons(List.of(Path.of(".."))));
+              null,
+              System.getenv(),
+              RomDirectory.defaultPythons(List.of(Path.of("..").toAbsolutePath())));
       if (dir.isEmpty()) {
         fail(
             "no Atari ROMs for the tests: set ALE_ROM_DIR to ale-py's roms folder, or run bin/test "

@@ -8,8 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.grpc.Status.Code;
+import io.gymbridge.envs.EnvRegistration;
+import io.gymbridge.envs.EnvRegistry;
+import io.gymbridge.envs.classic.CartPoleEnv;
+import io.gymbridge.envs.wrappers.EnvWrapper;
 import io.gymbridge.v1.GetServerInfoRequest;
+import io.gymbridge.v1.Value;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -113,5 +120,44 @@ class IdleTimeoutTest {
             .getLimits()
             .getIdleTimeoutSeconds();
     assertEquals(1, reported);
+  }
+
+  @Test
+  void anEnvWhoseCloseThrowsAnErrorDoesNotStopTheReaper() throws Exception {
+    // An Error, not an exception: what native code or a full heap throws, and what used to end
+    // the scheduled reaper for good.
+    EnvRegistry envs = EnvRegistry.builtin();
+    envs.register(
+        new EnvRegistration(
+            "BadClose-v0",
+            "CartPole whose close throws an Error",
+            args ->
+                new EnvWrapper(CartPoleEnv.fromKwargs(args)) {
+                  @Override
+                  public void close() {
+                    throw new Error("close failed in native code");
+                  }
+                },
+            Map.of("sutton_barto_reward", Value.newBuilder().setBoolValue(false).build()),
+            500,
+            null,
+            false,
+            List.of(),
+            50));
+    ManualClock badClock = new ManualClock();
+    try (TestServer bad =
+        TestServer.start(TestServer.config().withIdleTimeout(IDLE), envs, badClock)) {
+      bad.env().make(make("BadClose-v0", 1));
+      bad.env().make(make("CartPole-v1", 1));
+
+      badClock.advance(JUST_OVER);
+      bad.server().reapIdleSessions(); // as the scheduled task runs it: must not throw
+
+      assertEquals(0, bad.server().openSessions(), "both idle sessions closed in one pass");
+      bad.env().make(make("CartPole-v1", 1));
+      badClock.advance(JUST_OVER);
+      bad.server().reapIdleSessions();
+      assertEquals(0, bad.server().openSessions(), "the next pass still reaps");
+    }
   }
 }

@@ -66,11 +66,27 @@ final class TestCertificates {
     return dir.resolve(caName + "-ca.pem");
   }
 
+  /** What a certificate may be used for: its extended key usage. */
+  enum Usage {
+    SERVER("serverAuth"),
+    CLIENT("clientAuth"),
+    /** No extended key usage at all, which the JDK alone would accept for either. */
+    UNSTATED(null);
+
+    private final String eku;
+
+    Usage(String eku) {
+      this.eku = eku;
+    }
+  }
+
   /**
-   * A certificate for {@code cn} signed by this CA, valid for localhost and 127.0.0.1 (a server's)
-   * or any use (a client's). Returns {certificate chain PEM, private key PEM}.
+   * A certificate for {@code cn} signed by this CA, for localhost and 127.0.0.1, with {@code usage}
+   * as its extended key usage, as bin/dev-secrets issues them. Returns {certificate chain PEM,
+   * private key PEM}.
    */
-  Path[] issue(String cn) throws IOException, InterruptedException, GeneralSecurityException {
+  Path[] issue(String cn, Usage usage)
+      throws IOException, InterruptedException, GeneralSecurityException {
     String store = store(caName + "-" + cn);
     keytool(
         "-genkeypair",
@@ -102,23 +118,29 @@ final class TestCertificates {
         "-file",
         csr.toString());
     Path cert = dir.resolve(caName + "-" + cn + ".pem");
-    keytool(
-        "-gencert",
-        "-alias",
-        "ca",
-        "-keystore",
-        store(caName),
-        "-storepass",
-        PASS,
-        "-infile",
-        csr.toString(),
-        "-outfile",
-        cert.toString(),
-        "-rfc",
-        "-validity",
-        "2",
-        "-ext",
-        "san=dns:localhost,ip:127.0.0.1");
+    List<String> gencert =
+        new ArrayList<>(
+            List.of(
+                "-gencert",
+                "-alias",
+                "ca",
+                "-keystore",
+                store(caName),
+                "-storepass",
+                PASS,
+                "-infile",
+                csr.toString(),
+                "-outfile",
+                cert.toString(),
+                "-rfc",
+                "-validity",
+                "2",
+                "-ext",
+                "san=dns:localhost,ip:127.0.0.1"));
+    if (usage.eku != null) {
+      gencert.addAll(List.of("-ext", "eku=" + usage.eku));
+    }
+    keytool(gencert.toArray(String[]::new));
     Path key = dir.resolve(caName + "-" + cn + ".key");
     Files.writeString(key, pkcs8Pem(Path.of(store)), StandardCharsets.US_ASCII);
     return new Path[] {cert, key};

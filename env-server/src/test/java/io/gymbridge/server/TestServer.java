@@ -78,8 +78,19 @@ final class TestServer implements AutoCloseable {
   /** A server with {@code envs} whose idle timeout and call timings run on {@code clock}. */
   static TestServer start(ServerConfig config, EnvRegistry envs, LongSupplier clock)
       throws IOException {
+    return start(config, envs, clock, CallLimits.DEFAULTS);
+  }
+
+  /** A server with other {@link CallLimits} (shorter request timeouts). */
+  static TestServer start(ServerConfig config, CallLimits limits) throws IOException {
+    return start(config, EnvRegistry.builtin(), System::nanoTime, limits);
+  }
+
+  private static TestServer start(
+      ServerConfig config, EnvRegistry envs, LongSupplier clock, CallLimits limits)
+      throws IOException {
     EnvServer server =
-        new EnvServer(EnvServerMain.nettyBuilder(config), envs, config, clock).start();
+        new EnvServer(EnvServerMain.nettyBuilder(config), envs, config, clock, limits).start();
     return new TestServer(server, config);
   }
 

@@ -15,6 +15,7 @@ import io.gymbridge.v1.EnvServiceGrpc;
 import io.gymbridge.v1.GetServerInfoRequest;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,9 +41,9 @@ class TlsTest {
     serverCa = new TestCertificates(dir, "server");
     clientCa = new TestCertificates(dir, "client");
     otherCa = new TestCertificates(dir, "other");
-    serverCert = serverCa.issue("localhost");
-    clientCert = clientCa.issue("agent");
-    strangerCert = otherCa.issue("stranger");
+    serverCert = serverCa.issue("localhost", TestCertificates.Usage.SERVER);
+    clientCert = clientCa.issue("agent", TestCertificates.Usage.CLIENT);
+    strangerCert = otherCa.issue("stranger", TestCertificates.Usage.CLIENT);
   }
 
   private static ServerConfig tls(Path clientCaFile) {
@@ -97,6 +98,27 @@ class TlsTest {
         StatusRuntimeException e =
             assertThrows(StatusRuntimeException.class, () -> serverInfo(server, refused));
         assertEquals(Code.UNAVAILABLE, e.getStatus().getCode(), refused + ": " + e.getStatus());
+      }
+    }
+  }
+
+  @Test
+  void mutualTlsRefusesACertificateOfTheClientCaThatIsNotForClients() throws Exception {
+    // The issue's case: the server's own certificate presented as a client's (serverAuth only),
+    // and a certificate that states no usage, both signed by the client CA.
+    Path[] serverUsage = clientCa.issue("server-usage", TestCertificates.Usage.SERVER);
+    Path[] unstated = clientCa.issue("unstated", TestCertificates.Usage.UNSTATED);
+    try (TestServer server = TestServer.start(tls(clientCa.caPem()))) {
+      for (Path[] cert : List.of(serverUsage, unstated)) {
+        ClientSecurity refused =
+            new ClientSecurity(null, true, serverCa.caPem(), cert[0], cert[1], null);
+        StatusRuntimeException e =
+            assertThrows(StatusRuntimeException.class, () -> serverInfo(server, refused));
+        assertEquals(Code.UNAVAILABLE, e.getStatus().getCode(), cert[0] + ": " + e.getStatus());
+        // The server goes on serving the clients whose certificates are for clients.
+        ClientSecurity withCert =
+            new ClientSecurity(null, true, serverCa.caPem(), clientCert[0], clientCert[1], null);
+        assertEquals("gymbridge.v1", serverInfo(server, withCert));
       }
     }
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +44,23 @@ class TokensTest {
     Path missing = dir.resolve("missing");
     e = assertThrows(IllegalArgumentException.class, () -> Tokens.resolve(null, missing, Map.of()));
     assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+  }
+
+  @Test
+  void aSetButEmptySettingFailsClosed() throws Exception {
+    // Set but empty must never read as "no token": the server would start unprotected.
+    Path empty = Files.writeString(dir.resolve("empty"), "");
+    for (Map<String, String> env :
+        List.of(
+            Map.of(Tokens.ENV_TOKEN, ""),
+            Map.of(Tokens.ENV_TOKEN_FILE, empty.toString()),
+            Map.of(Tokens.ENV_TOKEN_FILE, ""))) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> Tokens.resolve(null, null, env));
+      assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+    assertThrows(IllegalArgumentException.class, () -> Tokens.resolve(null, empty, Map.of()));
+    assertThrows(IllegalArgumentException.class, () -> Tokens.resolve("", null, Map.of()));
   }
 
   @Test

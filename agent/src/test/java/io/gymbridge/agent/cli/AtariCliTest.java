@@ -34,7 +34,9 @@ class AtariCliTest {
   static void roms() {
     romDir =
         RomDirectory.find(
-                null, System.getenv(), RomDirectory.defaultPythons(List.of(Path.of(".."))))
+                null,
+                System.getenv(),
+                RomDirectory.defaultPythons(List.of(Path.of("..").toAbsolutePath())))
             .map(d -> d.dir().toString())
             .orElse(null);
     if (romDir == null) {

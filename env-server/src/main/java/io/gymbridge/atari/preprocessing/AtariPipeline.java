@@ -1,6 +1,7 @@
 package io.gymbridge.atari.preprocessing;
 
 import io.gymbridge.atari.AtariConsole;
+import io.gymbridge.codec.ClientText;
 import io.gymbridge.codec.InvalidValueException;
 import io.gymbridge.envs.Args;
 import io.gymbridge.envs.Env;
@@ -118,7 +119,7 @@ public final class AtariPipeline {
     if (!preset.equals(PRESET_NONE) && !preset.equals(PRESET_NATURE)) {
       throw new InvalidValueException(
           "preprocessing",
-          "'" + PRESET_NONE + "' or '" + PRESET_NATURE + "', got '" + preset + "'");
+          "'" + PRESET_NONE + "' or '" + PRESET_NATURE + "', got " + ClientText.quote(preset));
     }
     Map<String, Value> merged = new LinkedHashMap<>(defaults(preset));
     merged.putAll(kwargs);

@@ -1,5 +1,6 @@
 package io.gymbridge.atari.preprocessing;
 
+import io.gymbridge.codec.ClientText;
 import io.gymbridge.codec.InvalidValueException;
 import io.gymbridge.codec.Spaces;
 import io.gymbridge.codec.Tensors;
@@ -42,9 +43,8 @@ public final class FrameStackObservation extends EnvWrapper {
         default ->
             throw new InvalidValueException(
                 "stack_padding",
-                "'reset', 'zero' or a custom observation (Gymnasium's padding_type), got '"
-                    + s
-                    + "'");
+                "'reset', 'zero' or a custom observation (Gymnasium's padding_type), got "
+                    + ClientText.quote(s));
       };
     }
   }
