@@ -226,7 +226,7 @@ public final class DqnLearner implements AutoCloseable {
         Torch.noGrad();
       }
       boolean stepped =
-          !switches.precision().equals(Precision.FP16) || Float.isFinite(out.gradNorm().getFloat());
+          switches.precision() != Precision.FP16 || Float.isFinite(out.gradNorm().getFloat());
       if (stepped) {
         adam.stepTaken();
       }

@@ -24,8 +24,7 @@ import java.util.List;
  *
  * <p>Why one call: DJL's blocks run the network op by op from Java and have no mixed precision, and
  * an update in pieces cannot compute its TD target beside the online network's backward pass.
- * Results are attached to the manager of the first argument's array, so they close with the
- * caller's NDScope.
+ * Results belong to the manager of the first array passed in and to the caller's NDScope.
  */
 final class UpdateKernel {
   private static final String FILE = "dqn_update.pt";
@@ -51,7 +50,7 @@ final class UpdateKernel {
     return INSTANCE;
   }
 
-  /** What one update returns, fp32, attached to the manager of the batch's arrays. */
+  /** What one update returns, fp32, on the learner's device. */
   record Outcome(NDArray loss, NDArray meanQ, NDArray tdErrors, NDArray gradNorm) {}
 
   /** The architecture and the update's switches, fixed for a learner. */
@@ -74,9 +73,10 @@ final class UpdateKernel {
 
   /**
    * One update: TD target, loss, gradients of {@code online}, clipping to {@code maxGradNorm} (0:
-   * off), and Adam step {@code t = adam.steps() + 1} in place. The caller turns autograd on around
-   * it (TorchScript cannot) and counts the Adam step when the returned norm is finite (an fp16 step
-   * with overflowing gradients is skipped).
+   * off), and Adam step {@code t = adam.steps() + 1} in place. The caller turns autograd on for its
+   * thread around it (TorchScript cannot) and counts the Adam step when the returned norm is finite
+   * (an fp16 step with overflowing gradients is skipped). Names the arrays of {@code online},
+   * {@code target} and Adam's moments after the lists they travel in.
    */
   Outcome update(
       List<NDArray> online,
@@ -86,10 +86,10 @@ final class UpdateKernel {
       Switches s,
       double lossScale,
       double maxGradNorm) {
-    NDManager manager = in.obs().getManager();
     NDList args = new NDList();
-    // DJL runs a module in training mode (autograd on) only through its NDList call, which takes
-    // tensors and, named "name[]", lists of them; the scalars travel as two small CPU tensors.
+    // DJL runs a module with autograd only in training mode, which only its NDList call offers:
+    // it takes tensors and, named "name[]", lists of them, so the scalars travel as two small CPU
+    // tensors. The results belong to the parameters' manager and the caller's NDScope.
     named(args, "online[]", online);
     named(args, "target[]", target);
     named(args, "m[]", adam.firstMoments());
@@ -119,9 +119,6 @@ final class UpdateKernel {
                 maxGradNorm
               }));
       NDList out = IValueUtils.forward(module, args, true);
-      for (NDArray a : out) {
-        a.attach(manager);
-      }
       return new Outcome(out.get(0), out.get(1), out.get(2), out.get(3));
     }
   }
