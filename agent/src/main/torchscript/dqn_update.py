@@ -270,6 +270,42 @@ class DqnUpdate(torch.nn.Module):
             return q_values(params, obs, cnn, dueling, precision)
 
     @torch.jit.export
+    def minimize(
+        self,
+        loss: Tensor,
+        params: List[Tensor],
+        exp_avgs: List[Tensor],
+        exp_avg_sqs: List[Tensor],
+        step: float,
+        lr: float,
+        beta1: float,
+        beta2: float,
+        eps: float,
+        max_norm: float,
+    ) -> Tensor:
+        """The backward pass, clipping and Adam step for a loss recorded outside (the fp32 MLP's
+        route, whose tiny layers run faster op by op from Java than through this interpreter).
+        Returns the norm before clipping (-1 when clipping is off)."""
+        grads: List[Tensor] = []
+        for g in torch.autograd.grad([loss], params):
+            if g is None:
+                raise RuntimeError("a parameter does not take part in the loss")
+            grads.append(g)
+        return adam(
+            params,
+            grads,
+            exp_avgs,
+            exp_avg_sqs,
+            step,
+            lr,
+            beta1,
+            beta2,
+            eps,
+            max_norm,
+            False,
+        )
+
+    @torch.jit.export
     def adam(
         self,
         params: List[Tensor],

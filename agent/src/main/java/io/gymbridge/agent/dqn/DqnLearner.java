@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import io.gymbridge.agent.replay.Batch;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -29,7 +30,9 @@ import java.util.List;
 /**
  * The DQN learner: an online and a target {@link QNetwork}, {@link Adam}, and the train step. It
  * only learns; sampling, exploration and schedules live elsewhere. The train step is one native
- * call ({@link UpdateKernel}) in the learner's {@link Precision}.
+ * call ({@link UpdateKernel}) in the learner's {@link Precision}, except for the fp32 MLP, whose
+ * tiny layers run faster op by op from Java ({@link #train}). {@link #train} may open a {@code
+ * GradientCollector}, of which the PyTorch engine allows one per JVM at a time.
  *
  * <p>Every NDArray a call creates lives in an {@link NDScope} that closes before the call returns:
  * only the parameters and Adam's moments persist. Not thread-safe: call from one thread at a time
@@ -53,6 +56,7 @@ public final class DqnLearner implements AutoCloseable {
   private final Precision.Choice precision;
   private final UpdateKernel.Switches switches;
   private final LossScale lossScale;
+  private final boolean opByOp;
   private long trainSteps;
 
   /** A learner for float32 vector observations of {@code obsSize} elements (an MLP). */
@@ -92,6 +96,7 @@ public final class DqnLearner implements AutoCloseable {
             precision.precision(),
             config.forkTarget());
     this.lossScale = new LossScale(precision.precision());
+    this.opByOp = !uint8 && precision.precision() == Precision.FP32 && !config.forkTarget();
     this.manager = NDManager.newBaseManager(device);
     try {
       online = newNetwork();
@@ -209,35 +214,68 @@ public final class DqnLearner implements AutoCloseable {
               manager.create(batch.rewards()),
               manager.create(batch.discounts()),
               manager.create(batch.weights()));
-      UpdateKernel.Outcome out;
-      Torch.gradMode(true); // the kernel records Q(s, a) for its backward pass
-      try {
-        out =
-            UpdateKernel.instance()
-                .update(
-                    online.parameterArrays(),
-                    target.parameterArrays(),
-                    adam,
-                    in,
-                    switches,
-                    lossScale.value(),
-                    config.maxGradNorm());
-      } finally {
-        Torch.noGrad();
-      }
-      boolean stepped =
-          switches.precision() != Precision.FP16 || Float.isFinite(out.gradNorm().getFloat());
-      if (stepped) {
-        adam.stepTaken();
-      }
-      lossScale.update(stepped);
+      TrainResult result = opByOp ? trainOpByOp(in) : trainInOneCall(in);
       trainSteps++;
       if (trainSteps % config.targetUpdateInterval() == 0) {
         target.blendFrom(online, config.tau());
       }
-      return new TrainResult(
-          out.loss().getFloat(), out.meanQ().getFloat(), out.tdErrors().toFloatArray());
+      return result;
     }
+  }
+
+  /** The update as one TorchScript call, in the learner's precision. */
+  private TrainResult trainInOneCall(UpdateKernel.Inputs in) {
+    UpdateKernel.Outcome out;
+    Torch.gradMode(true); // the kernel records Q(s, a) for its backward pass
+    try {
+      out =
+          UpdateKernel.instance()
+              .update(
+                  online.parameterArrays(),
+                  target.parameterArrays(),
+                  adam,
+                  in,
+                  switches,
+                  lossScale.value(),
+                  config.maxGradNorm());
+    } finally {
+      Torch.noGrad();
+    }
+    boolean stepped =
+        switches.precision() != Precision.FP16 || Float.isFinite(out.gradNorm().getFloat());
+    if (stepped) {
+      adam.stepTaken();
+    }
+    lossScale.update(stepped);
+    return new TrainResult(
+        out.loss().getFloat(), out.meanQ().getFloat(), out.tdErrors().toFloatArray());
+  }
+
+  /**
+   * The same update for the fp32 MLP, op by op from Java, then the backward pass, clipping and Adam
+   * in one call ({@link UpdateKernel#minimize}): for tiny layers faster than the whole update in
+   * TorchScript (see {@link QNetwork#forwardOpByOp}). {@code DqnLearnerTest} checks that both
+   * routes take the same steps.
+   */
+  private TrainResult trainOpByOp(UpdateKernel.Inputs in) {
+    NDArray nextQ = target.forwardOpByOp(in.nextObs());
+    NDArray nextValue =
+        config.doubleDqn()
+            ? nextQ.gather(online.forwardOpByOp(in.nextObs()).argMax(1).expandDims(1), 1).squeeze(1)
+            : nextQ.max(new int[] {1});
+    NDArray tdTarget = in.rewards().add(in.discounts().mul(nextValue));
+    NDArray q;
+    NDArray tdError;
+    NDArray loss;
+    try (GradientCollector tape = Engine.getInstance().newGradientCollector()) {
+      q = online.forwardOpByOp(in.obs()).gather(in.actions().expandDims(1), 1).squeeze(1);
+      tdError = q.sub(tdTarget);
+      loss = config.loss().elementwise(tdError).mul(in.weights()).mean();
+    }
+    Torch.noGrad(); // the collector leaves it on where it found it on
+    UpdateKernel.instance().minimize(loss, online.parameterArrays(), adam, config.maxGradNorm());
+    adam.stepTaken();
+    return new TrainResult(loss.getFloat(), q.mean().getFloat(), tdError.toFloatArray());
   }
 
   /**

@@ -152,6 +152,31 @@ final class UpdateKernel {
   }
 
   /**
+   * The backward pass of {@code loss} (recorded by DJL from {@code params}), clipping and Adam
+   * step, in place: the fp32 MLP's route. The graph is freed. Returns the norm before clipping (-1
+   * when clipping is off).
+   */
+  NDArray minimize(NDArray loss, List<NDArray> params, Adam adam, double maxGradNorm) {
+    IValue[] args = {
+      tensor(loss),
+      list(params),
+      list(adam.firstMoments()),
+      list(adam.secondMoments()),
+      IValue.from((double) adam.steps() + 1),
+      IValue.from(adam.learningRate()),
+      IValue.from(adam.beta1()),
+      IValue.from(adam.beta2()),
+      IValue.from(adam.eps()),
+      IValue.from(maxGradNorm)
+    };
+    try (IValue result = IValueUtils.runMethod(module, "minimize", args)) {
+      return result.toTensor((PtNDManager) params.get(0).getManager());
+    } finally {
+      close(args);
+    }
+  }
+
+  /**
    * The update's clipping and Adam step alone, on given gradients: what {@link #update} does after
    * its backward pass; {@code grads} are clipped in place. Returns the norm before clipping (-1
    * when clipping is off).

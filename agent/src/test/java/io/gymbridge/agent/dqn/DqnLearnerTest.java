@@ -122,6 +122,29 @@ class DqnLearnerTest {
   }
 
   @Test
+  void theOpByOpAndTheOneCallRoutesTakeTheSameSteps() {
+    LearnerConfig c =
+        SMALL.toBuilder().dueling(true).loss(TdLoss.HUBER).doubleDqn(true).maxGradNorm(1).build();
+    SplittableRandom rng = new SplittableRandom(9);
+    try (DqnLearner opByOp = new DqnLearner(c, 4, 2, Device.cpu());
+        DqnLearner oneCall =
+            new DqnLearner(c.toBuilder().forkTarget(true).build(), 4, 2, Device.cpu())) {
+      for (int step = 0; step < 5; step++) {
+        Batch b = Batches.random(rng, 32, 4, 2, 0.99f);
+        TrainResult x = opByOp.train(b);
+        TrainResult y = oneCall.train(b);
+        assertEquals(x.loss(), y.loss(), 1e-5f * Math.abs(x.loss()), "loss at step " + step);
+        assertArrayEquals(x.tdErrors(), y.tdErrors(), 1e-5f, "TD errors at step " + step);
+      }
+      float[][] a = QNetworkTest.values(opByOp.online());
+      float[][] b = QNetworkTest.values(oneCall.online());
+      for (int i = 0; i < a.length; i++) {
+        assertArrayEquals(a[i], b[i], 1e-6f, "parameter " + i);
+      }
+    }
+  }
+
+  @Test
   void fittingAFixedBatchDrivesTheLossDown() {
     Batch batch = Batches.random(new SplittableRandom(4), 32, 4, 2, 0f);
     for (LearnerConfig c :

@@ -63,6 +63,22 @@ class QNetworkTest {
   }
 
   @Test
+  void theOpByOpForwardPassEqualsTheTorchScriptOne() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      for (boolean dueling : new boolean[] {false, true}) {
+        QNetwork net = new QNetwork(m, 4, 3, List.of(16, 8), dueling, 7);
+        NDArray obs = m.create(new float[] {0.1f, -2, 3, 0.5f, 1, 1, -1, 0}, new Shape(2, 4));
+        float[] opByOp = net.forwardOpByOp(obs).toFloatArray();
+        float[] torchScript =
+            UpdateKernel.instance()
+                .qValues(net.parameterArrays(), obs, false, dueling, Precision.FP32)
+                .toFloatArray();
+        assertArrayEquals(opByOp, torchScript, 1e-6f, "dueling " + dueling);
+      }
+    }
+  }
+
+  @Test
   void duelingQMinusItsMeanEqualsTheAdvantageMinusItsMean() {
     try (NDManager m = NDManager.newBaseManager();
         NDScope scope = new NDScope()) {
