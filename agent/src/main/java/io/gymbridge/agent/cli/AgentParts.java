@@ -2,6 +2,7 @@ package io.gymbridge.agent.cli;
 
 import ai.djl.Device;
 import io.gymbridge.agent.dqn.DqnLearner;
+import io.gymbridge.agent.dqn.LearnerConfig;
 import io.gymbridge.agent.replay.FrameReplay;
 import io.gymbridge.agent.replay.PrioritizedReplay;
 import io.gymbridge.agent.replay.Replay;
@@ -18,8 +19,10 @@ final class AgentParts {
   static DqnLearner learner(TrainConfig c, BatchedEnv env, Device device) {
     checkSupported(env);
     boolean images = images(env);
+    LearnerConfig learner = c.learnerConfig(images);
+    DjlSetup.setThreadsFor(learner.network() == LearnerConfig.Network.NATURE_CNN);
     return new DqnLearner(
-        c.learnerConfig(images),
+        learner,
         env.observationShape(),
         env.observationType() == ObsType.UINT8,
         env.numActions(),
