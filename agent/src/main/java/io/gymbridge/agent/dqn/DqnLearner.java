@@ -3,29 +3,16 @@ package io.gymbridge.agent.dqn;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.gymbridge.agent.replay.Batch;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The DQN learner: an online and a target {@link QNetwork}, {@link Adam}, and the train step. It
@@ -41,8 +28,6 @@ import java.util.List;
 public final class DqnLearner implements AutoCloseable {
   /** The checkpoint file that {@link #save} writes into its directory (NumPy .npz). */
   public static final String CHECKPOINT_FILE = "dqn-learner.npz";
-
-  private static final int CHECKPOINT_FORMAT = 1;
 
   private final LearnerConfig config;
   private final long[] obsShape;
@@ -280,63 +265,10 @@ public final class DqnLearner implements AutoCloseable {
 
   /**
    * Writes the online and target parameters, Adam's state and the train-step counter to {@code
-   * dir}/{@value #CHECKPOINT_FILE}, atomically: a temporary file in {@code dir}, forced to disk,
-   * then renamed over the old one. The file is a NumPy .npz (keys {@code online/<param>}, {@code
-   * target/<param>}, {@code adam/m/<param>}, {@code adam/v/<param>}, {@code meta/...}).
+   * dir}/{@value #CHECKPOINT_FILE}, atomically ({@link LearnerCheckpoint}).
    */
   public void save(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, CHECKPOINT_FILE, ".tmp");
-    try {
-      Torch.noGrad();
-      try (NDScope scope = new NDScope();
-          FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-        checkpointArrays().encode(out, NDList.Encoding.NPZ);
-        out.flush();
-        channel.force(true);
-      }
-      Files.move(
-          tmp,
-          dir.resolve(CHECKPOINT_FILE),
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-    syncDirectory(dir);
-  }
-
-  private NDList checkpointArrays() {
-    NDList list = new NDList();
-    List<String> names = online.parameterNames();
-    addCopies(list, "online/", names, online.parameterArrays());
-    addCopies(list, "target/", names, target.parameterArrays());
-    addCopies(list, "adam/m/", names, adam.firstMoments());
-    addCopies(list, "adam/v/", names, adam.secondMoments());
-    list.add(named(manager.create(new long[] {CHECKPOINT_FORMAT}), "meta/format"));
-    list.add(named(manager.create(new long[] {trainSteps}), "meta/trainSteps"));
-    list.add(named(manager.create(new long[] {adam.steps()}), "meta/adamSteps"));
-    return list;
-  }
-
-  private static void addCopies(NDList list, String prefix, List<String> names, List<NDArray> src) {
-    for (int i = 0; i < names.size(); i++) {
-      list.add(named(src.get(i).duplicate(), prefix + names.get(i)));
-    }
-  }
-
-  private static NDArray named(NDArray array, String name) {
-    array.setName(name);
-    return array;
-  }
-
-  private static void syncDirectory(Path dir) {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true); // makes the rename durable on Linux; not supported everywhere
-    } catch (IOException | UnsupportedOperationException e) {
-      // best effort
-    }
+    LearnerCheckpoint.save(this, dir);
   }
 
   /**
@@ -344,69 +276,7 @@ public final class DqnLearner implements AutoCloseable {
    * every array first, so a checkpoint of another architecture changes nothing and throws.
    */
   public void load(Path dir) throws IOException {
-    Path file = dir.resolve(CHECKPOINT_FILE);
-    Torch.noGrad();
-    try (NDScope scope = new NDScope();
-        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      NDList saved = NDList.decode(manager, in);
-      long format = scalar(saved, "meta/format", file);
-      if (format != CHECKPOINT_FORMAT) {
-        throw new IOException(
-            file + ": checkpoint format " + format + ", expected " + CHECKPOINT_FORMAT);
-      }
-      List<String> names = online.parameterNames();
-      List<NDArray> onlineSaved = matching(saved, "online/", names, online.parameterArrays(), file);
-      List<NDArray> targetSaved = matching(saved, "target/", names, target.parameterArrays(), file);
-      List<NDArray> m = matching(saved, "adam/m/", names, adam.firstMoments(), file);
-      List<NDArray> v = matching(saved, "adam/v/", names, adam.secondMoments(), file);
-      long steps = scalar(saved, "meta/trainSteps", file);
-      long adamSteps = scalar(saved, "meta/adamSteps", file);
-
-      NDIndex all = new NDIndex("...");
-      List<NDArray> onlineParams = online.parameterArrays();
-      List<NDArray> targetParams = target.parameterArrays();
-      for (int i = 0; i < names.size(); i++) {
-        onlineParams.get(i).set(all, onlineSaved.get(i));
-        targetParams.get(i).set(all, targetSaved.get(i));
-      }
-      adam.restore(adamSteps, m, v);
-      trainSteps = steps;
-    }
-  }
-
-  private static List<NDArray> matching(
-      NDList saved, String prefix, List<String> names, List<NDArray> current, Path file)
-      throws IOException {
-    List<NDArray> out = new ArrayList<>(names.size());
-    for (int i = 0; i < names.size(); i++) {
-      NDArray a = saved.get(prefix + names.get(i));
-      Shape expected = current.get(i).getShape();
-      if (a == null
-          || !a.getShape().equals(expected)
-          || a.getDataType() != current.get(i).getDataType()) {
-        throw new IOException(
-            file
-                + ": "
-                + prefix
-                + names.get(i)
-                + " is "
-                + (a == null ? "missing" : a.getShape() + " " + a.getDataType())
-                + ", this learner needs "
-                + expected
-                + " "
-                + current.get(i).getDataType());
-      }
-      out.add(a);
-    }
-    return out;
-  }
-
-  private static long scalar(NDList saved, String name, Path file) throws IOException {
-    NDArray a = saved.get(name);
-    if (a == null || a.size() != 1) {
-      throw new IOException(file + ": " + name + " is missing; not a " + CHECKPOINT_FILE + "?");
-    }
-    return a.toLongArray()[0];
+    trainSteps = LearnerCheckpoint.load(this, dir);
   }
 
   private NDArray observations(float[] obs, int n) {

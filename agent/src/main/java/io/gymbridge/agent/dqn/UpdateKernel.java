@@ -157,18 +157,7 @@ final class UpdateKernel {
    * when clipping is off).
    */
   NDArray minimize(NDArray loss, List<NDArray> params, Adam adam, double maxGradNorm) {
-    IValue[] args = {
-      tensor(loss),
-      list(params),
-      list(adam.firstMoments()),
-      list(adam.secondMoments()),
-      IValue.from((double) adam.steps() + 1),
-      IValue.from(adam.learningRate()),
-      IValue.from(adam.beta1()),
-      IValue.from(adam.beta2()),
-      IValue.from(adam.eps()),
-      IValue.from(maxGradNorm)
-    };
+    IValue[] args = withAdam(tensor(loss), list(params), adam, maxGradNorm);
     try (IValue result = IValueUtils.runMethod(module, "minimize", args)) {
       return result.toTensor((PtNDManager) params.get(0).getManager());
     } finally {
@@ -182,9 +171,19 @@ final class UpdateKernel {
    * when clipping is off).
    */
   NDArray applyAdam(List<NDArray> params, List<NDArray> grads, Adam adam, double maxGradNorm) {
-    IValue[] args = {
-      list(params),
-      list(grads),
+    IValue[] args = withAdam(list(params), list(grads), adam, maxGradNorm);
+    try (IValue result = IValueUtils.runMethod(module, "adam", args)) {
+      return result.toTensor((PtNDManager) params.get(0).getManager());
+    } finally {
+      close(args);
+    }
+  }
+
+  /** {@code a, b}, then Adam's moments, step {@code t}, settings and the clipping norm. */
+  private static IValue[] withAdam(IValue a, IValue b, Adam adam, double maxGradNorm) {
+    return new IValue[] {
+      a,
+      b,
       list(adam.firstMoments()),
       list(adam.secondMoments()),
       IValue.from((double) adam.steps() + 1),
@@ -194,11 +193,6 @@ final class UpdateKernel {
       IValue.from(adam.eps()),
       IValue.from(maxGradNorm)
     };
-    try (IValue result = IValueUtils.runMethod(module, "adam", args)) {
-      return result.toTensor((PtNDManager) params.get(0).getManager());
-    } finally {
-      close(args);
-    }
   }
 
   private static IValue tensor(NDArray a) {
