@@ -327,10 +327,15 @@ class DqnUpdate(torch.nn.Module):
 
 
 def code_of(data: bytes) -> dict:
-    """The TorchScript source files inside a saved module (the zip also records versions and
-    paths, which differ between machines)."""
+    """The TorchScript source files and constants inside a saved module: what it runs. The rest of
+    the zip records versions, and its .debug_pkl files the path of the script that wrote it, which
+    differ between checkouts."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        return {n.split("/", 1)[1]: z.read(n) for n in z.namelist() if "/code/" in n}
+        return {
+            n.split("/", 1)[1]: z.read(n)
+            for n in z.namelist()
+            if n.endswith(".py") or n.endswith("/constants.pkl")
+        }
 
 
 def generate() -> bytes:
