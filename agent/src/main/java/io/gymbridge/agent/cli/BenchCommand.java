@@ -70,6 +70,7 @@ public final class BenchCommand implements Callable<Integer> {
     for (long seed : seeds) {
       TrainConfig config = loader(seed).build();
       RunDirectory run = RunDirectory.create(out.resolve(preset + "-seed" + seed));
+      run.clearRun(); // the bench's own directory: the previous bench's run is replaced
       Files.writeString(run.configJson(), ConfigLoader.toJson(config));
       long rssBefore = rssMiB();
       Trainer.Summary s;

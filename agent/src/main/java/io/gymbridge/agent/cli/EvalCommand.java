@@ -88,7 +88,8 @@ public final class EvalCommand implements Callable<Integer> {
     if (episodes <= 0) {
       throw new IllegalArgumentException("--episodes must be > 0");
     }
-    Path dir = Checkpoints.resolve(checkpoint);
+    Path dir = Checkpoints.resolve(checkpoint, System.out);
+    System.out.println("checkpoint: " + dir);
     // A checkpoint lives in RUN/checkpoints/step-N; the run's config.json says what was trained.
     Path configJson = dir.getParent().getParent().resolve("config.json");
     if (!Files.exists(configJson)) {

@@ -92,31 +92,39 @@ public final class TrainCommand implements Callable<Integer> {
       description = "auto (GPU if PyTorch sees one), cpu or gpu (default: ${DEFAULT-VALUE}).")
   String device;
 
+  @Option(
+      names = "--print-config",
+      description =
+          "Print the resolved configuration (defaults, preset, --config, flags, --set) as JSON"
+              + " and exit without training.")
+  boolean printConfig;
+
   @Override
   public Integer call() throws Exception {
     boolean resume = resumes();
     TrainConfig config = resume ? resumedConfig() : newConfig();
-    RunDirectory run = RunDirectory.create(out != null ? out : defaultOut(config));
-    if (!resume) {
-      Files.writeString(run.configJson(), ConfigLoader.toJson(config));
+    if (printConfig) {
+      System.out.println(ConfigLoader.toJson(config));
+      return 0;
+    }
+    Path root = out != null ? out : RunDirectory.firstFree(defaultOut(config));
+    Path checkpoint = resume ? checkpointToResume(root) : null;
+    if (!resume && !"if-present".equals(this.resume)) {
+      // Checked before anything is built: a run that cannot write its directory does not start.
+      RunDirectory.requireNoRun(root);
     }
     Device dev = DjlSetup.chooseDevice(device);
-    System.out.println("run directory: " + run.root().toAbsolutePath());
     try (AgentEnvs envs =
             AgentEnvs.open(
                 servers, config.envId(), config.envKwargs(), config.numEnvs(), System.out);
         DqnLearner learner = AgentParts.learner(config, envs.env(), dev)) {
       System.out.println(DjlSetup.describe(learner));
       BatchedEnv env = envs.env();
-      Path checkpoint = null;
-      if (resume) {
-        checkpoint =
-            Checkpoints.latest(run)
-                .orElseThrow(
-                    () ->
-                        new IllegalArgumentException(
-                            "--resume: " + run.root() + " has no checkpoint yet"));
-      }
+      // The directory is made only now that the envs and the learner exist, so a run that fails
+      // to start (unknown env, unreachable server, no GPU) leaves no directory behind.
+      boolean existed = Files.exists(root);
+      RunDirectory run = resume ? new RunDirectory(root) : startRun(root, config);
+      System.out.println("run directory: " + run.root().toAbsolutePath());
       Replay replay =
           checkpoint != null
               ? Checkpoints.readReplay(checkpoint).orElseGet(() -> AgentParts.replay(config, env))
@@ -126,7 +134,15 @@ public final class TrainCommand implements Callable<Integer> {
         Checkpoints.restore(checkpoint, trainer, learner, run);
         System.out.println("resumed from " + checkpoint);
       }
-      Trainer.Summary s = trainer.run(new Progress(System.out));
+      Trainer.Summary s;
+      try {
+        s = trainer.run(new Progress(System.out));
+      } catch (Exception e) {
+        if (!resume && trainer.globalStep() == 0) {
+          run.discard(!existed);
+        }
+        throw e;
+      }
       System.out.printf(
           Locale.ROOT,
           "{\"steps\": %d, \"episodes\": %d, \"mean_return_100\": %.2f, \"solved_at_step\": %d, "
@@ -142,6 +158,35 @@ public final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The checkpoint a resumed run continues from: the newest intact one of its directory. */
+  private static Path checkpointToResume(Path root) throws IOException {
+    return Checkpoints.latestIntact(new RunDirectory(root), System.out)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "--resume: "
+                        + root
+                        + " has no checkpoint yet (one is written every checkpointInterval steps"
+                        + " and at the end); start the run over with --resume=if-present, which"
+                        + " replaces a run that has none"));
+  }
+
+  /**
+   * The directory of a new run, with its config.json. Under --resume=if-present a directory whose
+   * earlier attempt died before its first checkpoint is cleared first: that attempt cannot be
+   * continued, and its rows would mix with this run's.
+   */
+  private RunDirectory startRun(Path root, TrainConfig config) throws IOException {
+    RunDirectory run = RunDirectory.create(root);
+    if ("if-present".equals(resume) && run.holdsRun()) {
+      System.out.println(
+          "--resume=if-present: replacing the earlier attempt in " + root + " (no checkpoint)");
+      run.clearRun();
+    }
+    Files.writeString(run.configJson(), ConfigLoader.toJson(config));
+    return run;
+  }
+
   /** Whether this run continues a checkpointed one, as --resume asks. */
   private boolean resumes() throws IOException {
     switch (resume) {
@@ -153,7 +198,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (out == null) {
           throw new IllegalArgumentException("--resume needs --out: the run directory to continue");
         }
-        boolean present = Checkpoints.latest(new RunDirectory(out)).isPresent();
+        boolean present = Checkpoints.latestIntact(new RunDirectory(out), System.out).isPresent();
         System.out.println(
             present
                 ? "--resume=if-present: " + out + " has a checkpoint, continuing it"
@@ -189,6 +234,14 @@ public final class TrainCommand implements Callable<Integer> {
   private TrainConfig resumedConfig() throws Exception {
     if (out == null) {
       throw new IllegalArgumentException("--resume needs --out: the run directory to continue");
+    }
+    if (!Files.exists(new RunDirectory(out).configJson())) {
+      throw new IllegalArgumentException(
+          "--resume: "
+              + out
+              + " holds no run (no config.json); start one there with bin/agent train --out "
+              + out
+              + " (without --resume)");
     }
     TrainConfig saved = ConfigLoader.read(new RunDirectory(out).configJson());
     if (totalSteps == null && sets.isEmpty()) {

@@ -108,7 +108,19 @@ final class LearnerCheckpoint {
     Torch.noGrad();
     try (NDScope scope = new NDScope();
         InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      NDList saved = NDList.decode(learner.manager(), in);
+      NDList saved;
+      try {
+        saved = NDList.decode(learner.manager(), in);
+      } catch (RuntimeException e) {
+        // DJL says only "Malformed data": name the file and what it means.
+        throw new IOException(
+            file
+                + " cannot be read ("
+                + e.getMessage()
+                + "): the file is damaged or not a"
+                + " checkpoint",
+            e);
+      }
       long format = scalar(saved, "meta/format", file);
       if (format != CHECKPOINT_FORMAT) {
         throw new IOException(

@@ -7,6 +7,7 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,6 +24,10 @@ import java.util.stream.Stream;
  * (networks, Adam), the trainer's counters and exploration RNG, and, when the config's saveReplay
  * is on, the replay; an Atari run leaves the replay out (its ~7 GB would be written at every
  * checkpoint) and refills it after a resume.
+ *
+ * <p>Each checkpoint carries the SHA-256 of its files ({@link CheckpointChecksums}), so a file
+ * damaged later (a full disk, a copy cut short) is found before it is loaded: resume and eval take
+ * the newest intact checkpoint and say which one they skipped and why.
  */
 public final class Checkpoints {
   static final int KEEP = 3;
@@ -47,37 +52,126 @@ public final class Checkpoints {
       }
     }
     Files.writeString(tmp.resolve("trainer.json"), ConfigLoader.JSON.writeValueAsString(state));
+    CheckpointChecksums.write(tmp);
     deleteRecursively(dir);
     Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     RunDirectory.writeAtomically(run.checkpoints().resolve("latest"), name + "\n");
     prune(run);
   }
 
-  /** The newest complete checkpoint of a run directory, if any. */
-  public static Optional<Path> latest(RunDirectory run) throws IOException {
-    Path pointer = run.checkpoints().resolve("latest");
-    if (!Files.exists(pointer)) {
-      return Optional.empty();
+  /**
+   * The newest intact checkpoint of a run directory, if it has any checkpoint: the one
+   * checkpoints/latest names, or, when that one is damaged, the newest older one whose files match
+   * their checksums, with a warning on {@code warnings} naming the damaged file. A run whose
+   * checkpoints are all damaged is an error that lists them.
+   */
+  public static Optional<Path> latestIntact(RunDirectory run, PrintStream warnings)
+      throws IOException {
+    List<Path> candidates = newestFirst(run);
+    List<String> damaged = new ArrayList<>();
+    for (Path c : candidates) {
+      Optional<String> problem = CheckpointChecksums.verify(c);
+      if (problem.isEmpty()) {
+        if (!damaged.isEmpty()) {
+          warnings.println(
+              "warning: skipped damaged checkpoint(s) "
+                  + String.join("; ", damaged)
+                  + "; using "
+                  + c
+                  + ", the newest intact one");
+        }
+        return Optional.of(c);
+      }
+      damaged.add(c.getFileName() + " (" + problem.get() + ")");
     }
-    Path dir = run.checkpoints().resolve(Files.readString(pointer).trim());
-    return Files.isDirectory(dir) ? Optional.of(dir) : Optional.empty();
+    if (!damaged.isEmpty()) {
+      throw new IllegalArgumentException(
+          "every checkpoint of " + run.root() + " is damaged: " + String.join("; ", damaged));
+    }
+    return Optional.empty();
+  }
+
+  /** How many step checkpoints a run directory holds. */
+  static long count(RunDirectory run) throws IOException {
+    return stepCheckpoints(run).size();
   }
 
   /**
-   * Resolves what a user passes to eval or resume: a checkpoint directory itself, or a run
-   * directory (its latest checkpoint).
+   * The run's checkpoints, newest first: the one checkpoints/latest names, then the step-N
+   * directories by step.
    */
-  public static Path resolve(Path dirOrRun) throws IOException {
+  private static List<Path> newestFirst(RunDirectory run) throws IOException {
+    List<Path> all = stepCheckpoints(run);
+    all.sort(Comparator.comparing(Path::toString).reversed());
+    Path pointer = run.checkpoints().resolve("latest");
+    if (Files.exists(pointer)) {
+      Path named = run.checkpoints().resolve(Files.readString(pointer).trim());
+      if (Files.isDirectory(named)) {
+        all.remove(named);
+        all.add(0, named);
+      }
+    }
+    return all;
+  }
+
+  private static List<Path> stepCheckpoints(RunDirectory run) throws IOException {
+    List<Path> all = new ArrayList<>();
+    if (!Files.isDirectory(run.checkpoints())) {
+      return all;
+    }
+    try (Stream<Path> s = Files.list(run.checkpoints())) {
+      s.filter(p -> p.getFileName().toString().startsWith("step-") && Files.isDirectory(p))
+          .forEach(all::add);
+    }
+    return all;
+  }
+
+  /**
+   * Resolves what a user passes to eval: a checkpoint directory itself (which must be intact), or a
+   * run directory (its newest intact checkpoint, with a warning on {@code warnings} for each
+   * damaged one skipped).
+   */
+  public static Path resolve(Path dirOrRun, PrintStream warnings) throws IOException {
+    if (!Files.exists(dirOrRun)) {
+      throw new IllegalArgumentException(
+          dirOrRun
+              + " does not exist: pass a run directory (the --out of bin/agent train) or one of its"
+              + " checkpoints/step-N directories");
+    }
     if (Files.isDirectory(dirOrRun.resolve("learner"))) {
+      Optional<String> problem = CheckpointChecksums.verify(dirOrRun);
+      if (problem.isPresent()) {
+        throw new IllegalArgumentException(
+            "checkpoint " + dirOrRun + " is damaged: " + problem.get() + intactHint(dirOrRun));
+      }
       return dirOrRun;
     }
-    return latest(new RunDirectory(dirOrRun))
+    return latestIntact(new RunDirectory(dirOrRun), warnings)
         .orElseThrow(
             () ->
-                new IOException(
+                new IllegalArgumentException(
                     dirOrRun
-                        + " is neither a checkpoint (no learner/) nor a "
-                        + "run directory with checkpoints/latest"));
+                        + " holds no checkpoint: pass a run directory that has"
+                        + " checkpoints/step-N (written every checkpointInterval steps and at the"
+                        + " end of a run) or one of those directories"));
+  }
+
+  /** For a damaged checkpoint inside a run: where the newest intact one of that run is. */
+  private static String intactHint(Path checkpoint) {
+    Path parent = checkpoint.toAbsolutePath().getParent();
+    if (parent == null || !parent.getFileName().toString().equals("checkpoints")) {
+      return "";
+    }
+    try {
+      for (Path c : newestFirst(new RunDirectory(parent.getParent()))) {
+        if (CheckpointChecksums.verify(c).isEmpty()) {
+          return "; the run's newest intact checkpoint is " + c + " (--checkpoint " + c + ")";
+        }
+      }
+    } catch (IOException e) {
+      // no hint then; the damage itself is reported
+    }
+    return "; the run has no intact checkpoint";
   }
 
   /**
@@ -125,10 +219,7 @@ public final class Checkpoints {
   }
 
   private static void prune(RunDirectory run) throws IOException {
-    List<Path> all = new ArrayList<>();
-    try (Stream<Path> s = Files.list(run.checkpoints())) {
-      s.filter(p -> p.getFileName().toString().startsWith("step-")).forEach(all::add);
-    }
+    List<Path> all = stepCheckpoints(run);
     all.sort(Comparator.comparing(Path::toString));
     for (int i = 0; i < all.size() - KEEP; i++) {
       deleteRecursively(all.get(i));

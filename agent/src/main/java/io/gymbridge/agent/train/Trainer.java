@@ -302,7 +302,8 @@ public final class Trainer {
     }
   }
 
-  long globalStep() {
+  /** Env steps taken so far (0 until the first batch of steps came back). */
+  public long globalStep() {
     return globalStep;
   }
 

@@ -76,7 +76,7 @@ class TrainerTest {
       assertTrue(first < 40, "first 20 episodes should look random, mean " + first);
       assertTrue(last > 80, "last 20 episodes should show clear learning, mean " + last);
       assertTrue(Files.size(run.learningCurvePng()) > 1000);
-      assertTrue(Checkpoints.latest(run).isPresent());
+      assertTrue(Checkpoints.latestIntact(run, System.out).isPresent());
     }
   }
 
@@ -91,7 +91,7 @@ class TrainerTest {
       Replay replay = new UniformReplay(c.bufferSize(), 4, 11);
       Trainer trainer = new Trainer(c, env, learner, replay, run, 475.0);
       trainer.run(new Progress(new PrintStream(new ByteArrayOutputStream())));
-      Path checkpoint = Checkpoints.latest(run).orElseThrow();
+      Path checkpoint = Checkpoints.latestIntact(run, System.out).orElseThrow();
 
       Replay replay2 = Checkpoints.readReplay(checkpoint).orElseThrow();
       Trainer resumed = new Trainer(c, env, restored, replay2, run, 475.0);
