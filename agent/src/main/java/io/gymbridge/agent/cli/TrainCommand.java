@@ -130,6 +130,10 @@ public final class TrainCommand implements Callable<Integer> {
               ? Checkpoints.readReplay(checkpoint).orElseGet(() -> AgentParts.replay(config, env))
               : AgentParts.replay(config, env);
       Trainer trainer = new Trainer(config, env, learner, replay, run, envs.rewardThreshold());
+      if (config.evalInterval() > 0) {
+        trainer.evaluateWith(
+            new TrainingEvaluation(envs.env().addresses(), envs.clientConfig(), config, learner));
+      }
       if (checkpoint != null) {
         Checkpoints.restore(checkpoint, trainer, learner, run);
         System.out.println("resumed from " + checkpoint);

@@ -2,6 +2,7 @@ package io.gymbridge.agent.eval;
 
 import io.gymbridge.agent.dqn.DqnLearner;
 import io.gymbridge.agent.train.EpisodeTracker;
+import io.gymbridge.agent.train.PolicyEvaluation;
 import io.gymbridge.client.BatchedEnv;
 import io.gymbridge.client.StepBatch;
 import java.util.ArrayList;
@@ -45,6 +46,18 @@ public final class Evaluator {
 
     public double maxReturn() {
       return returns.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    }
+
+    /** This result as the trainer logs an evaluation during training. */
+    public PolicyEvaluation.Score score() {
+      return new PolicyEvaluation.Score(
+          returns.size(),
+          meanReturn(),
+          stdReturn(),
+          medianReturn(),
+          minReturn(),
+          maxReturn(),
+          meanLength());
     }
   }
 

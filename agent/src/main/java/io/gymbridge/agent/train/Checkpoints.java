@@ -1,5 +1,6 @@
 package io.gymbridge.agent.train;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gymbridge.agent.dqn.DqnLearner;
 import io.gymbridge.agent.replay.Replay;
 import java.io.BufferedInputStream;
@@ -32,6 +33,8 @@ import java.util.stream.Stream;
 public final class Checkpoints {
   static final int KEEP = 3;
   static final String REPLAY_FILE = "replay.bin";
+  static final String BEST = "best";
+  static final String BEST_SCORE = "eval.json";
 
   private Checkpoints() {}
 
@@ -57,6 +60,40 @@ public final class Checkpoints {
     Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     RunDirectory.writeAtomically(run.checkpoints().resolve("latest"), name + "\n");
     prune(run);
+  }
+
+  /**
+   * Replaces checkpoints/best with the learner as it is now and its evaluation ({@value
+   * #BEST_SCORE}): written complete beside the old one, then swapped in by renames.
+   */
+  static void saveBest(
+      RunDirectory run, long step, DqnLearner learner, PolicyEvaluation.Score score)
+      throws IOException {
+    Path best = run.checkpoints().resolve(BEST);
+    Path tmp = run.checkpoints().resolve(".tmp-" + BEST);
+    Path old = run.checkpoints().resolve(".old-" + BEST);
+    deleteRecursively(tmp);
+    Files.createDirectories(tmp);
+    learner.save(tmp.resolve("learner"));
+    ObjectNode json = ConfigLoader.JSON.valueToTree(score);
+    json.put("global_step", step);
+    Files.writeString(tmp.resolve(BEST_SCORE), ConfigLoader.JSON.writeValueAsString(json));
+    CheckpointChecksums.write(tmp);
+    deleteRecursively(old);
+    if (Files.exists(best)) {
+      Files.move(best, old, StandardCopyOption.ATOMIC_MOVE);
+    }
+    Files.move(tmp, best, StandardCopyOption.ATOMIC_MOVE);
+    deleteRecursively(old);
+  }
+
+  /** The mean return of checkpoints/best, if the run has one: the bar a new best must pass. */
+  static Optional<Double> bestScore(RunDirectory run) throws IOException {
+    Path file = run.checkpoints().resolve(BEST).resolve(BEST_SCORE);
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    return Optional.of(ConfigLoader.JSON.readTree(file.toFile()).get("meanReturn").asDouble());
   }
 
   /**
@@ -198,7 +235,23 @@ public final class Checkpoints {
       }
       RunDirectory.writeAtomically(run.metricsCsv(), String.join("\n", kept) + "\n");
     }
+    keepRowsUpTo(run.evalCsv(), state.globalStep());
     trainer.restore(state, history);
+  }
+
+  /** Drops a CSV's rows logged after {@code step}: they belong to the lost tail of a run. */
+  private static void keepRowsUpTo(Path csv, long step) throws IOException {
+    if (!Files.exists(csv)) {
+      return;
+    }
+    List<String> lines = Files.readAllLines(csv);
+    List<String> kept = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      if (i == 0 || Long.parseLong(lines.get(i).split(",", 2)[0]) <= step) {
+        kept.add(lines.get(i));
+      }
+    }
+    RunDirectory.writeAtomically(csv, String.join("\n", kept) + "\n");
   }
 
   /** The replay saved in a checkpoint, or empty when it was saved without one (saveReplay). */

@@ -92,6 +92,22 @@ public final class Progress {
     return stepsPerSecond;
   }
 
+  void evaluation(long step, PolicyEvaluation.Score score, double seconds, boolean best) {
+    out.printf(
+        Locale.ROOT,
+        "eval at step %,d: return %.1f +- %.1f over %d episodes (median %.1f, min %.1f, max %.1f),"
+            + " %.1f s%s%n",
+        step,
+        score.meanReturn(),
+        score.stdReturn(),
+        score.episodes(),
+        score.medianReturn(),
+        score.minReturn(),
+        score.maxReturn(),
+        seconds,
+        best ? ", best so far: saved as checkpoints/best" : "");
+  }
+
   void finish(long step, EpisodeLog episodes) {
     out.printf(
         Locale.ROOT,

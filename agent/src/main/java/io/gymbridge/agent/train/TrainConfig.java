@@ -56,7 +56,9 @@ public record TrainConfig(
     boolean saveReplay,
     boolean episodeStatsFromInfo,
     double evalEpsilon,
-    Map<String, Object> evalEnvKwargs) {
+    Map<String, Object> evalEnvKwargs,
+    long evalInterval,
+    int evalEpisodes) {
 
   /** The values {@code network} takes. */
   public static final List<String> NETWORKS = List.of("auto", "mlp", "nature-cnn");
@@ -115,6 +117,8 @@ public record TrainConfig(
         "checkpointInterval must be >= 0 (0: only at the end), got " + checkpointInterval);
     require(
         evalEpsilon >= 0 && evalEpsilon <= 1, "evalEpsilon must be in [0, 1], got " + evalEpsilon);
+    require(evalInterval >= 0, "evalInterval must be >= 0 (0: no evaluation), got " + evalInterval);
+    require(evalEpisodes > 0, "evalEpisodes must be > 0, got " + evalEpisodes);
   }
 
   /** The defaults, as {@link Builder} lists them. */
@@ -346,6 +350,16 @@ public record TrainConfig(
      */
     private Map<String, Object> evalEnvKwargs = Map.of();
 
+    /**
+     * Env steps between evaluations during training (0: none): evalEpisodes episodes on separate
+     * envs made with evalEnvKwargs, at evalEpsilon, logged to eval.csv; the best so far is kept as
+     * checkpoints/best.
+     */
+    private long evalInterval = 0;
+
+    /** Episodes per evaluation during training. */
+    private int evalEpisodes = 10;
+
     private Builder() {}
 
     private Builder(TrainConfig c) {
@@ -385,6 +399,8 @@ public record TrainConfig(
       episodeStatsFromInfo = c.episodeStatsFromInfo;
       evalEpsilon = c.evalEpsilon;
       evalEnvKwargs = c.evalEnvKwargs;
+      evalInterval = c.evalInterval;
+      evalEpisodes = c.evalEpisodes;
     }
 
     public Builder envId(String value) {
@@ -567,6 +583,16 @@ public record TrainConfig(
       return this;
     }
 
+    public Builder evalInterval(long value) {
+      evalInterval = value;
+      return this;
+    }
+
+    public Builder evalEpisodes(int value) {
+      evalEpisodes = value;
+      return this;
+    }
+
     public TrainConfig build() {
       return new TrainConfig(
           envId,
@@ -604,7 +630,9 @@ public record TrainConfig(
           saveReplay,
           episodeStatsFromInfo,
           evalEpsilon,
-          evalEnvKwargs);
+          evalEnvKwargs,
+          evalInterval,
+          evalEpisodes);
     }
   }
 

@@ -49,6 +49,11 @@ public final class Trainer {
   private double eps; // the exploration rate they were chosen with
   private long stepsSinceTrain; // env steps not yet paid for with updates
   private long nextCheckpoint;
+  private long nextEval;
+
+  // Evaluation during training (evalInterval): none unless a command sets one.
+  private PolicyEvaluation evaluation;
+  private double bestEval = Double.NEGATIVE_INFINITY;
 
   public Trainer(
       TrainConfig config,
@@ -79,6 +84,14 @@ public final class Trainer {
     this.random = new SplitMix64(config.seed() ^ 0x5DEECE66DL);
   }
 
+  /**
+   * Evaluates the policy with {@code evaluation} every evalInterval env steps (when the config sets
+   * one), logging to eval.csv and keeping the best as checkpoints/best.
+   */
+  public void evaluateWith(PolicyEvaluation evaluation) {
+    this.evaluation = evaluation;
+  }
+
   /** What a finished (or stopped) training reached. */
   public record Summary(
       long steps,
@@ -94,6 +107,7 @@ public final class Trainer {
    * while that step is on its way.
    */
   public Summary run(Progress progress) throws IOException {
+    bestEval = Checkpoints.bestScore(run).orElse(Double.NEGATIVE_INFINITY);
     startEnvs();
     actIfStepsLeft();
     try (MetricsCsv metrics = new MetricsCsv(run.metricsCsv())) {
@@ -128,6 +142,9 @@ public final class Trainer {
     stepsSinceTrain = 0;
     nextCheckpoint =
         config.checkpointInterval() > 0 ? globalStep + config.checkpointInterval() : Long.MAX_VALUE;
+    // On the grid of evalInterval, also after a resume, so evaluations of one run line up.
+    long every = config.evalInterval();
+    nextEval = every > 0 && evaluation != null ? (globalStep / every + 1) * every : Long.MAX_VALUE;
   }
 
   /** Chooses the actions for {@code current} and sends them, unless the training is done. */
@@ -193,6 +210,28 @@ public final class Trainer {
       saveCheckpoint(wall);
       nextCheckpoint += config.checkpointInterval();
     }
+    if (globalStep >= nextEval) {
+      evaluate(progress, wall);
+      nextEval += config.evalInterval();
+    }
+  }
+
+  /**
+   * One evaluation during training: its score goes to eval.csv and the progress output, and a new
+   * best replaces checkpoints/best. The training envs wait meanwhile (a step is in flight on them);
+   * the time counts in the run's wall time.
+   */
+  private void evaluate(Progress progress, double wall) throws IOException {
+    long start = System.nanoTime();
+    PolicyEvaluation.Score score = evaluation.evaluate();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    boolean best = score.meanReturn() > bestEval;
+    if (best) {
+      bestEval = score.meanReturn();
+      Checkpoints.saveBest(run, globalStep, learner, score);
+    }
+    EvalCsv.append(run.evalCsv(), globalStep, score, seconds, wall + seconds);
+    progress.evaluation(globalStep, score, seconds, best);
   }
 
   /** The final checkpoint and curve, and what the training reached. */

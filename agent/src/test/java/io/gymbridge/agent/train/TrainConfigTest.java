@@ -36,12 +36,15 @@ class TrainConfigTest {
     assertEquals(TrainConfig.defaults(), ConfigLoader.read(old));
     assertEquals(TrainConfig.defaults(), new ConfigLoader().build());
     assertEquals(TrainConfig.defaults(), new ConfigLoader().preset("default").build());
-    // Keys added since keep their values; the keys added since are the learner's precision ones.
+    // Keys added since keep their values; the keys added since are the learner's precision ones
+    // and evaluation during training (off by default).
     var now =
         (com.fasterxml.jackson.databind.node.ObjectNode)
             ConfigLoader.JSON.readTree(ConfigLoader.toJson(TrainConfig.defaults()));
     assertEquals("auto", now.remove("precision").asText());
     assertEquals(false, now.remove("forkTarget").asBoolean());
+    assertEquals(0, now.remove("evalInterval").asLong());
+    assertEquals(10, now.remove("evalEpisodes").asInt());
     assertEquals(ConfigLoader.JSON.readTree(DEFAULTS_AS_THEY_WERE), now);
   }
 
