@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.gymbridge.agent.dqn.DqnLearner;
 import io.gymbridge.agent.replay.Replay;
 import io.gymbridge.agent.train.Checkpoints;
+import io.gymbridge.agent.train.ConfigKeys;
 import io.gymbridge.agent.train.ConfigLoader;
 import io.gymbridge.agent.train.Progress;
 import io.gymbridge.agent.train.RunDirectory;
@@ -34,8 +35,8 @@ import picocli.CommandLine.Option;
     },
     footer = {
       "",
-      "Keys for --set / --config: the fields of TrainConfig (TrainConfig.Builder lists each with",
-      "its default and meaning); an unknown key is refused with the list of valid ones.",
+      "Keys for --set / --config: --list-keys prints each with its default and meaning",
+      "(docs/agent.md has the same table); --print-config shows what a command line resolves to.",
       "Presets: default (tuned for CartPole), cleanrl, sb3-zoo, tutorial (CartPole);",
       "atari (CleanRL dqn_atari.py), nature (Mnih et al. 2015), atari-fast (tuned for CPU),",
       "e.g. --env ALE/Pong-v5 --preset atari-fast."
@@ -99,8 +100,17 @@ public final class TrainCommand implements Callable<Integer> {
               + " and exit without training.")
   boolean printConfig;
 
+  @Option(
+      names = "--list-keys",
+      description = "List every key of --set and --config with its default and meaning, and exit.")
+  boolean listKeys;
+
   @Override
   public Integer call() throws Exception {
+    if (listKeys) {
+      System.out.print(ConfigKeys.text(80));
+      return 0;
+    }
     boolean resume = resumes();
     TrainConfig config = resume ? resumedConfig() : newConfig();
     if (printConfig) {

@@ -13,52 +13,77 @@ import java.util.TreeMap;
  * config.json at the start of every run, so a run directory says exactly what produced it. The JSON
  * keys are the field names.
  *
- * <p>Each field's default and meaning are listed once, side by side, in {@link Builder}; {@link
- * #defaults()} is {@code builder().build()} and the base layer under every preset ({@link
+ * <p>Each field's meaning is its {@link Doc}, beside it here; its default is in {@link Builder};
+ * {@link ConfigKeys} lists both for users ({@code bin/agent train --list-keys}, docs/agent.md).
+ * {@link #defaults()} is {@code builder().build()} and the base layer under every preset ({@link
  * ConfigLoader}). Validation happens once, in the constructor, whatever built the config (JSON,
  * presets, {@code --set}, the builder): each message names the field and its bad value. The fields
  * the learner takes are checked by {@link LearnerConfig}'s constructor, the one set of rules for
  * both.
  */
 public record TrainConfig(
-    String envId,
-    Map<String, Object> envKwargs,
-    int numEnvs,
-    long totalSteps,
-    long seed,
-    String network,
-    List<Integer> hiddenSizes,
-    boolean dueling,
-    boolean doubleDqn,
-    boolean huberLoss,
-    double learningRate,
-    double adamEps,
-    double maxGradNorm,
-    String precision,
-    boolean forkTarget,
-    double gamma,
-    int nStep,
-    int bufferSize,
-    boolean prioritized,
-    double priorityAlpha,
-    double priorityBetaStart,
-    int batchSize,
-    long learningStarts,
-    int trainFrequency,
-    int gradientSteps,
-    int targetUpdateInterval,
-    double tau,
-    double epsilonStart,
-    double epsilonEnd,
-    double epsilonFraction,
-    double epsilonDecay,
-    long checkpointInterval,
-    boolean saveReplay,
-    boolean episodeStatsFromInfo,
-    double evalEpsilon,
-    Map<String, Object> evalEnvKwargs,
-    long evalInterval,
-    int evalEpisodes) {
+    @Doc("The env to train on, e.g. \"CartPole-v1\".") String envId,
+    @Doc(
+            "Make kwargs for the env (gymnasium.make(envId, **envKwargs)), e.g. {\"preprocessing\": \"nature\"} for the DQN Atari pipeline on the server.")
+        Map<String, Object> envKwargs,
+    @Doc("Envs stepped as one batch (one forward pass picks all their actions).") int numEnvs,
+    @Doc(
+            "Env steps to train for (all envs together; the last batch may pass it by up to numEnvs - 1).")
+        long totalSteps,
+    @Doc("Seeds the envs (env i: seed + i), the network init, exploration and replay.") long seed,
+    @Doc(
+            "\"auto\" (the Nature CNN for uint8 image observations, else the MLP), \"mlp\" or \"nature-cnn\".")
+        String network,
+    @Doc("Hidden layer widths of the Q-network MLP (unused by the CNN); empty: a linear Q.")
+        List<Integer> hiddenSizes,
+    @Doc("Dueling head: Q = V + A - mean(A) (Wang et al. 2016).") boolean dueling,
+    @Doc("Double DQN targets: the online net picks a', the target net values it.")
+        boolean doubleDqn,
+    @Doc("Huber (smooth L1, delta 1) loss; false: mean squared error.") boolean huberLoss,
+    @Doc("Adam's step size.") double learningRate,
+    @Doc("Adam's epsilon.") double adamEps,
+    @Doc("Global gradient-norm clip; 0 turns it off.") double maxGradNorm,
+    @Doc(
+            "The learner's number type: \"fp32\", \"bf16\", \"fp16\" (mixed precision: weights, Adam, targets and loss stay fp32; checkpoints are fp32 in every mode) or \"auto\": bf16 for the Nature CNN on a CPU with AVX-512 BF16 or AMX or a CUDA GPU with bf16, fp32 elsewhere.")
+        String precision,
+    @Doc(
+            "Compute each update's TD target on libtorch's inter-op thread, beside the online network's forward and backward pass (a second core's work; see docs/agent.md, \"Threads\").")
+        boolean forkTarget,
+    @Doc("Discount factor.") double gamma,
+    @Doc("N-step returns (1: plain one-step DQN).") int nStep,
+    @Doc("Replay capacity in transitions.") int bufferSize,
+    @Doc("Proportional prioritized replay (Schaul et al. 2016); false: uniform.")
+        boolean prioritized,
+    @Doc("How much priorities count (0: uniform).") double priorityAlpha,
+    @Doc("Importance-sampling exponent at the start, annealed linearly to 1.")
+        double priorityBetaStart,
+    @Doc("Transitions per gradient step.") int batchSize,
+    @Doc("Env steps of pure exploration before the first update.") long learningStarts,
+    @Doc("Env steps between rounds of updates.") int trainFrequency,
+    @Doc("Gradient steps per round.") int gradientSteps,
+    @Doc("Gradient steps between target updates.") int targetUpdateInterval,
+    @Doc("Target update weight: 1 copies (hard update), below 1 blends (soft, Polyak).") double tau,
+    @Doc("Exploration rate at the start.") double epsilonStart,
+    @Doc("Exploration rate at the end.") double epsilonEnd,
+    @Doc("Linear schedule: fraction of totalSteps to go from start to end.") double epsilonFraction,
+    @Doc("If > 0, exponential schedule: end + (start - end) * exp(-step / decay); 0: linear.")
+        double epsilonDecay,
+    @Doc("Env steps between checkpoints (0: only at the end).") long checkpointInterval,
+    @Doc(
+            "Whether checkpoints hold the replay buffer (resume then continues exactly); false keeps an Atari checkpoint at the network's size instead of the buffer's ~7 GB, and a resumed run refills its buffer for learningStarts steps before it learns again.")
+        boolean saveReplay,
+    @Doc(
+            "Report episodes from the env's own record, info[\"episode\"] (Gymnasium RecordEpisodeStatistics' \"r\" and \"l\"), instead of summing the rewards the agent sees: under life-loss termination and reward clipping that is the full game's raw score, as papers, CleanRL and SB3 report it.")
+        boolean episodeStatsFromInfo,
+    @Doc("Random-action probability of bin/agent eval (Nature's Atari protocol: 0.05).")
+        double evalEpsilon,
+    @Doc(
+            "Make kwargs that eval lays over envKwargs, e.g. the Atari protocol's full games with raw rewards: {\"episodic_life\": false, \"clip_reward\": false}.")
+        Map<String, Object> evalEnvKwargs,
+    @Doc(
+            "Env steps between evaluations during training (0: none): evalEpisodes episodes on separate envs made with evalEnvKwargs, at evalEpsilon, logged to eval.csv; the best so far is kept as checkpoints/best.")
+        long evalInterval,
+    @Doc("Episodes per evaluation during training.") int evalEpisodes) {
 
   /** The values {@code network} takes. */
   public static final List<String> NETWORKS = List.of("auto", "mlp", "nature-cnn");
@@ -205,159 +230,91 @@ public record TrainConfig(
   }
 
   /**
-   * Every field with its default and meaning; the JSON key of each is its name. The defaults are
-   * tuned for time to solve CartPole-v1 on a 2-core CPU ({@code bin/agent bench}): a plain MLP head
-   * (Dueling cost ~40% more per update and solved no sooner), Double DQN targets (with the fused
-   * Adam update, seeds 1-20 and held-out 31-50: 37/40 solved within 150k steps against 30/40
-   * without; ~10% more time per env step), 5-step returns, 16 envs, one update per 16 env steps,
-   * epsilon to 0.01 over the first 10k steps. The presets (agent/src/main/resources/presets) lay
-   * their sources' values over these.
+   * Every field with its default (its meaning is the record component's {@link Doc}); the JSON key
+   * of each is its name. The defaults are tuned for time to solve CartPole-v1 on a 2-core CPU
+   * ({@code bin/agent bench}): a plain MLP head (Dueling cost ~40% more per update and solved no
+   * sooner), Double DQN targets (with the fused Adam update, seeds 1-20 and held-out 31-50: 37/40
+   * solved within 150k steps against 30/40 without; ~10% more time per env step), 5-step returns,
+   * 16 envs, one update per 16 env steps, epsilon to 0.01 over the first 10k steps. The presets
+   * (agent/src/main/resources/presets) lay their sources' values over these.
    *
    * <p>Setters change fields by name; {@link #build} validates them all (the constructor does).
    */
   public static final class Builder {
-    /** The env to train on, e.g. "CartPole-v1". */
     private String envId = "CartPole-v1";
 
-    /**
-     * Make kwargs for the env ({@code gymnasium.make(envId, **envKwargs)}), e.g. {"preprocessing":
-     * "nature"} for the DQN Atari pipeline on the server.
-     */
     private Map<String, Object> envKwargs = Map.of();
 
-    /** Envs stepped as one batch (one forward pass picks all their actions). */
     private int numEnvs = 16;
 
-    /**
-     * Env steps to train for (all envs together; the last batch may pass it by up to numEnvs - 1).
-     */
     private long totalSteps = 150_000;
 
-    /** Seeds the envs (env i: seed + i), the network init, exploration and replay. */
     private long seed = 1;
 
-    /**
-     * "auto" (the Nature CNN for uint8 image observations, else the MLP), "mlp" or "nature-cnn".
-     */
     private String network = "auto";
 
-    /** Hidden layer widths of the Q-network MLP (unused by the CNN); empty: a linear Q. */
     private List<Integer> hiddenSizes = List.of(128, 128);
 
-    /** Dueling head: Q = V + A - mean(A) (Wang et al. 2016). */
     private boolean dueling = false;
 
-    /** Double DQN targets: the online net picks a', the target net values it. */
     private boolean doubleDqn = true;
 
-    /** Huber (smooth L1, delta 1) loss; false: mean squared error. */
     private boolean huberLoss = true;
 
-    /** Adam's step size. */
     private double learningRate = 1e-3;
 
-    /** Adam's epsilon. */
     private double adamEps = 1e-8;
 
-    /** Global gradient-norm clip; 0 turns it off. */
     private double maxGradNorm = 10;
 
-    /**
-     * The learner's number type: "fp32", "bf16", "fp16" (mixed precision: weights, Adam, targets
-     * and loss stay fp32; checkpoints are fp32 in every mode) or "auto": bf16 for the Nature CNN on
-     * a CPU with AVX-512 BF16 or AMX or a CUDA GPU with bf16, fp32 elsewhere.
-     */
     private String precision = "auto";
 
-    /**
-     * Compute each update's TD target on libtorch's inter-op thread, beside the online network's
-     * forward and backward pass (a second core's work; see docs/agent.md, "Threads").
-     */
     private boolean forkTarget = false;
 
-    /** Discount factor. */
     private double gamma = 0.99;
 
-    /** N-step returns (1: plain one-step DQN). */
     private int nStep = 5;
 
-    /** Replay capacity in transitions. */
     private int bufferSize = 50_000;
 
-    /** Proportional prioritized replay (Schaul et al. 2016); false: uniform. */
     private boolean prioritized = false;
 
-    /** How much priorities count (0: uniform). */
     private double priorityAlpha = 0.6;
 
-    /** Importance-sampling exponent at the start, annealed linearly to 1. */
     private double priorityBetaStart = 0.4;
 
-    /** Transitions per gradient step. */
     private int batchSize = 128;
 
-    /** Env steps of pure exploration before the first update. */
     private long learningStarts = 1000;
 
-    /** Env steps between rounds of updates. */
     private int trainFrequency = 16;
 
-    /** Gradient steps per round. */
     private int gradientSteps = 1;
 
-    /** Gradient steps between target updates. */
     private int targetUpdateInterval = 50;
 
-    /** Target update weight: 1 copies (hard update), below 1 blends (soft, Polyak). */
     private double tau = 1;
 
-    /** Exploration rate at the start. */
     private double epsilonStart = 1;
 
-    /** Exploration rate at the end. */
     private double epsilonEnd = 0.01;
 
-    /** Linear schedule: fraction of totalSteps to go from start to end. */
     private double epsilonFraction = 0.0666667;
 
-    /** If > 0, exponential schedule: end + (start - end) * exp(-step / decay); 0: linear. */
     private double epsilonDecay = 0;
 
-    /** Env steps between checkpoints (0: only at the end). */
     private long checkpointInterval = 0;
 
-    /**
-     * Whether checkpoints hold the replay buffer (resume then continues exactly); false keeps an
-     * Atari checkpoint at the network's size instead of the buffer's ~7 GB, and a resumed run
-     * refills its buffer for learningStarts steps before it learns again.
-     */
     private boolean saveReplay = true;
 
-    /**
-     * Report episodes from the env's own record, info["episode"] (Gymnasium
-     * RecordEpisodeStatistics' "r" and "l"), instead of summing the rewards the agent sees: under
-     * life-loss termination and reward clipping that is the full game's raw score, as papers,
-     * CleanRL and SB3 report it.
-     */
     private boolean episodeStatsFromInfo = false;
 
-    /** Random-action probability of {@code bin/agent eval} (Nature's Atari protocol: 0.05). */
     private double evalEpsilon = 0;
 
-    /**
-     * Make kwargs that eval lays over envKwargs, e.g. the Atari protocol's full games with raw
-     * rewards: {"episodic_life": false, "clip_reward": false}.
-     */
     private Map<String, Object> evalEnvKwargs = Map.of();
 
-    /**
-     * Env steps between evaluations during training (0: none): evalEpisodes episodes on separate
-     * envs made with evalEnvKwargs, at evalEpsilon, logged to eval.csv; the best so far is kept as
-     * checkpoints/best.
-     */
     private long evalInterval = 0;
 
-    /** Episodes per evaluation during training. */
     private int evalEpisodes = 10;
 
     private Builder() {}
