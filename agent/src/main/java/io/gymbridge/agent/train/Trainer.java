@@ -49,6 +49,7 @@ public final class Trainer {
   private double eps; // the exploration rate they were chosen with
   private long stepsSinceTrain; // env steps not yet paid for with updates
   private long nextCheckpoint;
+  private TensorBoardLog board; // events.out.tfevents.* in the run directory
 
   public Trainer(
       TrainConfig config,
@@ -96,7 +97,9 @@ public final class Trainer {
   public Summary run(Progress progress) throws IOException {
     startEnvs();
     actIfStepsLeft();
-    try (MetricsCsv metrics = new MetricsCsv(run.metricsCsv())) {
+    try (MetricsCsv metrics = new MetricsCsv(run.metricsCsv());
+        TensorBoardLog board = TensorBoardLog.open(run.root(), globalStep, numEnvs)) {
+      this.board = board;
       while (globalStep < config.totalSteps()) {
         StepBatch next = env.awaitStep();
         double wall = wallSeconds();
@@ -186,6 +189,7 @@ public final class Trainer {
   /** The progress line, the learning curve when due, and a checkpoint when due. */
   private void report(Progress progress, double wall) throws IOException {
     progress.update(globalStep, config.totalSteps(), episodes, eps, lastLoss);
+    board.trainingStats(globalStep, updates, eps, lastLoss, lastQ, progress.stepsPerSecond());
     if (progress.curveDue()) {
       writeCurve();
     }
@@ -228,6 +232,7 @@ public final class Trainer {
         lastQ,
         progress.stepsPerSecond(),
         wall);
+    board.episode(step, ret, length);
   }
 
   private int[] selectActions(StepBatch obs, double rate) {

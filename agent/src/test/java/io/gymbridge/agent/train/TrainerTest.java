@@ -77,6 +77,17 @@ class TrainerTest {
       assertTrue(last > 80, "last 20 episodes should show clear learning, mean " + last);
       assertTrue(Files.size(run.learningCurvePng()) > 1000);
       assertTrue(Checkpoints.latest(run).isPresent());
+      // The event file holds every episode metrics.csv does, with the same returns.
+      List<Double> logged =
+          EventFiles.readAll(dir).stream()
+              .filter(e -> e.values() != null && e.values().containsKey("charts/episodic_return"))
+              .map(e -> (double) e.values().get("charts/episodic_return"))
+              .toList();
+      assertEquals(
+          rows.subList(1, rows.size()).stream()
+              .map(r -> (double) Float.parseFloat(r.split(",")[2]))
+              .toList(),
+          logged);
     }
   }
 
