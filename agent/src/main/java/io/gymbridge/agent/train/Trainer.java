@@ -29,6 +29,7 @@ public final class Trainer {
   private final Experience experience;
   private SplitMix64 random;
   private final EpisodeLog episodes = new EpisodeLog();
+  private TensorBoardLog board; // events.out.tfevents.*, open during run()
   private final int obsSize;
   private final int numEnvs;
 
@@ -49,7 +50,6 @@ public final class Trainer {
   private double eps; // the exploration rate they were chosen with
   private long stepsSinceTrain; // env steps not yet paid for with updates
   private long nextCheckpoint;
-  private TensorBoardLog board; // events.out.tfevents.* in the run directory
 
   public Trainer(
       TrainConfig config,
