@@ -29,6 +29,7 @@ public final class Trainer {
   private final Experience experience;
   private SplitMix64 random;
   private final EpisodeLog episodes = new EpisodeLog();
+  private TensorBoardLog board; // events.out.tfevents.*, open during run()
   private final int obsSize;
   private final int numEnvs;
 
@@ -110,7 +111,9 @@ public final class Trainer {
     bestEval = Checkpoints.bestScore(run).orElse(Double.NEGATIVE_INFINITY);
     startEnvs();
     actIfStepsLeft();
-    try (MetricsCsv metrics = new MetricsCsv(run.metricsCsv())) {
+    try (MetricsCsv metrics = new MetricsCsv(run.metricsCsv());
+        TensorBoardLog board = TensorBoardLog.open(run.root(), globalStep, numEnvs)) {
+      this.board = board;
       while (globalStep < config.totalSteps()) {
         StepBatch next = env.awaitStep();
         double wall = wallSeconds();
@@ -203,6 +206,7 @@ public final class Trainer {
   /** The progress line, the learning curve when due, and a checkpoint when due. */
   private void report(Progress progress, double wall) throws IOException {
     progress.update(globalStep, config.totalSteps(), episodes, eps, lastLoss);
+    board.trainingStats(globalStep, updates, eps, lastLoss, lastQ, progress.stepsPerSecond());
     if (progress.curveDue()) {
       writeCurve();
     }
@@ -267,6 +271,7 @@ public final class Trainer {
         lastQ,
         progress.stepsPerSecond(),
         wall);
+    board.episode(step, ret, length);
   }
 
   private int[] selectActions(StepBatch obs, double rate) {

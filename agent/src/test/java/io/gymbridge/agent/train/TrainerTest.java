@@ -69,6 +69,17 @@ class TrainerTest {
       assertEquals(15_000, s.steps());
       List<String> rows = Files.readAllLines(run.metricsCsv());
       assertEquals(MetricsCsv.HEADER, rows.get(0));
+      // The event file holds every episode metrics.csv does, with the same returns.
+      List<Double> logged =
+          EventFiles.readAll(dir).stream()
+              .filter(e -> e.values() != null && e.values().containsKey("charts/episodic_return"))
+              .map(e -> (double) e.values().get("charts/episodic_return"))
+              .toList();
+      assertEquals(
+          rows.subList(1, rows.size()).stream()
+              .map(r -> (double) Float.parseFloat(r.split(",")[2]))
+              .toList(),
+          logged);
       double first = meanReturn(rows.subList(1, 21));
       double last = meanReturn(rows.subList(rows.size() - 20, rows.size()));
       // A random policy averages ~22 on CartPole; seeded, this run is deterministic, and the bar
