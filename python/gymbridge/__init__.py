@@ -3,9 +3,10 @@
 env = gymbridge.make("CartPole-v1", address="127.0.0.1:50051")     # a gymnasium.Env
 envs = gymbridge.make_vec("CartPole-v1", 64, address="127.0.0.1:50051")  # a VectorEnv
 server = gymbridge.serve("CartPole-v1", port=50051)               # serve any Gymnasium env
+gymbridge.list_envs("127.0.0.1:50051")                            # what a server serves
 """
 
-from gymbridge.client import RemoteEnv, RemoteVectorEnv, make, make_vec
+from gymbridge.client import RemoteEnv, RemoteVectorEnv, ServedEnv, list_envs, make, make_vec
 from gymbridge.errors import ConfigError, RemoteError
 
 __version__ = "0.1.0"
@@ -23,6 +24,8 @@ __all__ = [
     "make",
     "make_vec",
     "serve",
+    "list_envs",
+    "ServedEnv",
     "RemoteEnv",
     "RemoteVectorEnv",
     "RemoteError",

@@ -17,6 +17,7 @@ import contextlib
 import functools
 import weakref
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import grpc
@@ -126,14 +127,45 @@ def _make_request(
     return req
 
 
-def _gym_spec(made: pb.MakeResponse, entry_point, kwargs: dict) -> EnvSpec:
-    s = made.spec
+@dataclass(frozen=True)
+class ServedEnv:
+    """One env that a gymbridge server serves, as its ListEnvs describes it: what
+    ``make(id, address)`` makes with no kwargs."""
+
+    id: str
+    observation_space: gym.Space  # of one env, decoded as make() decodes it
+    action_space: gym.Space
+    max_episode_steps: int | None  # the time limit that truncates an episode; None: none
+    reward_threshold: float | None  # the mean return at which the task counts as solved; None: none
+    description: str  # one paragraph for people
+    kwargs: dict  # every make kwarg the env takes, at its default
+    render_modes: tuple[str, ...]
+    nondeterministic: bool
+
+    @classmethod
+    def from_spec(cls, spec: pb.EnvSpec) -> ServedEnv:
+        return cls(
+            id=spec.id,
+            observation_space=codec.to_space(spec.observation_space),
+            action_space=codec.to_space(spec.action_space),
+            max_episode_steps=(
+                spec.max_episode_steps if spec.HasField("max_episode_steps") else None
+            ),
+            reward_threshold=spec.reward_threshold if spec.HasField("reward_threshold") else None,
+            description=spec.description,
+            kwargs={k: codec.from_value(v, f"kwargs.{k}") for k, v in spec.kwargs.items()},
+            render_modes=tuple(spec.render_modes),
+            nondeterministic=spec.nondeterministic,
+        )
+
+
+def _gym_spec(served: ServedEnv, entry_point, kwargs: dict) -> EnvSpec:
     return EnvSpec(
-        id=s.id,
+        id=served.id,
         entry_point=entry_point,
-        reward_threshold=s.reward_threshold if s.HasField("reward_threshold") else None,
-        nondeterministic=s.nondeterministic,
-        max_episode_steps=s.max_episode_steps if s.HasField("max_episode_steps") else None,
+        reward_threshold=served.reward_threshold,
+        nondeterministic=served.nondeterministic,
+        max_episode_steps=served.max_episode_steps,
         order_enforce=False,
         disable_env_checker=True,
         kwargs=dict(kwargs),
@@ -219,15 +251,16 @@ class RemoteEnv(gym.Env):
             raise
         self.session_id = made.session_id
         self._finalizer = weakref.finalize(self, _close_session, self._conn, made.session_id)
-        self.observation_space = codec.to_space(made.spec.observation_space)
-        self.action_space = codec.to_space(made.spec.action_space)
+        served = ServedEnv.from_spec(made.spec)
+        self.observation_space = served.observation_space
+        self.action_space = served.action_space
         self.metadata = _metadata(made)
         self.render_mode = render_mode
         spec_kwargs = dict(kwargs)
         if render_mode is not None:
             spec_kwargs["render_mode"] = render_mode
         entry = functools.partial(make, env_id, address, timeout_s=timeout_s, security=security)
-        self.spec = _gym_spec(made, entry, spec_kwargs)
+        self.spec = _gym_spec(served, entry, spec_kwargs)
         self.server_spec = made.spec  # the EnvSpec message: kwargs in effect, description
         self._empty_action = gym.vector.utils.create_empty_array(
             self.action_space, n=1, fn=np.zeros
@@ -331,8 +364,9 @@ class RemoteVectorEnv(VectorEnv):
         self.session_id = made.session_id
         self._finalizer = weakref.finalize(self, _close_session, self._conn, made.session_id)
         self.num_envs = made.num_envs
-        self.single_observation_space = codec.to_space(made.spec.observation_space)
-        self.single_action_space = codec.to_space(made.spec.action_space)
+        served = ServedEnv.from_spec(made.spec)
+        self.single_observation_space = served.observation_space
+        self.single_action_space = served.action_space
         self.observation_space = batch_space(self.single_observation_space, self.num_envs)
         self.action_space = batch_space(self.single_action_space, self.num_envs)
         self.metadata = _metadata(made)
@@ -342,7 +376,7 @@ class RemoteVectorEnv(VectorEnv):
         if render_mode is not None:
             spec_kwargs["render_mode"] = render_mode
         entry = functools.partial(make, env_id, address, timeout_s=timeout_s, security=security)
-        self.spec = _gym_spec(made, entry, spec_kwargs)
+        self.spec = _gym_spec(served, entry, spec_kwargs)
         self.server_spec = made.spec
 
     @property
@@ -443,3 +477,42 @@ def make_vec(
     NEXT_STEP) and the keyword arguments of make().
     """
     return RemoteVectorEnv(env_id, num_envs, address, **kwargs)
+
+
+def list_envs(
+    address: str = DEFAULT_ADDRESS,
+    *,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    token: str | None = None,
+    token_file=None,
+    tls: bool | None = None,
+    tls_ca=None,
+    tls_cert=None,
+    tls_key=None,
+    tls_server_name: str | None = None,
+    channel: grpc.Channel | None = None,
+    security: ClientSecurity | None = None,
+) -> list[ServedEnv]:
+    """The envs a gymbridge server serves, sorted by id: ``list_envs("host:port")``.
+
+    ``timeout_s``, ``channel`` and the security settings as make() takes them (each falling back to
+    its GYMBRIDGE_* environment variable). A server that cannot be reached or refuses the call
+    raises gymbridge.RemoteError, bad settings gymbridge.ConfigError.
+    """
+    security = _security(
+        security,
+        channel,
+        token=token,
+        token_file=token_file,
+        tls=tls,
+        tls_ca=tls_ca,
+        tls_cert=tls_cert,
+        tls_key=tls_key,
+        tls_server_name=tls_server_name,
+    )
+    conn = _Connection(address, timeout_s, security, channel)
+    try:
+        listed = conn.call("ListEnvs", pb.ListEnvsRequest())
+    finally:
+        conn.close()
+    return [ServedEnv.from_spec(spec) for spec in listed.envs]
