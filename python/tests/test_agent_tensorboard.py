@@ -105,7 +105,7 @@ def test_a_training_run_writes_cleanrl_scalars_that_tensorboard_reads_and_a_resu
     tmp_path,
 ):
     run = tmp_path / "run"
-    _train(run, 3_000)
+    _train(run, 3_000, "--set", "evalInterval=1000", "--set", "evalEpisodes=2")
 
     (first_file,) = _event_files(run)
     events = [Event.FromString(r) for r in _records(first_file)]
@@ -130,6 +130,14 @@ def test_a_training_run_writes_cleanrl_scalars_that_tensorboard_reads_and_a_resu
     epsilons = [e.value for e in acc.Scalars("charts/epsilon")]
     assert epsilons == sorted(epsilons, reverse=True) and 0 < epsilons[-1] < epsilons[0] <= 1
     assert all(e.value > 0 for e in acc.Scalars("charts/SPS")[1:])
+    # Evaluation during training: eval.csv's rows, under CleanRL's eval tag.
+    with open(run / "eval.csv") as f:
+        evals = list(csv.DictReader(f))
+    assert [int(r["global_step"]) for r in evals] == [1008, 2000, 3008]
+    scores = acc.Scalars("eval/episodic_return")
+    assert [e.step for e in scores] == [1008, 2000, 3008]
+    for e, r in zip(scores, evals, strict=True):
+        assert e.value == pytest.approx(float(r["eval/episodic_return"]), abs=1e-3)
 
     _train(run, 4_000, "--resume")
 

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
  * checkpoints/step-N/   learner/ (model, target, optimizer), replay.bin, trainer.json, SHA256SUMS
  * checkpoints/latest    the name of the newest complete checkpoint
  * checkpoints/best/     the checkpoint with the best evaluation score so far, and its eval.json
+ * events.out.tfevents.* TensorBoard event files, one per process that trained here (CleanRL tags)
  * </pre>
  *
  * <p>One directory holds one run: a new run refuses a directory that holds another ({@link

@@ -235,6 +235,8 @@ public final class Trainer {
       Checkpoints.saveBest(run, globalStep, learner, score);
     }
     EvalCsv.append(run.evalCsv(), globalStep, score, seconds, wall + seconds);
+    board.scalar("eval/episodic_return", globalStep, score.meanReturn());
+    board.scalar("eval/episodic_length", globalStep, score.meanLength());
     progress.evaluation(globalStep, score, seconds, best);
   }
 
