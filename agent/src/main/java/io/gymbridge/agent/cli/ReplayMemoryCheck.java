@@ -91,6 +91,19 @@ final class ReplayMemoryCheck {
     }
   }
 
+  /** One line for the start of a run: what the replay will take, against what there is. */
+  static String describe(Need need, Budget budget, TrainConfig c) {
+    return String.format(
+            Locale.ROOT,
+            "replay: bufferSize %,d, %s when full (this JVM may use %s off the heap",
+            c.bufferSize(),
+            gb(need.total()),
+            gb(budget.maxDirectBytes()))
+        + (budget.machineAvailableBytes() > 0
+            ? ", the machine has " + gb(budget.machineAvailableBytes()) + " available)"
+            : ")");
+  }
+
   private static IllegalArgumentException tooBig(String why, TrainConfig c, double fits) {
     long size = (long) (c.bufferSize() * fits * 0.9);
     long rounded = size >= 20_000 ? size / 10_000 * 10_000 : size;

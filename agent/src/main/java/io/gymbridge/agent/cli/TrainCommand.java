@@ -130,11 +130,12 @@ public final class TrainCommand implements Callable<Integer> {
         DqnLearner learner = AgentParts.learner(config, envs.env(), dev)) {
       System.out.println(DjlSetup.describe(learner));
       BatchedEnv env = envs.env();
-      ReplayMemoryCheck.require(
+      ReplayMemoryCheck.Need replayNeed =
           ReplayMemoryCheck.need(
-              config, env.observationShape(), AgentParts.images(env), env.numEnvs()),
-          ReplayMemoryCheck.thisProcess(),
-          config);
+              config, env.observationShape(), AgentParts.images(env), env.numEnvs());
+      ReplayMemoryCheck.Budget budget = ReplayMemoryCheck.thisProcess();
+      ReplayMemoryCheck.require(replayNeed, budget, config);
+      System.out.println(ReplayMemoryCheck.describe(replayNeed, budget, config));
       // The directory is made only now that the envs and the learner exist, so a run that fails
       // to start (unknown env, unreachable server, no GPU) leaves no directory behind.
       boolean existed = Files.exists(root);
