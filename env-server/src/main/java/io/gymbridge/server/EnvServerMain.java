@@ -210,8 +210,8 @@ public final class EnvServerMain implements Callable<Integer> {
       defaultValue = "${env:GYMBRIDGE_PLUGINS}",
       description =
           "A jar of env plugins, or a folder of such jars; repeatable, or ':'-separated"
-              + " [GYMBRIDGE_PLUGINS]. Plugins on the server's classpath load without it"
-              + " (docs/add-a-java-env.md).")
+              + " [GYMBRIDGE_PLUGINS]. Plugins on the server's classpath load without it. How to"
+              + " write one: docs/add-a-java-env.md")
   List<Path> plugins = new ArrayList<>();
 
   public static void main(String[] args) {
