@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       TrainCommand.class,
       EvalCommand.class,
+      EnvsCommand.class,
       BenchCommand.class,
       LearnerBenchCommand.class,
       ReplayBenchCommand.class,
