@@ -8,6 +8,7 @@ import io.gymbridge.agent.train.Checkpoints;
 import io.gymbridge.agent.train.ConfigLoader;
 import io.gymbridge.agent.train.TrainConfig;
 import io.gymbridge.client.Kwargs;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -88,11 +89,16 @@ public final class EvalCommand implements Callable<Integer> {
     if (episodes <= 0) {
       throw new IllegalArgumentException("--episodes must be > 0");
     }
-    Path dir = Checkpoints.resolve(checkpoint);
+    Path dir = checkpointDir();
     // A checkpoint lives in RUN/checkpoints/step-N; the run's config.json says what was trained.
     Path configJson = dir.getParent().getParent().resolve("config.json");
     if (!Files.exists(configJson)) {
-      throw new IllegalArgumentException("no config.json found at " + configJson);
+      throw new IllegalArgumentException(
+          "--checkpoint "
+              + checkpoint
+              + ": the run's config.json is missing (looked for "
+              + configJson
+              + "): evaluate a checkpoint inside the run directory that bin/agent train wrote");
     }
     TrainConfig config = ConfigLoader.read(configJson);
     Device dev = DjlSetup.chooseDevice(device);
@@ -162,5 +168,21 @@ public final class EvalCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The checkpoint --checkpoint names, or a usage error that says what to give instead. */
+  private Path checkpointDir() {
+    String give =
+        ": give the --out directory of a bin/agent train run (its latest checkpoint) or one of"
+            + " its checkpoints/step-N folders";
+    if (!Files.exists(checkpoint)) {
+      throw new IllegalArgumentException(
+          "--checkpoint " + checkpoint + ": no such file or directory" + give);
+    }
+    try {
+      return Checkpoints.resolve(checkpoint);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--checkpoint " + e.getMessage() + give, e);
+    }
   }
 }

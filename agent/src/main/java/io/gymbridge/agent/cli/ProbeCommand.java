@@ -3,6 +3,7 @@ package io.gymbridge.agent.cli;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.gymbridge.client.ClientConfig;
+import io.gymbridge.client.RemoteEnvException;
 import io.gymbridge.client.RemoteSession;
 import io.gymbridge.client.StepBatch;
 import io.gymbridge.codec.SpaceMembership;
@@ -77,8 +78,30 @@ public final class ProbeCommand implements Callable<Integer> {
       String result = probe();
       System.out.println(result);
       return 0;
+    } catch (StatusRuntimeException e) {
+      RemoteEnvException r =
+          new RemoteEnvException(
+              server,
+              e.getStatus().getCode(),
+              "server " + server + ": " + RemoteEnvException.describe(e.getStatus()),
+              e.getStatus().getCause());
+      System.err.println(
+          "probe of "
+              + envId
+              + " at "
+              + server
+              + " failed: "
+              + CliErrors.answer(r, "probe").text());
+      return 1;
     } catch (RuntimeException e) {
-      System.err.println("probe of " + envId + " at " + server + " failed: " + e);
+      // One line, with the same advice as every other command (an unreachable server, TLS).
+      System.err.println(
+          "probe of "
+              + envId
+              + " at "
+              + server
+              + " failed: "
+              + CliErrors.answer(e, "probe").text());
       return 1;
     }
   }
