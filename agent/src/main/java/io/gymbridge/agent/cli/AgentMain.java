@@ -12,7 +12,13 @@ import picocli.CommandLine.Option;
     name = "agent",
     mixinStandardHelpOptions = true,
     versionProvider = AgentMain.Version.class,
-    description = "DQN (DJL, PyTorch engine) trained against gymbridge env servers over gRPC.",
+    header = "DQN (DJL, PyTorch engine) trained against gymbridge env servers over gRPC.",
+    description = {
+      "",
+      "Start with: bin/agent train --env CartPole-v1. Each command's --help lists its options;"
+          + " docs/agent.md has the presets, the run directory and what to do when something"
+          + " goes wrong."
+    },
     subcommands = {
       TrainCommand.class,
       EvalCommand.class,

@@ -22,40 +22,45 @@ import picocli.CommandLine.Option;
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
-    description = {
-      "Evaluate a checkpoint: N episodes with the run's evaluation epsilon (0 for CartPole, 0.05",
-      "for the Atari presets, as Nature) unless --epsilon is given. Envs are made with the run's",
-      "envKwargs and evalEnvKwargs over them: the Atari presets play full games with raw rewards",
-      "(no life-loss termination, no clipping; noop starts and the frame limit stay)."
-    })
+    header = "Evaluate a checkpoint: play N episodes and summarise the returns.",
+    description =
+        "Plays with the run's evaluation epsilon (0 for CartPole, 0.05 for the Atari presets, as"
+            + " Nature) unless --epsilon is given. Envs are made with the run's envKwargs and"
+            + " evalEnvKwargs over them: the Atari presets play full games with raw rewards (no"
+            + " life-loss termination, no clipping; noop starts and the frame limit stay).")
 public final class EvalCommand implements Callable<Integer> {
   @Mixin ServerOptions servers;
 
   @Option(
       names = "--checkpoint",
+      paramLabel = "DIR",
       required = true,
       description = "A run directory (its latest checkpoint) or one checkpoint directory.")
   Path checkpoint;
 
   @Option(
       names = "--episodes",
+      paramLabel = "N",
       defaultValue = "100",
       description = "Episodes to play (default: ${DEFAULT-VALUE}).")
   int episodes;
 
   @Option(
       names = "--num-envs",
+      paramLabel = "N",
       defaultValue = "8",
       description = "Envs played at once (default: ${DEFAULT-VALUE}).")
   int numEnvs;
 
   @Option(
       names = "--epsilon",
+      paramLabel = "P",
       description = "Random-action probability (default: the run's evalEpsilon).")
   Double epsilon;
 
   @Option(
       names = "--seed",
+      paramLabel = "SEED",
       defaultValue = "100000",
       description = "Env seed (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -73,6 +78,7 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Option(
       names = "--record-max-steps",
+      paramLabel = "STEPS",
       defaultValue = "4500",
       description =
           "Longest recording, in agent steps (default: ${DEFAULT-VALUE}, 5 min of Atari).")
@@ -80,6 +86,7 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Option(
       names = "--device",
+      paramLabel = "DEVICE",
       defaultValue = "auto",
       description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
   String device;
