@@ -30,4 +30,15 @@ public class RemoteEnvException extends RuntimeException {
   public Status.Code code() {
     return code;
   }
+
+  /**
+   * {@code "UNAVAILABLE: io exception"}: a status as a message says it, its description cut to the
+   * first line (gRPC's Netty transport appends its channel pipeline on a line of its own, which
+   * would break the one-line errors the agent prints).
+   */
+  public static String describe(Status status) {
+    String d = status.getDescription();
+    int newline = d == null ? -1 : d.indexOf('\n');
+    return status.getCode() + (d == null ? "" : ": " + (newline < 0 ? d : d.substring(0, newline)));
+  }
 }

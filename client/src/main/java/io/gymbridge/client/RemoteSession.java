@@ -572,8 +572,12 @@ public final class RemoteSession implements AutoCloseable {
     }
   }
 
-  /** Checks that {@code address} is host:port (IPv6 hosts in brackets) with a port 1..65535. */
-  static void checkAddress(String address) {
+  /**
+   * Checks that {@code address} is host:port (IPv6 hosts in brackets) with a port 1..65535.
+   *
+   * @throws IllegalArgumentException it is not, with an example of one that is
+   */
+  public static void checkAddress(String address) {
     int colon = address == null ? -1 : address.lastIndexOf(':');
     String host = colon > 0 ? address.substring(0, colon) : "";
     boolean ok = !host.isEmpty() && (!host.contains(":") || host.startsWith("["));

@@ -1,5 +1,6 @@
 package io.gymbridge.client;
 
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.gymbridge.transport.ClientSecurity;
@@ -14,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns the {@code --server} values into the addresses the agent opens sessions on, and optionally
@@ -42,7 +44,7 @@ public final class ServerAddresses {
    * (zero: no health check, names resolved once), probing them with {@code security}.
    *
    * @throws IllegalArgumentException a name does not resolve (and no wait was asked for)
-   * @throws IllegalStateException the wait ran out; the message names each server not ready and why
+   * @throws ServersNotReadyException the wait ran out; it names each server not ready and why
    */
   public static List<String> resolve(
       List<String> servers, Duration wait, PrintStream log, ClientSecurity security) {
@@ -56,9 +58,11 @@ public final class ServerAddresses {
     long deadline = System.nanoTime() + wait.toNanos();
     long start = System.nanoTime();
     Map<String, String> notReady = new LinkedHashMap<>();
+    Map<String, ConnectionFailure> failures = new LinkedHashMap<>();
     boolean logged = false;
     while (true) {
       notReady.clear();
+      failures.clear();
       List<String> addresses = List.of();
       try {
         addresses = expand(servers);
@@ -66,7 +70,7 @@ public final class ServerAddresses {
         notReady.put(e.getMessage(), "name does not resolve (yet)");
       }
       for (String address : addresses) {
-        String why = notServing(address, security);
+        String why = notServing(address, security, failures);
         if (why != null) {
           notReady.put(address, why);
         }
@@ -79,14 +83,14 @@ public final class ServerAddresses {
         return addresses;
       }
       if (System.nanoTime() >= deadline) {
-        throw new IllegalStateException(
-            "env servers not ready after waiting "
-                + wait.toSeconds()
-                + " s (--wait-for-servers): "
-                + notReady);
+        throw new ServersNotReadyException(wait, notReady, failures);
       }
       if (!logged) {
-        log.println("waiting up to " + wait.toSeconds() + " s for env servers: " + notReady);
+        log.println(
+            "waiting up to "
+                + wait.toSeconds()
+                + " s for env servers: "
+                + ServersNotReadyException.describe(notReady));
         logged = true;
       }
       try {
@@ -140,13 +144,22 @@ public final class ServerAddresses {
     return out;
   }
 
-  /** Null when {@code address} is SERVING, else why not. */
-  private static String notServing(String address, ClientSecurity security) {
+  /**
+   * Null when {@code address} is SERVING, else why not: the health status, or the call's status
+   * code and, when the cause says more than gRPC's "io exception", what went wrong (also put in
+   * {@code failures}).
+   */
+  private static String notServing(
+      String address, ClientSecurity security, Map<String, ConnectionFailure> failures) {
     try {
       ServingStatus status = HealthProbe.check(address, "", PROBE_DEADLINE, security);
       return status == ServingStatus.SERVING ? null : status.name();
     } catch (StatusRuntimeException e) {
-      return e.getStatus().getCode().name();
+      Status s = e.getStatus();
+      Optional<ConnectionFailure> f =
+          ConnectionFailure.of(s.getCode(), s.getDescription(), s.getCause());
+      f.ifPresent(failure -> failures.put(address, failure));
+      return s.getCode().name() + f.map(failure -> ": " + failure.describe()).orElse("");
     }
   }
 }

@@ -214,8 +214,7 @@ final class StreamClient {
             + ": "
             + what
             + " failed: the stream ended with "
-            + status.getCode()
-            + (status.getDescription() != null ? ": " + status.getDescription() : "");
+            + RemoteEnvException.describe(status);
     if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
       message +=
           " (the client accepts messages up to "

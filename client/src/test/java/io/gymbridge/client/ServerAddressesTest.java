@@ -87,12 +87,14 @@ class ServerAddressesTest {
       port = s.getLocalPort();
     }
     String address = "127.0.0.1:" + port;
-    IllegalStateException e =
+    ServersNotReadyException e =
         assertThrows(
-            IllegalStateException.class,
+            ServersNotReadyException.class,
             () ->
                 ServerAddresses.resolve(
                     List.of(address), Duration.ofSeconds(1), QUIET, ClientSecurity.plaintext()));
-    assertTrue(e.getMessage().contains(address + "=UNAVAILABLE"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(address + " (UNAVAILABLE: nothing listens there"), e.getMessage());
+    assertEquals(List.of(address), List.copyOf(e.notReady().keySet()));
   }
 }

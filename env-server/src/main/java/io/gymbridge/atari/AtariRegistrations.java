@@ -139,12 +139,12 @@ public final class AtariRegistrations {
       if (AtariGames.envName(game).equals(name)) {
         String where =
             roms.directory()
-                .map(d -> d.dir() + " (from " + d.source() + ")")
-                .orElse("nowhere: this server found no ROM folder");
+                .map(d -> " in " + d.dir() + " (from " + d.source() + ")")
+                .orElse(": this server found no ROM folder");
         String why =
             roms.unsupported().containsKey(game)
                 ? "its ROM " + game + ".bin cannot be used: " + roms.unsupported().get(game)
-                : "no ROM " + game + ".bin in " + where;
+                : "no ROM " + game + ".bin" + where;
         return Optional.of(
             "the Atari game '"
                 + game

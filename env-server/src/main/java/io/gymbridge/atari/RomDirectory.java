@@ -17,12 +17,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where the Atari ROMs are, and how that was decided: the {@code --rom-dir} option, else the {@code
- * ALE_ROM_DIR} environment variable (or ale-py's own {@code ALE_ROMS_DIR}), else the {@code
- * ale_py/roms} folder of an ale-py installed for {@code python3} on the PATH or for the project's
- * own {@code .venv}, found from where the server's classes are ({@link #projectRootOf}), never from
+ * GYMBRIDGE_ROM_DIR} or {@code ALE_ROM_DIR} environment variable (or ale-py's own {@code
+ * ALE_ROMS_DIR}), else the {@code ale_py/roms} folder of an ale-py installed for {@code python3} on
+ * the PATH or for the project's own {@code .venv}, found from where the server's classes are
+ * ({@link #projectRootOf}; in a git worktree, the main checkout's {@code .venv} too), never from
  * the working directory: a {@code .venv/bin/python} planted in whatever folder the server starts in
- * must not run. ROMs are never part of this project: ale-py ships them (GPL-2.0), so {@code pip
- * install ale-py==0.12.1} is the usual way to get them.
+ * must not run. The standalone env-server and the agent's in-process one both search this way, so
+ * they find the same ROMs from any folder. ROMs are never part of this project: ale-py ships them
+ * (GPL-2.0), so {@code pip install ale-py==0.12.1} is the usual way to get them.
  *
  * @param dir the folder holding {@code <game>.bin} files
  * @param source how it was found, for logs and error messages
@@ -56,7 +58,8 @@ public record RomDirectory(Path dir, String source) {
       log.info("Atari ROMs: {} (from {})", found.get().dir(), found.get().source());
     } else {
       log.info(
-          "Atari ROMs: none found (no --rom-dir, no ALE_ROM_DIR, no ale-py for {}); serving no "
+          "Atari ROMs: none found (no --rom-dir, GYMBRIDGE_ROM_DIR or ALE_ROM_DIR, no ale-py for"
+              + " {}); serving no "
               + "Atari envs. {}",
           pythons,
           HOW_TO_PROVIDE);
@@ -69,7 +72,7 @@ public record RomDirectory(Path dir, String source) {
     if (option != null) {
       return Optional.of(checked(option, "--rom-dir"));
     }
-    for (String var : List.of("ALE_ROM_DIR", "ALE_ROMS_DIR")) {
+    for (String var : List.of("GYMBRIDGE_ROM_DIR", "ALE_ROM_DIR", "ALE_ROMS_DIR")) {
       String v = env.get(var);
       if (v != null && !v.isBlank()) {
         return Optional.of(checked(Path.of(v), "the environment variable " + var));
@@ -86,7 +89,9 @@ public record RomDirectory(Path dir, String source) {
 
   /**
    * The interpreters worth asking: python3 on the PATH, then {@code .venv/bin/python} under each of
-   * {@code projectRoots} (absolute paths: a relative root would follow the working directory).
+   * {@code projectRoots} (absolute paths: a relative root would follow the working directory) and,
+   * for a root that is a git worktree, under its main checkout: {@code bin/python-venv} makes one
+   * {@code .venv} per checkout, and a worktree made later has none of its own.
    */
   public static List<Path> defaultPythons(List<Path> projectRoots) {
     Set<Path> pythons = new LinkedHashSet<>();
@@ -95,12 +100,45 @@ public record RomDirectory(Path dir, String source) {
       if (!root.isAbsolute()) {
         throw new IllegalArgumentException("project root " + root + " must be an absolute path");
       }
-      Path venvPython = root.resolve(".venv/bin/python").normalize();
-      if (Files.isExecutable(venvPython)) {
-        pythons.add(venvPython);
+      List<Path> checkouts = new ArrayList<>(List.of(root));
+      mainCheckoutOf(root).ifPresent(checkouts::add);
+      for (Path checkout : checkouts) {
+        Path venvPython = checkout.resolve(".venv/bin/python").normalize();
+        if (Files.isExecutable(venvPython)) {
+          pythons.add(venvPython);
+        }
       }
     }
     return new ArrayList<>(pythons);
+  }
+
+  /**
+   * The main checkout of a git worktree: its {@code .git} is a file {@code gitdir:
+   * MAIN/.git/worktrees/NAME}. Empty for a main checkout (whose {@code .git} is a folder) and for
+   * anything else.
+   */
+  static Optional<Path> mainCheckoutOf(Path root) {
+    Path dotGit = root.resolve(".git");
+    if (!Files.isRegularFile(dotGit)) {
+      return Optional.empty();
+    }
+    try {
+      String line = Files.readString(dotGit, StandardCharsets.UTF_8).strip();
+      if (!line.startsWith("gitdir:")) {
+        return Optional.empty();
+      }
+      Path gitdir = root.resolve(line.substring("gitdir:".length()).strip()).normalize();
+      Path worktrees = gitdir.getParent();
+      Path mainGit = worktrees == null ? null : worktrees.getParent();
+      if (mainGit == null
+          || !worktrees.getFileName().toString().equals("worktrees")
+          || !mainGit.getFileName().toString().equals(".git")) {
+        return Optional.empty();
+      }
+      return Optional.ofNullable(mainGit.getParent());
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /**

@@ -194,12 +194,13 @@ public final class EnvServerMain implements Callable<Integer> {
 
   @Option(
       names = "--rom-dir",
-      defaultValue = "${env:GYMBRIDGE_ROM_DIR}",
+      // No picocli default for GYMBRIDGE_ROM_DIR: RomDirectory reads it, so that the agent's
+      // in-process server, which shares that search, honours it too.
       description =
           "Folder of Atari ROMs (<game>.bin) [GYMBRIDGE_ROM_DIR] (default: ALE_ROM_DIR, else the "
               + "roms folder of an ale-py installed for python3 on the PATH or in the .venv of the "
-              + "checkout this jar was built in, never the working directory; none: no Atari "
-              + "envs).")
+              + "checkout this jar was built in (or its main checkout, for a git worktree), never "
+              + "the working directory; none: no Atari envs).")
   Path romDir;
 
   @Option(
@@ -209,8 +210,8 @@ public final class EnvServerMain implements Callable<Integer> {
       defaultValue = "${env:GYMBRIDGE_PLUGINS}",
       description =
           "A jar of env plugins, or a folder of such jars; repeatable, or ':'-separated"
-              + " [GYMBRIDGE_PLUGINS]. Plugins on the server's classpath load without it"
-              + " (docs/add-a-java-env.md).")
+              + " [GYMBRIDGE_PLUGINS]. Plugins on the server's classpath load without it. How to"
+              + " write one: docs/add-a-java-env.md")
   List<Path> plugins = new ArrayList<>();
 
   public static void main(String[] args) {

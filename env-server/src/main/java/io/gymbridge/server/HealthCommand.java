@@ -18,10 +18,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "health",
     mixinStandardHelpOptions = true,
-    description = {
-      "Checks a gymbridge server's grpc.health.v1 status: prints it and exits 0 when SERVING,",
-      "1 when not serving or unreachable (a container HEALTHCHECK)."
-    })
+    versionProvider = EnvServerMain.Version.class,
+    description =
+        "Checks a gymbridge server's grpc.health.v1 status: prints it and exits 0 when SERVING,"
+            + " 1 when not serving or unreachable (a container HEALTHCHECK).")
 final class HealthCommand implements Callable<Integer> {
   @Option(
       names = "--address",

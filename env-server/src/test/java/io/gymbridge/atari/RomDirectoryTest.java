@@ -37,6 +37,34 @@ class RomDirectoryTest {
   }
 
   @Test
+  void gymbridgeRomDirComesBeforeAleRomDir() throws Exception {
+    Path a = Files.createDirectory(tmp.resolve("a"));
+    Path b = Files.createDirectory(tmp.resolve("b"));
+    Map<String, String> env =
+        Map.of("GYMBRIDGE_ROM_DIR", a.toString(), "ALE_ROM_DIR", b.toString());
+    RomDirectory d = RomDirectory.find(null, env, NO_PYTHON).get();
+    assertEquals(a, d.dir());
+    assertTrue(d.source().contains("GYMBRIDGE_ROM_DIR"), d.source());
+  }
+
+  @Test
+  void aWorktreeAlsoAsksItsMainCheckoutsVenv() throws Exception {
+    Path main = Files.createDirectories(tmp.resolve("main"));
+    Files.createDirectories(main.resolve(".git/worktrees/wt"));
+    Path python = Files.createDirectories(main.resolve(".venv/bin")).resolve("python");
+    Files.writeString(python, "#!/bin/sh\n");
+    Files.setPosixFilePermissions(python, PosixFilePermissions.fromString("rwx------"));
+    Path worktree = Files.createDirectories(tmp.resolve("wt"));
+    Files.writeString(worktree.resolve(".git"), "gitdir: " + main.resolve(".git/worktrees/wt"));
+    assertEquals(
+        List.of(Path.of("python3"), python), RomDirectory.defaultPythons(List.of(worktree)));
+    // A main checkout (its .git a folder) and a .git file pointing anywhere else add nothing.
+    assertEquals(List.of(Path.of("python3"), python), RomDirectory.defaultPythons(List.of(main)));
+    Files.writeString(worktree.resolve(".git"), "gitdir: " + tmp.resolve("elsewhere/x"));
+    assertEquals(List.of(Path.of("python3")), RomDirectory.defaultPythons(List.of(worktree)));
+  }
+
+  @Test
   void aNamedFolderThatIsNotThereStopsTheServer() {
     IllegalArgumentException e =
         assertThrows(
@@ -52,7 +80,12 @@ class RomDirectoryTest {
 
   @Test
   void anInstalledAlePyIsFoundThroughItsPython() {
-    Path venvPython = Path.of("..", ".venv", "bin", "python").toAbsolutePath().normalize();
+    Path root = Path.of("..").toAbsolutePath().normalize();
+    Path venvPython =
+        RomDirectory.defaultPythons(List.of(root)).stream()
+            .filter(p -> p.isAbsolute())
+            .findFirst()
+            .orElse(root.resolve(".venv/bin/python"));
     if (!Files.isExecutable(venvPython)) {
       throw new AssertionError(
           venvPython + " is missing: bin/test creates it with ale-py (bin/python-venv)");

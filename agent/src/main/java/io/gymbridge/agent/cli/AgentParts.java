@@ -47,7 +47,7 @@ final class AgentParts {
               + " are not supported: the agent takes float32 vectors or channel-first uint8 image"
               + " stacks [C, H, W]. For Atari, use the server's DQN preprocessing (84x84 gray,"
               + " stack of 4): --preset atari or atari-fast, or --set"
-              + " envKwargs={\"preprocessing\":\"nature\"}");
+              + " 'envKwargs={\"preprocessing\":\"nature\"}'");
     }
   }
 

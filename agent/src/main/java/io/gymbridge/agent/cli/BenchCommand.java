@@ -28,31 +28,44 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Seconds and env steps to solve, per seed and median (a benchmark, not a test).")
+    header = "Time to solve an env: seconds and env steps, per seed and median.",
+    description =
+        "A benchmark, not a test: trains the preset once per seed and prints, per seed, when"
+            + " the mean return of the last 100 episodes reached the env's reward threshold, and"
+            + " the process RSS before and after each run (native memory must stay flat).")
 public final class BenchCommand implements Callable<Integer> {
   @Mixin ServerOptions servers;
 
   @Option(
       names = "--preset",
+      paramLabel = "NAME",
       defaultValue = "default",
-      description = "Preset (default: ${DEFAULT-VALUE}).")
+      description = "Preset, as train's --preset (default: ${DEFAULT-VALUE}).")
   String preset;
 
   @Option(
       names = "--seeds",
+      paramLabel = "SEED",
       split = ",",
       defaultValue = "1,2,3",
-      description = "Seeds (default: ${DEFAULT-VALUE}).")
+      description = "Seeds, comma-separated (default: ${DEFAULT-VALUE}).")
   List<Long> seeds;
 
-  @Option(names = "--total-steps", description = "Budget per seed (default: the preset's).")
+  @Option(
+      names = "--total-steps",
+      paramLabel = "STEPS",
+      description = "Env steps per seed (default: the preset's).")
   Long totalSteps;
 
-  @Option(names = "--set", description = "key=value override, repeatable.")
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "Override one config key, repeatable (as train's --set).")
   List<String> sets = new ArrayList<>();
 
   @Option(
       names = "--out",
+      paramLabel = "DIR",
       defaultValue = "runs/bench",
       description = "Parent of the run directories (default: ${DEFAULT-VALUE}).")
   Path out;

@@ -12,12 +12,18 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "curve",
     mixinStandardHelpOptions = true,
-    description = "Redraw RUN_DIR/learning_curve.png from RUN_DIR/metrics.csv and config.json.")
+    header = "Redraw a run's learning_curve.png from its metrics.csv.",
+    description =
+        "Reads RUN_DIR/metrics.csv and RUN_DIR/config.json and writes RUN_DIR/learning_curve.png"
+            + " (train redraws it every 10 s while it runs).")
 public final class CurveCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "RUN_DIR", description = "A run directory.")
+  @Parameters(paramLabel = "RUN_DIR", description = "A run directory (train's --out).")
   Path dir;
 
-  @Option(names = "--threshold", description = "Draw this return as the 'solved' line.")
+  @Option(
+      names = "--threshold",
+      paramLabel = "RETURN",
+      description = "Draw this return as a dashed 'solved' line (default: none).")
   Double threshold;
 
   @Override

@@ -8,6 +8,7 @@ import io.gymbridge.agent.train.Checkpoints;
 import io.gymbridge.agent.train.ConfigLoader;
 import io.gymbridge.agent.train.TrainConfig;
 import io.gymbridge.client.Kwargs;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -21,40 +22,45 @@ import picocli.CommandLine.Option;
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
-    description = {
-      "Evaluate a checkpoint: N episodes with the run's evaluation epsilon (0 for CartPole, 0.05",
-      "for the Atari presets, as Nature) unless --epsilon is given. Envs are made with the run's",
-      "envKwargs and evalEnvKwargs over them: the Atari presets play full games with raw rewards",
-      "(no life-loss termination, no clipping; noop starts and the frame limit stay)."
-    })
+    header = "Evaluate a checkpoint: play N episodes and summarise the returns.",
+    description =
+        "Plays with the run's evaluation epsilon (0 for CartPole, 0.05 for the Atari presets, as"
+            + " Nature) unless --epsilon is given. Envs are made with the run's envKwargs and"
+            + " evalEnvKwargs over them: the Atari presets play full games with raw rewards (no"
+            + " life-loss termination, no clipping; noop starts and the frame limit stay).")
 public final class EvalCommand implements Callable<Integer> {
   @Mixin ServerOptions servers;
 
   @Option(
       names = "--checkpoint",
+      paramLabel = "DIR",
       required = true,
       description = "A run directory (its latest checkpoint) or one checkpoint directory.")
   Path checkpoint;
 
   @Option(
       names = "--episodes",
+      paramLabel = "N",
       defaultValue = "100",
       description = "Episodes to play (default: ${DEFAULT-VALUE}).")
   int episodes;
 
   @Option(
       names = "--num-envs",
+      paramLabel = "N",
       defaultValue = "8",
       description = "Envs played at once (default: ${DEFAULT-VALUE}).")
   int numEnvs;
 
   @Option(
       names = "--epsilon",
+      paramLabel = "P",
       description = "Random-action probability (default: the run's evalEpsilon).")
   Double epsilon;
 
   @Option(
       names = "--seed",
+      paramLabel = "SEED",
       defaultValue = "100000",
       description = "Env seed (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -72,6 +78,7 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Option(
       names = "--record-max-steps",
+      paramLabel = "STEPS",
       defaultValue = "4500",
       description =
           "Longest recording, in agent steps (default: ${DEFAULT-VALUE}, 5 min of Atari).")
@@ -79,6 +86,7 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Option(
       names = "--device",
+      paramLabel = "DEVICE",
       defaultValue = "auto",
       description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
   String device;
@@ -88,12 +96,17 @@ public final class EvalCommand implements Callable<Integer> {
     if (episodes <= 0) {
       throw new IllegalArgumentException("--episodes must be > 0");
     }
-    Path dir = Checkpoints.resolve(checkpoint, System.out);
+    Path dir = checkpointDir();
     System.out.println("checkpoint: " + dir);
     // A checkpoint lives in RUN/checkpoints/step-N; the run's config.json says what was trained.
     Path configJson = dir.getParent().getParent().resolve("config.json");
     if (!Files.exists(configJson)) {
-      throw new IllegalArgumentException("no config.json found at " + configJson);
+      throw new IllegalArgumentException(
+          "--checkpoint "
+              + checkpoint
+              + ": the run's config.json is missing (looked for "
+              + configJson
+              + "): evaluate a checkpoint inside the run directory that bin/agent train wrote");
     }
     TrainConfig config = ConfigLoader.read(configJson);
     Device dev = DjlSetup.chooseDevice(device);
@@ -163,5 +176,21 @@ public final class EvalCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The checkpoint --checkpoint names, or a usage error that says what to give instead. */
+  private Path checkpointDir() {
+    String give =
+        ": give the --out directory of a bin/agent train run (its latest checkpoint) or one of"
+            + " its checkpoints/step-N folders";
+    if (!Files.exists(checkpoint)) {
+      throw new IllegalArgumentException(
+          "--checkpoint " + checkpoint + ": no such file or directory" + give);
+    }
+    try {
+      return Checkpoints.resolve(checkpoint, System.out);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--checkpoint " + e.getMessage() + give, e);
+    }
   }
 }

@@ -24,19 +24,28 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench-learner",
     mixinStandardHelpOptions = true,
-    description = {
-      "Time one DQN update of the Nature CNN (batch of uint8 4x84x84 stacks, Adam, Double DQN",
-      "targets) and one greedy forward pass, as python/bench/bench_learner.py does in PyTorch."
-    })
+    header = "Time one DQN update and one forward pass of the Nature CNN.",
+    description =
+        "The update: a batch of uint8 4x84x84 stacks, Double DQN targets, the TD loss, backward,"
+            + " gradient clipping and Adam, as python/bench/bench_learner.py does in PyTorch"
+            + " (bin/bench-learner runs both).")
 public final class LearnerBenchCommand implements Callable<Integer> {
   private static final int POOL = 2048;
   private static final long[] SHAPE = {4, 84, 84};
   private static final int INFERENCE_BATCH = 8;
 
-  @Option(names = "--batch", defaultValue = "32", description = "Batch size (${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      defaultValue = "32",
+      description = "Batch size (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--actions", defaultValue = "4", description = "Actions (${DEFAULT-VALUE}).")
+  @Option(
+      names = "--actions",
+      paramLabel = "N",
+      defaultValue = "4",
+      description = "Actions of the Q-network (default: ${DEFAULT-VALUE}).")
   int actions;
 
   @Option(names = "--dueling", description = "Dueling heads (two 512 streams).")
@@ -47,26 +56,40 @@ public final class LearnerBenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-grad-norm",
+      paramLabel = "NORM",
       defaultValue = "10",
-      description = "Global gradient-norm clip, 0 = off (${DEFAULT-VALUE}).")
+      description = "Global gradient-norm clip, 0: off (default: ${DEFAULT-VALUE}).")
   double maxGradNorm;
 
-  @Option(names = "--warmup-seconds", defaultValue = "5", description = "(${DEFAULT-VALUE})")
+  @Option(
+      names = "--warmup-seconds",
+      paramLabel = "S",
+      defaultValue = "5",
+      description = "Updates run this long, untimed, first (default: ${DEFAULT-VALUE}).")
   double warmupSeconds;
 
-  @Option(names = "--seconds", defaultValue = "10", description = "(${DEFAULT-VALUE})")
+  @Option(
+      names = "--seconds",
+      paramLabel = "S",
+      defaultValue = "10",
+      description = "Updates are timed for this long (default: ${DEFAULT-VALUE}).")
   double seconds;
 
   @Option(names = "--json", description = "End with one JSON line.")
   boolean json;
 
-  @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu (${DEFAULT-VALUE}).")
+  @Option(
+      names = "--device",
+      paramLabel = "DEVICE",
+      defaultValue = "cpu",
+      description = "cpu or gpu (default: ${DEFAULT-VALUE}).")
   String device;
 
   @Option(
       names = "--precision",
+      paramLabel = "PRECISION",
       defaultValue = "auto",
-      description = "auto, fp32, bf16 or fp16 (${DEFAULT-VALUE}).")
+      description = "auto, fp32, bf16 or fp16 (default: ${DEFAULT-VALUE}).")
   String precision;
 
   @Option(

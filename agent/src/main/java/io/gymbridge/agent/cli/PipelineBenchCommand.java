@@ -34,26 +34,39 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench-pipeline",
     mixinStandardHelpOptions = true,
-    description = {
-      "Env-only, learner-only and training rates of a preset in one process, and their ratio:",
-      "training steps/s over the slower of the other two (1.0: stepping and learning overlap)."
-    })
+    header = "Measure whether env stepping and learning overlap in training.",
+    description =
+        "Prints a preset's env-only, learner-only and training rates, measured in one process"
+            + " one after the other, and training's rate over the slower of the other two (1.0:"
+            + " stepping and learning overlap perfectly).")
 public final class PipelineBenchCommand implements Callable<Integer> {
   @Mixin ServerOptions servers;
 
-  @Option(names = "--env", defaultValue = "ALE/Breakout-v5", description = "(${DEFAULT-VALUE})")
+  @Option(
+      names = "--env",
+      paramLabel = "ENV_ID",
+      defaultValue = "ALE/Breakout-v5",
+      description = "A pixel env (default: ${DEFAULT-VALUE}).")
   String envId;
 
-  @Option(names = "--preset", defaultValue = "atari-fast", description = "(${DEFAULT-VALUE})")
+  @Option(
+      names = "--preset",
+      paramLabel = "NAME",
+      defaultValue = "atari-fast",
+      description = "Preset, as train's --preset (default: ${DEFAULT-VALUE}).")
   String preset;
 
-  @Option(names = "--set", description = "key=value config override, repeatable.")
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "Override one config key, repeatable (as train's --set).")
   List<String> sets = new ArrayList<>();
 
   @Option(
       names = "--seconds",
+      paramLabel = "S",
       defaultValue = "30",
-      description = "Measuring time of each part (${DEFAULT-VALUE}).")
+      description = "Measuring time of each part (default: ${DEFAULT-VALUE}).")
   double seconds;
 
   @Override

@@ -3,6 +3,7 @@ package io.gymbridge.agent.cli;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.gymbridge.client.ClientConfig;
+import io.gymbridge.client.RemoteEnvException;
 import io.gymbridge.client.RemoteSession;
 import io.gymbridge.client.StepBatch;
 import io.gymbridge.codec.SpaceMembership;
@@ -39,34 +40,47 @@ import picocli.CommandLine.Option;
 @Command(
     name = "probe",
     mixinStandardHelpOptions = true,
+    header = "Step an env of a server with random actions and check what it returns.",
     description =
-        "Make/reset/step an env of a server with random actions; one JSON line at the end.")
+        "Makes, resets and steps the env with random actions, checking every observation"
+            + " against the env's observation space; ends with one JSON line, exit status 1 on"
+            + " any failure.")
 public final class ProbeCommand implements Callable<Integer> {
   @Option(
       names = "--server",
       required = true,
       paramLabel = "HOST:PORT",
-      description = "The server.")
+      description = "The server to probe.")
   String server;
 
   @Mixin SecurityOptions securityOptions;
 
-  @Option(names = "--env", required = true, description = "Env id.")
+  @Option(
+      names = "--env",
+      paramLabel = "ENV_ID",
+      required = true,
+      description = "Env id (bin/agent envs --server HOST:PORT lists them).")
   String envId;
 
   @Option(
       names = "--steps",
+      paramLabel = "N",
       defaultValue = "200",
       description = "Vector steps (default: ${DEFAULT-VALUE}).")
   int steps;
 
   @Option(
       names = "--num-envs",
+      paramLabel = "N",
       defaultValue = "2",
       description = "Envs in the session (default: ${DEFAULT-VALUE}).")
   int numEnvs;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Reset seed (default: 0).")
+  @Option(
+      names = "--seed",
+      paramLabel = "SEED",
+      defaultValue = "0",
+      description = "Reset seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   private static final long DEADLINE_S = 30;
@@ -77,8 +91,30 @@ public final class ProbeCommand implements Callable<Integer> {
       String result = probe();
       System.out.println(result);
       return 0;
+    } catch (StatusRuntimeException e) {
+      RemoteEnvException r =
+          new RemoteEnvException(
+              server,
+              e.getStatus().getCode(),
+              "server " + server + ": " + RemoteEnvException.describe(e.getStatus()),
+              e.getStatus().getCause());
+      System.err.println(
+          "probe of "
+              + envId
+              + " at "
+              + server
+              + " failed: "
+              + CliErrors.answer(r, "probe").text());
+      return 1;
     } catch (RuntimeException e) {
-      System.err.println("probe of " + envId + " at " + server + " failed: " + e);
+      // One line, with the same advice as every other command (an unreachable server, TLS).
+      System.err.println(
+          "probe of "
+              + envId
+              + " at "
+              + server
+              + " failed: "
+              + CliErrors.answer(e, "probe").text());
       return 1;
     }
   }

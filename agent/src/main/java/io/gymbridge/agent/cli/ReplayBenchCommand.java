@@ -15,31 +15,44 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench-replay",
     mixinStandardHelpOptions = true,
-    description = {
-      "Fill an Atari frames-once replay (84x84 frames, stack 4) to capacity and print the",
-      "process RSS and the cost of sampling. Needs a heap above the buffer (bin/agent allows",
-      "75% of memory)."
-    })
+    header = "Fill an Atari replay to capacity; print its memory and sampling cost.",
+    description =
+        "The replay is the frames-once one train uses for Atari (84x84 frames, stacks of 4),"
+            + " filled twice over with synthetic frames. Its frames live off the Java heap, in"
+            + " direct memory, which bin/agent allows up to 80%% of the machine's memory.")
 public final class ReplayBenchCommand implements Callable<Integer> {
   private static final int FRAME = 84 * 84;
   private static final int STACK = 4;
 
   @Option(
       names = "--capacity",
+      paramLabel = "FRAMES",
       defaultValue = "1000000",
-      description = "Frame slots (${DEFAULT-VALUE}).")
+      description = "Frame slots (default: ${DEFAULT-VALUE}).")
   int capacity;
 
-  @Option(names = "--envs", defaultValue = "8", description = "Envs (${DEFAULT-VALUE}).")
+  @Option(
+      names = "--envs",
+      paramLabel = "N",
+      defaultValue = "8",
+      description = "Envs whose episodes interleave in the replay (default: ${DEFAULT-VALUE}).")
   int envs;
 
-  @Option(names = "--n-step", defaultValue = "3", description = "(${DEFAULT-VALUE})")
+  @Option(
+      names = "--n-step",
+      paramLabel = "N",
+      defaultValue = "3",
+      description = "Steps per return sampled (default: ${DEFAULT-VALUE}).")
   int nStep;
 
   @Option(names = "--prioritized", description = "With a sum tree (alpha 0.6).")
   boolean prioritized;
 
-  @Option(names = "--batch", defaultValue = "32", description = "(${DEFAULT-VALUE})")
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      defaultValue = "32",
+      description = "Transitions per sampled batch (default: ${DEFAULT-VALUE}).")
   int batch;
 
   @Override

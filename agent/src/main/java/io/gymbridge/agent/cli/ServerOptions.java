@@ -46,8 +46,9 @@ final class ServerOptions {
       names = "--rom-dir",
       paramLabel = "DIR",
       description =
-          "Atari ROMs for the in-process env-server (a folder of <game>.bin). Default: "
-              + "ALE_ROM_DIR, else the ROMs of an installed ale-py (pip install ale-py==0.12.1).")
+          "Atari ROMs for the in-process env-server (a folder of <game>.bin). Default: found as"
+              + " bin/env-server finds them: GYMBRIDGE_ROM_DIR, ALE_ROM_DIR, else the ROMs of"
+              + " ale-py in the checkout's .venv or for python3 (see docs/envs.md, 'ROMs').")
   Path romDir;
 
   @Mixin SecurityOptions securityOptions;

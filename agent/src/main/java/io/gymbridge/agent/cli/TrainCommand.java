@@ -28,56 +28,89 @@ import picocli.CommandLine.Option;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = {
-      "Train DQN. Without --server it starts an env-server in-process and still talks to it",
-      "through the gRPC contract. Settings are layered: preset, then --config, then the flags,",
-      "then --set; the full config is written to DIR/config.json."
-    },
+    header = "Train DQN on an env, into a run directory.",
+    description =
+        "Without --server it starts an env-server in-process and still talks to it through the"
+            + " gRPC contract. Settings are layered: the preset, then --config, then the flags,"
+            + " then --set; the full config is written to DIR/config.json.",
     footer = {
       "",
-      "Keys for --set / --config: --list-keys prints each with its default and meaning",
-      "(docs/agent.md has the same table); --print-config shows what a command line resolves to.",
-      "Presets: default (tuned for CartPole), cleanrl, sb3-zoo, tutorial (CartPole);",
-      "atari (CleanRL dqn_atari.py), nature (Mnih et al. 2015), atari-fast (tuned for CPU),",
-      "e.g. --env ALE/Pong-v5 --preset atari-fast."
+      "Keys for --set and --config: --list-keys prints each with its default and meaning"
+          + " (docs/agent.md has the same table); an unknown key is refused with the list of"
+          + " valid ones; --print-config shows what a command line resolves to. Values are JSON;"
+          + " in single quotes, bash leaves them alone: --set 'envKwargs={\"frameskip\": 4}'.",
+      "",
+      "Presets: default (tuned for CartPole), cleanrl, sb3-zoo, tutorial (CartPole); atari"
+          + " (CleanRL dqn_atari.py), nature (Mnih et al. 2015), atari-fast (tuned for a CPU),"
+          + " e.g. --env ALE/Pong-v5 --preset atari-fast."
     })
 public final class TrainCommand implements Callable<Integer> {
   @Mixin ServerOptions servers;
 
-  @Option(names = "--env", description = "Env id (default: from the preset, CartPole-v1).")
+  @Option(
+      names = "--env",
+      paramLabel = "ENV_ID",
+      description =
+          "Env id (default: the preset's: CartPole-v1, or ALE/Breakout-v5 for atari, nature and"
+              + " atari-fast; bin/agent envs lists the ids).")
   String envId;
 
-  @Option(names = "--num-envs", description = "Envs stepped as one batch, spread over the servers.")
+  @Option(
+      names = "--num-envs",
+      paramLabel = "N",
+      description =
+          "Envs stepped as one batch, spread over the servers (default: the preset's: 16 for"
+              + " default, 8 for atari-fast, 1 for the others).")
   Integer numEnvs;
 
-  @Option(names = "--total-steps", description = "Env steps to train for.")
+  @Option(
+      names = "--total-steps",
+      paramLabel = "STEPS",
+      description =
+          "Env steps to train for, all envs together (default: the preset's: 150000 for default,"
+              + " 1000000 for atari-fast).")
   Long totalSteps;
 
-  @Option(names = "--seed", description = "Seed for envs, network, exploration and replay.")
+  @Option(
+      names = "--seed",
+      paramLabel = "SEED",
+      description =
+          "Seed for envs, network, exploration and replay (default: 1, unless --config sets"
+              + " one).")
   Long seed;
 
   @Option(
       names = "--preset",
+      paramLabel = "NAME",
       defaultValue = "default",
       description =
           "Named hyperparameters: default, cleanrl, sb3-zoo, tutorial, atari, nature, atari-fast"
               + " (default: ${DEFAULT-VALUE}).")
   String preset;
 
-  @Option(names = "--config", description = "JSON file with any subset of the config keys.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "JSON file with any subset of the config keys.")
   Path configFile;
 
   @Option(
       names = "--set",
+      paramLabel = "KEY=VALUE",
       description =
-          "key=value override, repeatable (e.g. --set doubleDqn=false --set hiddenSizes=[64,64]).")
+          "Override one config key, repeatable, e.g. --set doubleDqn=false --set"
+              + " 'hiddenSizes=[64,64]'.")
   List<String> sets = new ArrayList<>();
 
-  @Option(names = "--out", description = "Run directory (default: runs/<env>-<time>).")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Run directory (default: runs/<env>-<time>).")
   Path out;
 
   @Option(
       names = "--resume",
+      paramLabel = "WHEN",
       arity = "0..1",
       fallbackValue = "always",
       defaultValue = "never",
@@ -89,6 +122,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--device",
+      paramLabel = "DEVICE",
       defaultValue = "auto",
       description = "auto (GPU if PyTorch sees one), cpu or gpu (default: ${DEFAULT-VALUE}).")
   String device;

@@ -1,6 +1,7 @@
 package io.gymbridge.agent.train;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -77,10 +78,30 @@ public final class ConfigLoader {
   public TrainConfig build() {
     try {
       return JSON.treeToValue(config, TrainConfig.class);
+    } catch (JsonMappingException e) {
+      // TrainConfig's own refusal (its message names the field), else a value of the wrong type:
+      // Jackson's message without its second line (the parser's location, meaningless here).
+      String why =
+          e.getCause() instanceof IllegalArgumentException c
+              ? c.getMessage()
+              : path(e) + ": " + e.getOriginalMessage();
+      throw new IllegalArgumentException("invalid config: " + why);
     } catch (JsonProcessingException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new IllegalArgumentException("invalid config: " + cause.getMessage());
+      throw new IllegalArgumentException("invalid config: " + e.getOriginalMessage());
     }
+  }
+
+  /** The key (and index) a mapping error is about: "numEnvs", "hiddenSizes[1]". */
+  private static String path(JsonMappingException e) {
+    StringBuilder b = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        b.append(b.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        b.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return b.toString();
   }
 
   /** The config as JSON, as written to a run's config.json. */
@@ -95,10 +116,12 @@ public final class ConfigLoader {
   /**
    * A run's config.json, over the defaults: a run written before a key existed gets that key's
    * default (the behaviour it had), so older run directories still resume and evaluate.
+   *
+   * @throws NotARunException there is no such file: the directory holds no run
    */
   public static TrainConfig read(Path configJson) throws IOException {
     if (!Files.isRegularFile(configJson)) {
-      throw new IOException("no config.json at " + configJson);
+      throw new NotARunException(configJson.toAbsolutePath().getParent());
     }
     return new ConfigLoader().file(configJson).build();
   }

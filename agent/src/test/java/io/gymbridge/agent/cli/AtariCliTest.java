@@ -161,6 +161,28 @@ class AtariCliTest {
     assertFalse(message.contains("\tat "), "no stack trace: " + message);
   }
 
+  @Test
+  void rawFramesAreRefusedWithASuggestionThatPastesIntoBash(@TempDir Path dir) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    picocli.CommandLine cli = AgentMain.commandLine();
+    cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+    int code =
+        cli.execute(
+            "train",
+            "--env",
+            "ALE/Breakout-v5",
+            "--num-envs",
+            "1",
+            "--rom-dir",
+            romDir,
+            "--out",
+            dir.resolve("run").toString());
+    String message = err.toString(StandardCharsets.UTF_8);
+    assertEquals(2, code, message);
+    // Single quotes: bash would strip the double quotes of envKwargs={"preprocessing":"nature"}.
+    assertTrue(message.contains("--set 'envKwargs={\"preprocessing\":\"nature\"}'"), message);
+  }
+
   private static JsonNode trainerJson(Path checkpoint) throws Exception {
     return new ObjectMapper().readTree(checkpoint.resolve("trainer.json").toFile());
   }

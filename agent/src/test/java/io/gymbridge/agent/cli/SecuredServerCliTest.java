@@ -74,6 +74,7 @@ class SecuredServerCliTest {
       String text = refused.text();
       assertEquals(1, refused.code(), text);
       assertTrue(text.contains("UNAUTHENTICATED"), text);
+      assertTrue(text.contains("requires a bearer token: pass --token-file FILE"), text);
       assertFalse(text.contains("\tat "), "no stack trace: " + text);
 
       Run wrong =
