@@ -38,7 +38,8 @@ import picocli.CommandLine.Option;
       "Keys for --set and --config: --list-keys prints each with its default and meaning"
           + " (docs/agent.md has the same table); an unknown key is refused with the list of"
           + " valid ones; --print-config shows what a command line resolves to. Values are JSON;"
-          + " in single quotes, bash leaves them alone: --set 'envKwargs={\"frameskip\": 4}'.",
+          + " in single quotes, bash leaves them alone:",
+      "  --set 'envKwargs={\"frameskip\":4}'",
       "",
       "Presets: default (tuned for CartPole), cleanrl, sb3-zoo, tutorial (CartPole); atari"
           + " (CleanRL dqn_atari.py), nature (Mnih et al. 2015), atari-fast (tuned for a CPU),"
@@ -293,9 +294,7 @@ public final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--resume: "
               + out
-              + " holds no run (no config.json); start one there with bin/agent train --out "
-              + out
-              + " (without --resume)");
+              + " holds no run (no config.json): leave out --resume to start one there");
     }
     TrainConfig saved = ConfigLoader.read(new RunDirectory(out).configJson());
     if (totalSteps == null && sets.isEmpty()) {

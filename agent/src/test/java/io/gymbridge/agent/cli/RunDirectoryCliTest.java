@@ -84,7 +84,7 @@ class RunDirectoryCliTest {
     Run resumed = Run.of("train", "--resume", "--out", run.toString());
     assertEquals(2, resumed.code, resumed.all());
     assertTrue(resumed.err.contains(run + " holds no run"), resumed.err);
-    assertTrue(resumed.err.contains("bin/agent train --out " + run), resumed.err);
+    assertTrue(resumed.err.contains("leave out --resume"), resumed.err);
   }
 
   @Test
