@@ -13,7 +13,6 @@ traceback.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import weakref
 from collections.abc import Sequence
@@ -28,14 +27,15 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from gymbridge import codec
-from gymbridge.errors import ConfigError, RemoteError
+from gymbridge.connection import (
+    DEFAULT_ADDRESS,
+    DEFAULT_TIMEOUT_S,
+    Connection,
+    close_session,
+    resolve_security,
+)
 from gymbridge.security import ClientSecurity
 from gymbridge.v1 import env_service_pb2 as pb
-from gymbridge.v1 import env_service_pb2_grpc as pb_grpc
-
-DEFAULT_ADDRESS = "127.0.0.1:50051"
-DEFAULT_TIMEOUT_S = 30.0  # per call; Make of an Atari env loads a ROM
-MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # the Java server's default limit; gRPC's own is 4 MiB
 
 _MODES = {
     AutoresetMode.NEXT_STEP: pb.AUTORESET_MODE_NEXT_STEP,
@@ -43,75 +43,6 @@ _MODES = {
     AutoresetMode.DISABLED: pb.AUTORESET_MODE_DISABLED,
 }
 _FROM_WIRE_MODE = {v: k for k, v in _MODES.items()}
-
-
-_TLS_SETTINGS = ("tls", "tls_ca", "tls_cert", "tls_key", "tls_server_name")
-
-
-def _security(
-    security: ClientSecurity | None, channel: grpc.Channel | None, **settings
-) -> ClientSecurity:
-    """The connection's token and TLS from make()'s arguments (token, token_file, tls, tls_ca,
-    tls_cert, tls_key, tls_server_name), else the environment; or ``security`` as given."""
-    if security is not None:
-        given = sorted(k for k, v in settings.items() if v is not None)
-        if given:
-            raise ConfigError(
-                f"security= already holds the token and TLS settings; drop {', '.join(given)}"
-            )
-        return security
-    if channel is not None:
-        given = [k for k in _TLS_SETTINGS if settings.get(k) is not None]
-        if given:
-            raise ConfigError(
-                f"{', '.join(given)}: channel= is a ready channel; set TLS on it "
-                "(grpc.secure_channel) instead"
-            )
-        return ClientSecurity.resolve(
-            token=settings.get("token"), token_file=settings.get("token_file"), tls_from_env=False
-        )
-    return ClientSecurity.resolve(**settings)
-
-
-class _Connection:
-    """A channel, a stub and the address, with every call given a deadline and the bearer token,
-    and errors turned into RemoteError."""
-
-    def __init__(
-        self, address: str, timeout_s: float, security: ClientSecurity, channel: grpc.Channel | None
-    ):
-        self.address = address
-        self.timeout_s = timeout_s
-        self.metadata = security.metadata
-        self.owns_channel = channel is None
-        self.channel = channel or security.channel(
-            address,
-            options=[
-                ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
-                ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
-            ],
-        )
-        self.stub = pb_grpc.EnvServiceStub(self.channel)
-
-    def __repr__(self) -> str:  # never the metadata: it holds the token
-        return f"_Connection({self.address!r})"
-
-    def call(self, rpc: str, request):
-        try:
-            return getattr(self.stub, rpc)(request, timeout=self.timeout_s, metadata=self.metadata)
-        except grpc.RpcError as e:
-            raise RemoteError.from_rpc_error(rpc, self.address, e) from None
-
-    def close(self):
-        if self.owns_channel:
-            self.channel.close()
-
-
-def _close_session(conn: _Connection, session_id: str) -> None:
-    """Finalizer: close the session quietly (the server may have closed it already)."""
-    with contextlib.suppress(Exception):  # best effort at garbage collection / exit
-        conn.call("Close", pb.CloseRequest(session_id=session_id))
-    conn.close()
 
 
 def _make_request(
@@ -227,7 +158,7 @@ class RemoteEnv(gym.Env):
         security: ClientSecurity | None = None,
         **kwargs,
     ):
-        security = _security(
+        security = resolve_security(
             security,
             channel,
             token=token,
@@ -238,7 +169,7 @@ class RemoteEnv(gym.Env):
             tls_key=tls_key,
             tls_server_name=tls_server_name,
         )
-        self._conn = _Connection(address, timeout_s, security, channel)
+        self._conn = Connection(address, timeout_s, security, channel)
         try:
             made = self._conn.call(
                 "Make",
@@ -250,7 +181,7 @@ class RemoteEnv(gym.Env):
             self._conn.close()
             raise
         self.session_id = made.session_id
-        self._finalizer = weakref.finalize(self, _close_session, self._conn, made.session_id)
+        self._finalizer = weakref.finalize(self, close_session, self._conn, made.session_id)
         served = ServedEnv.from_spec(made.spec)
         self.observation_space = served.observation_space
         self.action_space = served.action_space
@@ -341,7 +272,7 @@ class RemoteVectorEnv(VectorEnv):
         wire_mode = (
             pb.AUTORESET_MODE_UNSPECIFIED if autoreset_mode is None else _MODES[autoreset_mode]
         )
-        security = _security(
+        security = resolve_security(
             security,
             channel,
             token=token,
@@ -352,7 +283,7 @@ class RemoteVectorEnv(VectorEnv):
             tls_key=tls_key,
             tls_server_name=tls_server_name,
         )
-        self._conn = _Connection(address, timeout_s, security, channel)
+        self._conn = Connection(address, timeout_s, security, channel)
         try:
             made = self._conn.call(
                 "Make",
@@ -362,7 +293,7 @@ class RemoteVectorEnv(VectorEnv):
             self._conn.close()
             raise
         self.session_id = made.session_id
-        self._finalizer = weakref.finalize(self, _close_session, self._conn, made.session_id)
+        self._finalizer = weakref.finalize(self, close_session, self._conn, made.session_id)
         self.num_envs = made.num_envs
         served = ServedEnv.from_spec(made.spec)
         self.single_observation_space = served.observation_space
@@ -499,7 +430,7 @@ def list_envs(
     its GYMBRIDGE_* environment variable). A server that cannot be reached or refuses the call
     raises gymbridge.RemoteError, bad settings gymbridge.ConfigError.
     """
-    security = _security(
+    security = resolve_security(
         security,
         channel,
         token=token,
@@ -510,7 +441,7 @@ def list_envs(
         tls_key=tls_key,
         tls_server_name=tls_server_name,
     )
-    conn = _Connection(address, timeout_s, security, channel)
+    conn = Connection(address, timeout_s, security, channel)
     try:
         listed = conn.call("ListEnvs", pb.ListEnvsRequest())
     finally:
