@@ -28,7 +28,11 @@ log = logging.getLogger("gymbridge.server")
 
 class GymbridgeServer:
     """A started server. ``port`` is the bound port (useful with port=0); stop() closes every
-    session; wait() blocks until the server stops."""
+    session; wait() blocks until the server stops. A subclass may serve another ``service_class``
+    (an EnvService subclass) or other ``rpc_handlers()``: python/tests/mutants.py does, to give
+    the conformance kit servers with one deliberate fault each."""
+
+    service_class = EnvService
 
     def __init__(
         self,
@@ -45,7 +49,7 @@ class GymbridgeServer:
         self.limits = limits or Limits()
         self.security = security or ServerSecurity()
         self.call_limits = call_limits or CallLimits()
-        self.service = EnvService(registry, self.limits)
+        self.service = self.service_class(registry, self.limits)
         self._pool = futures.ThreadPoolExecutor(
             max_workers=max_workers, thread_name_prefix="gymbridge-worker"
         )
@@ -103,9 +107,7 @@ class GymbridgeServer:
                 ),
             ],
         )
-        self._server.add_generic_rpc_handlers(
-            (generic_handler(self.service, self.admission), health.handler(self.admission))
-        )
+        self._server.add_generic_rpc_handlers(self.rpc_handlers())
         host = self.host
         bind = f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
         creds = self.security.server_credentials()
@@ -120,6 +122,10 @@ class GymbridgeServer:
             raise OSError(f"could not bind {bind}")
         await self._server.start()
         return bound
+
+    def rpc_handlers(self) -> tuple[grpc.GenericRpcHandler, ...]:
+        """What the server answers: EnvService and grpc.health.v1."""
+        return generic_handler(self.service, self.admission), health.handler(self.admission)
 
     def stop(self, grace_s: float = defaults.SHUTDOWN_GRACE_S) -> None:
         """Stops taking calls, lets running ones finish for grace_s, then closes every session.

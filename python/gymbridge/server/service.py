@@ -66,7 +66,11 @@ class Limits:
 
 class EnvService(pb_grpc.EnvServiceServicer):
     """``clock`` (seconds, as time.monotonic) times the idle timeout: when each session was last
-    used and when reap_idle() looks. Tests pass one they advance by hand and call reap_idle()."""
+    used and when reap_idle() looks. Tests pass one they advance by hand and call reap_idle().
+    ``session_class`` makes each session (a subclass of Session: the conformance kit's mutant
+    servers in python/tests/mutants.py give one with a deliberate fault)."""
+
+    session_class = Session
 
     def __init__(self, registry: EnvRegistry, limits: Limits, clock=time.monotonic):
         self.registry = registry
@@ -202,7 +206,7 @@ class EnvService(pb_grpc.EnvServiceServicer):
             self._check_step_size(req.env_id, n, envs[0].observation_space)
             for _ in range(n - 1):
                 envs.append(self.registry.make(req.env_id, kwargs, render_mode, steps))
-            session = Session(
+            session = self.session_class(
                 sid,
                 req.env_id,
                 envs,
