@@ -1,6 +1,7 @@
 """Fixtures of the conformance kit: the server under test (GYMBRIDGE_CONFORMANCE_ADDRESS, set by
-python -m gymbridge.conformance), its token and TLS settings, and a raw client whose every call
-has a deadline."""
+python -m gymbridge.conformance), its token and TLS settings, a raw client whose every call has a
+deadline, and the reference the checks compare the server with (reference.py). At the end the kit
+says which reference it used and which checks it skipped, and why."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from gymbridge import codec, conformance
 from gymbridge.security import ClientSecurity
 from gymbridge.v1 import env_service_pb2 as pb
 from gymbridge.v1 import env_service_pb2_grpc as pb_grpc
+
+from .reference import SessionEnv, find_reference, play
 
 
 class Raw:
@@ -53,13 +56,21 @@ def spaces_of(made: pb.MakeResponse):
     return codec.to_space(made.spec.observation_space), codec.to_space(made.spec.action_space)
 
 
-def actions(made: pb.MakeResponse, seed: int):
-    """A batched, well-formed action Value for every env of the session, drawn from the space."""
+def draw(made: pb.MakeResponse, seed: int, n: int | None = None) -> list:
+    """One action per env (n, default the session's envs), drawn from the action space."""
     _, act = spaces_of(made)
     act.seed(seed)
-    return codec.encode_batch(
-        act, codec.batch_of(act, [act.sample() for _ in range(made.num_envs)])
-    )
+    return [act.sample() for _ in range(made.num_envs if n is None else n)]
+
+
+def encode(made: pb.MakeResponse, per_env: list):
+    _, act = spaces_of(made)
+    return codec.encode_batch(act, codec.batch_of(act, per_env))
+
+
+def actions(made: pb.MakeResponse, seed: int):
+    """A batched, well-formed action Value for every env of the session, drawn from the space."""
+    return encode(made, draw(made, seed))
 
 
 def obs_of(made: pb.MakeResponse, value, n=None):
@@ -81,6 +92,43 @@ def status_of(call, *args) -> grpc.RpcError:
     with pytest.raises(grpc.RpcError) as caught:
         call(*args)
     return caught.value
+
+
+def env_id() -> str:
+    return os.environ.get("GYMBRIDGE_CONFORMANCE_ENV", "CartPole-v1")
+
+
+@pytest.fixture(scope="session")
+def reference():
+    """Gymnasium's env for the env id under test, or None (reference.py)."""
+    return find_reference(env_id())[0]
+
+
+SEED_PROBE = (0, 1, 2)
+
+
+def seeds_matter(raw) -> bool:
+    """Whether the env's episodes depend on their seed, as far as seeds 0, 1 and 2 and 8 fixed
+    actions show: the checks that must tell one seed's episode from another's need it."""
+    made = raw.make()
+    acts = draw(made, 0, 8)
+    episodes = {tuple(play(SessionEnv(raw), s, acts)) for s in SEED_PROBE}
+    return len(episodes) > 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The reference the kit used, and one line per skipped check with its reason: a check that
+    cannot apply to the env or server says so, every run."""
+    tr = terminalreporter
+    if tr.config.option.collectonly:
+        return
+    skipped = tr.stats.get("skipped", [])
+    tr.write_sep("-", f"conformance kit: {env_id()}")
+    tr.write_line(f"reference: {find_reference(env_id())[1]}")
+    tr.write_line(f"skipped: {len(skipped)}" + (", why:" if skipped else ""))
+    for rep in skipped:
+        reason = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+        tr.write_line(f"skipped {rep.nodeid.split('::')[-1]}: {reason.removeprefix('Skipped: ')}")
 
 
 @pytest.fixture(scope="session")
@@ -112,11 +160,7 @@ def channel(address, security):
 
 @pytest.fixture
 def raw(channel):
-    r = Raw(
-        channel,
-        os.environ.get("GYMBRIDGE_CONFORMANCE_ENV", "CartPole-v1"),
-        float(os.environ.get("GYMBRIDGE_CONFORMANCE_TIMEOUT_S", "30")),
-    )
+    r = Raw(channel, env_id(), float(os.environ.get("GYMBRIDGE_CONFORMANCE_TIMEOUT_S", "30")))
     yield r
     for sid in r.opened:
         with contextlib.suppress(grpc.RpcError):  # closed by the test itself

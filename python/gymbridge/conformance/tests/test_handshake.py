@@ -1,6 +1,7 @@
 """GetServerInfo, ListEnvs and grpc.health.v1: what a client reads before anything else."""
 
 import grpc
+import pytest
 
 from gymbridge import codec
 from gymbridge.v1 import env_service_pb2 as pb
@@ -73,3 +74,17 @@ def test_box_bounds_are_full_shape_or_a_scalar(raw):
     walk(made.spec.observation_space)
     walk(made.spec.action_space)
     assert grpc  # the module is used by the other files' helpers
+
+
+def test_the_spaces_of_a_gymnasium_id_are_gymnasiums(raw, reference):
+    """A space declared wider (or narrower) than the env's own shows here, where Gymnasium has
+    the env: the declared spaces are the ones Gymnasium's env has."""
+    if reference is None:
+        pytest.skip(f"no Gymnasium env to compare {raw.env_id}'s spaces with")
+    obs, act = spaces_of(raw.make())
+    env = reference.make()
+    try:
+        assert obs == env.observation_space, f"declared {obs}, Gymnasium's {env.observation_space}"
+        assert act == env.action_space, f"declared {act}, Gymnasium's {env.action_space}"
+    finally:
+        env.close()
