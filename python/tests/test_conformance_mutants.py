@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from mutants import ENV, MUTANTS, Mutant
@@ -145,3 +146,17 @@ def test_the_command_line_exits_non_zero_against_a_mutant():
         "FAILED" in done.stdout and "test_the_same_seed_gives_the_same_observations" in done.stdout
     )
     assert "reference: Gymnasium" in done.stdout
+
+
+def test_the_docs_table_names_every_check_and_its_mutants(kit_checks):
+    """docs/python.md, "What the kit proves": a row per check, naming the mutants it fails."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "python.md").read_text()
+    rows = {}
+    for line in text.splitlines():
+        if line.startswith("| `test_"):
+            rows[line.split("`")[1]] = line
+    for check in sorted({c.split("[")[0] for c in kit_checks}):
+        assert check in rows, f"docs/python.md has no row for {check}"
+        for m in MUTANTS:
+            if any(k.split("[")[0] == check for k in m.kills):
+                assert f"`{m.name}`" in rows[check], f"{check}'s row does not name {m.name}"
