@@ -145,7 +145,8 @@ public final class RemoteBatchedEnv implements BatchedEnv {
    * @throws IllegalArgumentException no addresses, a malformed one, or numEnvs < 1
    * @throws RemoteEnvException a server could not be reached or refused the Make; sessions already
    *     made are closed
-   * @throws UnsupportedOperationException the env's spaces are not float32 Box / Discrete
+   * @throws UnsupportedOperationException the env's observations are not a float32 or uint8 Box, or
+   *     its actions not Discrete
    */
   public static RemoteBatchedEnv connect(
       List<String> addresses, String envId, int numEnvs, ClientConfig config) {

@@ -123,13 +123,15 @@ public final class RemoteSession implements AutoCloseable {
   }
 
   /**
-   * Connects to {@code address} (host:port, plaintext) on a new channel and makes a session of
-   * {@code numEnvs} envs of {@code envId}. The session still needs a {@link #reset}.
+   * Connects to {@code address} (host:port; plaintext, or TLS and a token as {@code config} says)
+   * on a new channel and makes a session of {@code numEnvs} envs of {@code envId}. The session
+   * still needs a {@link #reset}.
    *
    * @throws IllegalArgumentException for an address that is not host:port, or numEnvs < 1
    * @throws RemoteEnvException the server could not be reached or refused the Make (unknown env id:
    *     NOT_FOUND, too many envs: RESOURCE_EXHAUSTED...)
-   * @throws UnsupportedOperationException the env's spaces are not float32 Box / Discrete
+   * @throws UnsupportedOperationException the env's observations are not a float32 or uint8 Box, or
+   *     its actions not Discrete
    */
   public static RemoteSession open(String address, String envId, int numEnvs, ClientConfig config) {
     return open(address, envId, Map.of(), numEnvs, config, config.makeDeadline());

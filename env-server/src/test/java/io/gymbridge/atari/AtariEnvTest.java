@@ -315,10 +315,19 @@ class AtariEnvTest {
 
   @Test
   void aValidModeAndDifficultyAreApplied() {
-    try (AtariEnv env = make("ALE/Breakout-v5", Map.of("mode", i(4), "difficulty", i(1)))) {
-      Transition t = transition(env);
-      reset(env, 0L, t);
-      step(env, 1, t);
+    // The same seed and actions under another mode or difficulty must play another game: a
+    // server that accepted the kwargs and ignored them would replay the default one.
+    List<Step> plain = played(Map.of());
+    List<Step> hard = played(Map.of("difficulty", i(1)));
+    List<Step> mode4 = played(Map.of("mode", i(4)));
+    assertNotEquals(plain, hard, "difficulty 1 played the game of difficulty 0");
+    assertNotEquals(plain, mode4, "mode 4 played the game of mode 0");
+    assertEquals(mode4, played(Map.of("mode", i(4))), "one mode and seed replay exactly");
+  }
+
+  private static List<Step> played(Map<String, Value> kwargs) {
+    try (AtariEnv env = make("ALE/Breakout-v5", kwargs)) {
+      return play(env, 3, 5, 300);
     }
   }
 

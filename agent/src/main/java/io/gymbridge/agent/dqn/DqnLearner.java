@@ -359,11 +359,6 @@ public final class DqnLearner implements AutoCloseable {
     return obsSize;
   }
 
-  /** Whether observations are uint8 (pixels) rather than float32. */
-  public boolean takesBytes() {
-    return uint8;
-  }
-
   public int numActions() {
     return numActions;
   }

@@ -60,7 +60,6 @@ import java.util.function.Consumer;
 public final class QNetwork {
   private static final NDIndex ALL = new NDIndex("...");
 
-  private final long[] obsShape;
   private final int obsSize;
   private final int numActions;
   private final SequentialBlock block = new SequentialBlock();
@@ -123,7 +122,6 @@ public final class QNetwork {
               + ", "
               + numActions);
     }
-    this.obsShape = obsShape.clone();
     this.obsSize = (int) size;
     this.numActions = numActions;
     this.cnn = cnn;
@@ -322,17 +320,8 @@ public final class QNetwork {
     }
   }
 
-  public Block block() {
-    return block;
-  }
-
   public int obsSize() {
     return obsSize;
-  }
-
-  /** The observation shape of one env, without the batch dimension. */
-  public long[] obsShape() {
-    return obsShape.clone();
   }
 
   public int numActions() {

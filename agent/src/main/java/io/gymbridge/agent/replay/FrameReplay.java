@@ -38,8 +38,9 @@ import java.util.Arrays;
  * segments, new transitions at the largest priority seen, importance weights normalized by the
  * batch's largest), over a sum tree whose leaf is 0 while a slot is not sampleable.
  *
- * <p>Frames live in byte arrays of at most 64 MiB, allocated as the rings fill (Java arrays stop at
- * 2^31 bytes). Not thread-safe.
+ * <p>Frames live off the Java heap, in direct ByteBuffers of at most 64 MiB allocated as the rings
+ * fill (a buffer stops at 2^31 bytes; a 1M-frame replay is ~7 GB), so a full Atari replay needs
+ * direct memory rather than heap (bin/agent raises -XX:MaxDirectMemorySize). Not thread-safe.
  */
 public final class FrameReplay implements Replay {
   private static final int CHUNK_BYTES = 1 << 26;
@@ -210,8 +211,9 @@ public final class FrameReplay implements Replay {
                 + (k + 1)
                 + " of the current one; this replay stores frame stacks once and needs each"
                 + " observation to be the previous stack shifted by one frame (oldest first), as"
-                + " FrameStackObservation sends them. Use the transition replay for this env"
-                + " (set frameReplay=false).");
+                + " FrameStackObservation sends them: make the env with the server's DQN"
+                + " preprocessing (envKwargs {\"preprocessing\": \"nature\"}, as the Atari"
+                + " presets do), which stacks frames that way.");
       }
     }
   }
@@ -428,18 +430,6 @@ public final class FrameReplay implements Replay {
       sum += c == null ? 0 : c.capacity();
     }
     return sum;
-  }
-
-  public int stack() {
-    return stack;
-  }
-
-  public int frameBytes() {
-    return frameBytes;
-  }
-
-  public boolean prioritized() {
-    return tree != null;
   }
 
   @Override

@@ -12,8 +12,6 @@ import io.gymbridge.client.StepBatch;
  * each frame once and builds n-step returns when it samples.
  */
 abstract sealed class Experience {
-  /** The replay this writes into, for sampling. */
-  abstract Replay replay();
 
   /** Env {@code env}'s observation in {@code batch} is the first of a new episode. */
   abstract void episodeStart(int env, StepBatch batch);
@@ -54,11 +52,6 @@ abstract sealed class Experience {
     }
 
     @Override
-    Replay replay() {
-      return replay;
-    }
-
-    @Override
     void episodeStart(int env, StepBatch batch) {
       // Pending n-step transitions of a lost episode (a reconnect) must not join the new one.
       nSteps[env].clear();
@@ -87,11 +80,6 @@ abstract sealed class Experience {
     Frames(FrameReplay replay, int obsSize) {
       this.replay = replay;
       this.obsSize = obsSize;
-    }
-
-    @Override
-    Replay replay() {
-      return replay;
     }
 
     @Override
