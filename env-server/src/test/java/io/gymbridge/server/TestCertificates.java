@@ -87,6 +87,15 @@ final class TestCertificates {
    */
   Path[] issue(String cn, Usage usage)
       throws IOException, InterruptedException, GeneralSecurityException {
+    return issue(cn, usage, "dns:localhost,ip:127.0.0.1");
+  }
+
+  /**
+   * As {@link #issue(String, Usage)}, for the subject alternative names {@code san} in keytool's
+   * syntax ({@code dns:name,ip:address}) instead of localhost and 127.0.0.1.
+   */
+  Path[] issue(String cn, Usage usage, String san)
+      throws IOException, InterruptedException, GeneralSecurityException {
     String store = store(caName + "-" + cn);
     keytool(
         "-genkeypair",
@@ -136,7 +145,7 @@ final class TestCertificates {
                 "-validity",
                 "2",
                 "-ext",
-                "san=dns:localhost,ip:127.0.0.1"));
+                "san=" + san));
     if (usage.eku != null) {
       gencert.addAll(List.of("-ext", "eku=" + usage.eku));
     }
