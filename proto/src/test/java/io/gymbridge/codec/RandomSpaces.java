@@ -124,6 +124,63 @@ final class RandomSpaces {
     }
   }
 
+  /**
+   * One value of {@code s}'s dtype and shape (or structure) that is not in {@code s}: a sample with
+   * one element, item or character moved just outside the space.
+   */
+  static Value outside(Space s, Random r) {
+    Value inside = sample(s, r);
+    switch (s.getKindCase()) {
+      case BOX, DISCRETE, MULTI_DISCRETE, MULTI_BINARY -> {
+        DType dtype = Spaces.dtype(s);
+        int n = (int) Tensors.elementCount(Spaces.shape(s));
+        int i = r.nextInt(n);
+        ByteBuffer out = le(n * DTypes.size(dtype));
+        out.put(inside.getTensor().getData().toByteArray());
+        put(out, dtype, i, pastTheEnd(s, dtype, i));
+        return Value.newBuilder().setTensor(tensor(dtype, Spaces.shape(s), out)).build();
+      }
+      case TUPLE -> {
+        int k = r.nextInt(s.getTuple().getSpacesCount());
+        ValueList.Builder l = inside.getList().toBuilder();
+        return Value.newBuilder()
+            .setList(l.setItems(k, outside(s.getTuple().getSpaces(k), r)))
+            .build();
+      }
+      case DICT -> {
+        var e = s.getDict().getEntries(r.nextInt(s.getDict().getEntriesCount()));
+        ValueMap.Builder m = inside.getMap().toBuilder();
+        return Value.newBuilder()
+            .setMap(m.putEntries(e.getKey(), outside(e.getSpace(), r)))
+            .build();
+      }
+      case TEXT -> {
+        // Either a character outside the charset or one character too many.
+        String text =
+            r.nextBoolean()
+                ? "q"
+                : String.valueOf(s.getText().getCharset().charAt(0))
+                    .repeat(s.getText().getMaxLength() + 1);
+        return Value.newBuilder().setStringValue(text).build();
+      }
+      default -> throw new IllegalArgumentException(s.toString());
+    }
+  }
+
+  private static double pastTheEnd(Space s, DType dtype, int i) {
+    return switch (s.getKindCase()) {
+      case BOX -> {
+        var box = s.getBox();
+        yield Tensors.getDouble(Tensors.buffer(Spaces.fullBound(box, box.getHigh())), dtype, i) + 1;
+      }
+      case DISCRETE -> s.getDiscrete().getStart() + s.getDiscrete().getN();
+      case MULTI_DISCRETE ->
+          Tensors.toLongs(s.getMultiDiscrete().getStart())[i]
+              + Tensors.toLongs(s.getMultiDiscrete().getNvec())[i];
+      default -> 2;
+    };
+  }
+
   private static double sampleElement(Space s, DType dtype, int i, Random r) {
     return switch (s.getKindCase()) {
       case BOX -> {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every space kind survives the wire, its samples are members, batches of samples are members of
- * the batched space, and values outside are refused with a message naming where.
+ * the batched space, values just outside (alone or in a batch) are not, and values outside are
+ * refused with a message naming where.
  */
 class SpacesPropertyTest {
 
@@ -37,6 +38,19 @@ class SpacesPropertyTest {
     }
     Value batch = Value.parseFrom(RandomSpaces.batch(space, samples).toByteArray());
     assertDoesNotThrow(() -> SpaceMembership.checkBatch(space, batch, n, "obs"));
+
+    // A value just outside the space is refused, alone and as one env's row of a batch.
+    Value outside = RandomSpaces.outside(space, r);
+    assertThrows(
+        InvalidValueException.class,
+        () -> SpaceMembership.check(space, outside, "obs"),
+        () -> Spaces.describe(space) + " accepted " + outside);
+    samples.set(r.nextInt(n), outside);
+    Value badBatch = RandomSpaces.batch(space, samples);
+    assertThrows(
+        InvalidValueException.class,
+        () -> SpaceMembership.checkBatch(space, badBatch, n, "obs"),
+        () -> Spaces.describe(space) + " accepted the batch " + badBatch);
   }
 
   @Property
