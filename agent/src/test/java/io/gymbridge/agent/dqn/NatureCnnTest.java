@@ -11,6 +11,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
 import io.gymbridge.agent.replay.Batch;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -78,20 +81,26 @@ class NatureCnnTest {
   void mapsUint8StacksToOneQValuePerActionScaledInsideTheNetwork() {
     try (NDManager m = NDManager.newBaseManager();
         NDScope scope = new NDScope()) {
-      QNetwork net = QNetwork.natureCnn(m, ATARI, 4, true, 1);
+      QNetwork net = QNetwork.natureCnn(m, ATARI, 4, false, 1);
       byte[] frames = new byte[2 * 4 * 84 * 84];
       new SplittableRandom(1).nextBytes(frames);
-      NDArray bytes = m.create(ByteBuffer.wrap(frames), new Shape(2, 4, 84, 84), DataType.UINT8);
-      NDArray q = net.forward(bytes);
+      Shape shape = new Shape(2, 4, 84, 84);
+      NDArray q = net.forward(m.create(ByteBuffer.wrap(frames), shape, DataType.UINT8));
       assertEquals(new Shape(2, 4), q.getShape());
-      // The same pixel values as float32 give the same Q-values: the bytes reach the network
-      // unchanged and are converted there, not on the host.
-      float[] values = new float[frames.length];
+      // CleanRL's forward pass, written out with the network's own parameters on x / 255 in
+      // float32: the bytes x give these Q-values only if the network divides them by 255 itself.
+      float[] scaled = new float[frames.length];
       for (int i = 0; i < frames.length; i++) {
-        values[i] = frames[i] & 0xFF;
+        scaled[i] = (frames[i] & 0xFF) / 255f;
       }
-      NDArray floats = m.create(values, new Shape(2, 4, 84, 84));
-      assertArrayEquals(q.toFloatArray(), net.forward(floats).toFloatArray(), 1e-5f);
+      List<NDArray> p = net.parameterArrays();
+      NDArray h = m.create(scaled, shape);
+      h = Activation.relu(Conv2d.conv2d(h, p.get(0), p.get(1), new Shape(4, 4)).singletonOrThrow());
+      h = Activation.relu(Conv2d.conv2d(h, p.get(2), p.get(3), new Shape(2, 2)).singletonOrThrow());
+      h = Activation.relu(Conv2d.conv2d(h, p.get(4), p.get(5), new Shape(1, 1)).singletonOrThrow());
+      h = Activation.relu(Linear.linear(h.reshape(2, 3136), p.get(6), p.get(7)).singletonOrThrow());
+      NDArray expected = Linear.linear(h, p.get(8), p.get(9)).singletonOrThrow();
+      assertArrayEquals(expected.toFloatArray(), q.toFloatArray(), 1e-5f);
     }
   }
 
