@@ -1,11 +1,16 @@
 package io.gymbridge.agent.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.IntPredicate;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +37,70 @@ class LearningCurveTest {
     BufferedImage img = ImageIO.read(png.toFile());
     assertEquals(900, img.getWidth());
     assertEquals(500, img.getHeight());
+  }
+
+  // The plot's frame: x 70..880, y 40..450 (return 0 at the bottom); the legend's text sits in its
+  // top 25 rows. With threshold 20 the return axis runs 0..25, so y(v) = 450 - 410 * v / 25.
+  private static final int PLOT_TOP = 40 + 25;
+
+  private static BufferedImage draw(Path dir, List<LearningCurve.Point> points) throws Exception {
+    Path png = dir.resolve("c" + System.nanoTime() + ".png");
+    LearningCurve.write(png, "CartPole-v1", points, 300_000, 20.0);
+    return ImageIO.read(png.toFile());
+  }
+
+  /** The rows inside the plot, below its legend, holding a pixel that {@code colour} accepts. */
+  private static SortedSet<Integer> rows(BufferedImage img, IntPredicate colour) {
+    SortedSet<Integer> rows = new TreeSet<>();
+    for (int y = PLOT_TOP; y < 449; y++) {
+      for (int x = 72; x < 879; x++) {
+        if (colour.test(img.getRGB(x, y) & 0xFFFFFF)) {
+          rows.add(y);
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** The mean curve's blue (30, 90, 200), also where antialiasing blends it with white. */
+  private static boolean blue(int rgb) {
+    int r = rgb >> 16 & 0xFF;
+    int b = rgb & 0xFF;
+    return b > 150 && b - r > 60;
+  }
+
+  /** An episode's dot: grey (160, 160, 160). */
+  private static boolean dot(int rgb) {
+    return rgb == 0xA0A0A0;
+  }
+
+  private static List<LearningCurve.Point> returns(double... cycle) {
+    List<LearningCurve.Point> points = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      points.add(new LearningCurve.Point(1000L * i, cycle[i % cycle.length]));
+    }
+    return points;
+  }
+
+  @Test
+  void theMeanCurveAndTheDotsAreDrawnAtTheirReturns(@TempDir Path dir) throws Exception {
+    SortedSet<Integer> five = rows(draw(dir, returns(5)), LearningCurveTest::blue);
+    SortedSet<Integer> fifteen = rows(draw(dir, returns(15)), LearningCurveTest::blue);
+    // A flat mean: a band of a few rows around y(5) = 368, and around y(15) = 204.
+    assertTrue(!five.isEmpty() && five.first() >= 364 && five.last() <= 372, five::toString);
+    assertTrue(
+        !fifteen.isEmpty() && fifteen.first() >= 200 && fifteen.last() <= 208, fifteen::toString);
+    // Returns alternating 2 and 8: a dot for each episode, at y(2) = 417 and y(8) = 318.
+    BufferedImage alternating = draw(dir, returns(2, 8));
+    SortedSet<Integer> dots = rows(alternating, LearningCurveTest::dot);
+    assertTrue(dots.contains(417) && dots.contains(318), dots::toString);
+  }
+
+  @Test
+  void anEmptyHistoryDrawsNoCurveAndNoDots(@TempDir Path dir) throws Exception {
+    BufferedImage empty = draw(dir, List.of());
+    assertEquals(Set.of(), rows(empty, LearningCurveTest::blue));
+    assertEquals(Set.of(), rows(empty, LearningCurveTest::dot));
   }
 
   @Test
