@@ -4,6 +4,7 @@ import static io.gymbridge.server.Wire.make;
 import static io.gymbridge.server.Wire.reset;
 import static io.gymbridge.server.Wire.step;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
 class EventLoopIsolationTest {
   private static final String GATED = "Gated-v0";
   private static final CountDownLatch gate = new CountDownLatch(1);
+  private static final CountDownLatch insideTheEnv = new CountDownLatch(1);
   private static volatile boolean closeGate;
 
   @Test
@@ -71,6 +73,10 @@ class EventLoopIsolationTest {
         slow.step(step(gated, 0)).get(10, TimeUnit.SECONDS); // measured: costly from now on
         closeGate = true;
         var blocked = slow.step(step(gated, 0)); // waits for the gate on a call thread
+        // The CartPole calls start only once the blocked step is inside the env, holding
+        // whichever thread runs it.
+        assertTrue(
+            insideTheEnv.await(10, TimeUnit.SECONDS), "the gated step never reached the env");
 
         var fast = TestServer.env(fastClient);
         String cartPole = fast.make(make("CartPole-v1", 1)).getSessionId();
@@ -119,6 +125,9 @@ class EventLoopIsolationTest {
     public void step(ByteBuffer action, Transition out) {
       try {
         Thread.sleep(1);
+        if (closeGate) {
+          insideTheEnv.countDown();
+        }
         if (closeGate && !gate.await(20, TimeUnit.SECONDS)) {
           throw new IllegalStateException("the gate never opened");
         }
