@@ -1,6 +1,7 @@
 package io.gymbridge.atari;
 
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.ale.ALEInterface;
 import org.bytedeco.javacpp.IntPointer;
 
@@ -19,9 +20,18 @@ public record AtariGameInfo(
     int screenHeight,
     int screenWidth,
     int ramSize) {
+  private static final AtomicLong PROBES = new AtomicLong();
+
+  /**
+   * How many times {@link #probe} has loaded a ROM in this JVM (tests check the table spares it).
+   */
+  static long probes() {
+    return PROBES.get();
+  }
 
   /** Loads {@code rom} (already checked with isSupportedROM) into a throwaway ALE and reads it. */
   static AtariGameInfo probe(Path rom) {
+    PROBES.incrementAndGet();
     try (ALEInterface ale = AleNative.newInterface()) {
       ale.loadROM(rom.toString());
       return new AtariGameInfo(
