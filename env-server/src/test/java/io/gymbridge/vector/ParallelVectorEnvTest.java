@@ -9,6 +9,9 @@ import io.gymbridge.atari.TestRoms;
 import io.gymbridge.envs.Env;
 import io.gymbridge.envs.EnvRegistration;
 import io.gymbridge.envs.EnvRegistry;
+import io.gymbridge.envs.Transition;
+import io.gymbridge.envs.wrappers.EnvWrapper;
+import io.gymbridge.v1.Value;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -16,7 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
@@ -80,18 +87,28 @@ class ParallelVectorEnvTest {
     try (EnvStepPool pool = new EnvStepPool(2)) {
       Set<String> threads = ConcurrentHashMap.newKeySet();
       int[] hits = new int[10];
+      // Indices 0 and 1 wait for each other: they return only if two threads run them at once.
+      CyclicBarrier together = new CyclicBarrier(2);
       pool.forEach(
           10,
           i -> {
             hits[i]++;
             threads.add(Thread.currentThread().getName());
-            // Long enough that the pool's thread wakes up and takes some indices (each thread
-            // takes the next free index, so instant bodies could all run on the caller).
-            LockSupport.parkNanos(5_000_000);
+            if (i < 2) {
+              try {
+                together.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
+                throw new AssertionError("index " + i + " ran alone", e);
+              }
+            }
           });
       assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, hits);
+      String caller = Thread.currentThread().getName();
+      assertEquals(2, threads.size(), threads::toString);
+      assertTrue(threads.contains(caller), threads::toString);
       assertTrue(
-          threads.stream().anyMatch(n -> n.startsWith("gymbridge-env-step-")), threads::toString);
+          threads.stream().allMatch(n -> n.equals(caller) || n.startsWith("gymbridge-env-step-")),
+          threads::toString);
     }
   }
 
@@ -99,15 +116,35 @@ class ParallelVectorEnvTest {
   void cartPoleStaysOnTheCallingThread() {
     try (EnvStepPool pool = new EnvStepPool(2)) {
       EnvRegistration reg = EnvRegistry.builtin().find("CartPole-v1").orElseThrow();
+      Set<String> threads = ConcurrentHashMap.newKeySet();
       List<Env> envs = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        envs.add(EnvRegistry.make(reg, Map.of(), null));
+        envs.add(
+            new EnvWrapper(EnvRegistry.make(reg, Map.of(), null)) {
+              @Override
+              public void reset(Long seed, Map<String, Value> options, Transition out) {
+                threads.add(Thread.currentThread().getName());
+                super.reset(seed, options, out);
+              }
+
+              @Override
+              public void step(ByteBuffer action, Transition out) {
+                threads.add(Thread.currentThread().getName());
+                // Slow enough that a pool thread, had the envs been handed to the pool, would
+                // wake up and take some of them.
+                LockSupport.parkNanos(2_000_000);
+                super.step(action, out);
+              }
+            });
       }
       assertTrue(!envs.get(0).costlyStep());
       try (VectorEnv v = new VectorEnv(envs, AutoresetMode.NEXT_STEP, pool)) {
         v.reset(null, Map.of(), null);
-        v.step(ByteBuffer.allocate(32));
+        for (int t = 0; t < 20; t++) {
+          v.step(ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN));
+        }
       }
+      assertEquals(Set.of(Thread.currentThread().getName()), threads);
     }
   }
 }
