@@ -13,6 +13,7 @@ import io.gymbridge.envs.Args;
 import io.gymbridge.envs.EnvRegistration;
 import io.gymbridge.envs.EnvRegistry;
 import io.gymbridge.envs.Transition;
+import io.gymbridge.random.NumpyGenerator;
 import io.gymbridge.v1.Value;
 import io.gymbridge.v1.ValueList;
 import java.nio.ByteBuffer;
@@ -22,6 +23,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -122,7 +125,22 @@ class AtariEnvTest {
   void aStochasticFrameskipIsDrawnFromTheSeededNpRandom() {
     try (AtariEnv a = make("Pong-v0", Map.of());
         AtariEnv b = make("Pong-v0", Map.of())) {
-      assertEquals(play(a, 5, 1, 200), play(b, 5, 1, 200));
+      List<Step> steps = play(a, 5, 1, 200);
+      assertEquals(steps, play(b, 5, 1, 200));
+      assertEquals(201, steps.size(), "one episode: a reset and 200 steps");
+      // Gymnasium's AtariEnv: frameskip = np_random.integers(2, 5) each step, np_random seeded
+      // with the first seed the reset reports. The frame counter advances by the frameskip.
+      long npSeed = steps.get(0).info.get("seeds").getList().getItems(0).getIntValue();
+      NumpyGenerator npRandom = NumpyGenerator.fromSeed(npSeed);
+      Set<Long> skips = new TreeSet<>();
+      for (int k = 1; k < steps.size(); k++) {
+        long skip =
+            steps.get(k).info.get("frame_number").getIntValue()
+                - steps.get(k - 1).info.get("frame_number").getIntValue();
+        assertEquals(npRandom.integers(2, 5), skip, "frameskip of step " + k);
+        skips.add(skip);
+      }
+      assertEquals(Set.of(2L, 3L, 4L), skips);
     }
   }
 
