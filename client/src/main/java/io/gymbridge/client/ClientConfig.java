@@ -21,7 +21,8 @@ public record ClientConfig(
     Duration reconnectBudget,
     Duration rebalanceInterval,
     int maxInboundMessageBytes,
-    ClientSecurity security) {
+    ClientSecurity security,
+    NanoClock clock) {
 
   /** gRPC Java raises any smaller keepalive time to this, silently; we refuse it instead. */
   static final Duration MIN_KEEPALIVE_TIME = Duration.ofSeconds(10);
@@ -53,6 +54,7 @@ public record ClientConfig(
         maxInboundMessageBytes >= 1024,
         "maxInboundMessageBytes must be >= 1024, got " + maxInboundMessageBytes);
     require(security != null, "security must not be null (ClientSecurity.plaintext() for none)");
+    require(clock != null, "clock must not be null (NanoClock.SYSTEM for the system's)");
   }
 
   /** The defaults, as {@link Builder} lists them. */
@@ -158,6 +160,9 @@ public record ClientConfig(
     /** Plaintext or TLS, client certificate, bearer token. */
     private ClientSecurity security = ClientSecurity.plaintext();
 
+    /** Where deadlines, backoff and rebalance checks read the time; a test's fake clock. */
+    private NanoClock clock = NanoClock.SYSTEM;
+
     private Builder() {}
 
     private Builder(ClientConfig c) {
@@ -173,6 +178,7 @@ public record ClientConfig(
       rebalanceInterval = c.rebalanceInterval;
       maxInboundMessageBytes = c.maxInboundMessageBytes;
       security = c.security;
+      clock = c.clock;
     }
 
     public Builder makeDeadline(Duration value) {
@@ -235,6 +241,11 @@ public record ClientConfig(
       return this;
     }
 
+    public Builder clock(NanoClock value) {
+      clock = value;
+      return this;
+    }
+
     public ClientConfig build() {
       return new ClientConfig(
           makeDeadline,
@@ -248,7 +259,8 @@ public record ClientConfig(
           reconnectBudget,
           rebalanceInterval,
           maxInboundMessageBytes,
-          security);
+          security,
+          clock);
     }
   }
 

@@ -3,10 +3,6 @@ package io.gymbridge.client;
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.gymbridge.codec.DTypes;
-import io.gymbridge.codec.InvalidValueException;
-import io.gymbridge.codec.Spaces;
-import io.gymbridge.codec.Tensors;
 import io.gymbridge.v1.AutoresetMode;
 import io.gymbridge.v1.CloseRequest;
 import io.gymbridge.v1.DType;
@@ -15,22 +11,15 @@ import io.gymbridge.v1.MakeRequest;
 import io.gymbridge.v1.MakeResponse;
 import io.gymbridge.v1.RenderRequest;
 import io.gymbridge.v1.ResetRequest;
-import io.gymbridge.v1.Space;
 import io.gymbridge.v1.StepRequest;
-import io.gymbridge.v1.StepResponse;
 import io.gymbridge.v1.StreamRequest;
 import io.gymbridge.v1.StreamResponse;
 import io.gymbridge.v1.Tensor;
 import io.gymbridge.v1.Value;
-import io.gymbridge.v1.ValueMap;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,12 +48,9 @@ public final class RemoteSession implements AutoCloseable {
   private final EnvSpec spec;
   private final String sessionId;
   private final int numEnvs;
-  private final long[] obsShape;
+  private final EnvSpaces spaces;
   private final int obsSize;
-  private final ObsType obsType;
-  private final List<Long> batchedObsShape;
-  private final int numActions;
-  private final long actionStart;
+  private final ResponseReader responses;
   private final String label;
   private boolean closing;
   private StreamClient.Pending pendingClose;
@@ -83,38 +69,9 @@ public final class RemoteSession implements AutoCloseable {
     this.sessionId = made.getSessionId();
     this.numEnvs = made.getNumEnvs();
     this.label = "session " + sessionId + " (" + spec.getId() + " x " + numEnvs + ")";
-    Space obs = spec.getObservationSpace();
-    DType dtype = obs.getKindCase() == Space.KindCase.BOX ? obs.getBox().getDtype() : null;
-    if (dtype != DType.DTYPE_FLOAT32 && dtype != DType.DTYPE_UINT8) {
-      throw new UnsupportedOperationException(
-          "observation space "
-              + Spaces.describe(obs)
-              + " of "
-              + spec.getId()
-              + " on "
-              + address
-              + " is not supported yet: the env client reads float32 and uint8 Box observations"
-              + " only");
-    }
-    this.obsType = dtype == DType.DTYPE_UINT8 ? ObsType.UINT8 : ObsType.FLOAT32;
-    this.obsShape = Spaces.shape(obs);
-    this.obsSize = Math.toIntExact(Tensors.elementCount(obsShape));
-    List<Long> batched = new ArrayList<>(List.of((long) numEnvs));
-    Arrays.stream(obsShape).forEach(batched::add);
-    this.batchedObsShape = List.copyOf(batched);
-    Space act = spec.getActionSpace();
-    if (act.getKindCase() != Space.KindCase.DISCRETE) {
-      throw new UnsupportedOperationException(
-          "action space "
-              + Spaces.describe(act)
-              + " of "
-              + spec.getId()
-              + " on "
-              + address
-              + " is not supported yet: the env client sends Discrete actions only");
-    }
-    this.numActions = Math.toIntExact(act.getDiscrete().getN());
-    this.actionStart = act.getDiscrete().getStart();
+    this.spaces = EnvSpaces.of(spec, address);
+    this.obsSize = spaces.obsSize();
+    this.responses = new ResponseReader(address, numEnvs, spaces.obsShape(), spaces.obsType());
   }
 
   /** Opens a session with {@link ClientConfig#defaults()}. */
@@ -168,15 +125,15 @@ public final class RemoteSession implements AutoCloseable {
       String renderMode,
       ClientConfig config,
       Duration makeDeadline) {
-    checkAddress(address);
+    ServerAddresses.check(address);
     if (numEnvs < 1) {
       throw new IllegalArgumentException("numEnvs must be >= 1, got " + numEnvs);
     }
-    ManagedChannel channel = newChannel(address, config);
+    ManagedChannel channel = SessionChannels.open(address, config);
     RemoteSession session = null;
     StreamClient stream = null;
     try {
-      stream = new StreamClient(channel, address, config.maxInboundMessageBytes());
+      stream = new StreamClient(channel, address, config.maxInboundMessageBytes(), config.clock());
       StreamRequest make =
           StreamRequest.newBuilder()
               .setMake(
@@ -219,7 +176,8 @@ public final class RemoteSession implements AutoCloseable {
         if (stream != null) {
           stream.cancel("opening the session failed");
         }
-        shutdownChannel(channel, System.nanoTime() + config.closeTimeout().toNanos());
+        SessionChannels.shutdown(
+            channel, config.clock().nanoTime() + config.closeTimeout().toNanos(), config.clock());
       }
     }
   }
@@ -248,17 +206,17 @@ public final class RemoteSession implements AutoCloseable {
 
   /** The Box's dtype: float32 observations fill {@link StepBatch#obs}, uint8 ones obsBytes. */
   public ObsType observationType() {
-    return obsType;
+    return spaces.obsType();
   }
 
   /** The Box's shape, of one env. */
   public long[] observationShape() {
-    return obsShape.clone();
+    return spaces.obsShape().clone();
   }
 
   /** The Discrete space's n. */
   public int numActions() {
-    return numActions;
+    return spaces.numActions();
   }
 
   /** Whether the stream still works; false once any request found the session lost. */
@@ -283,25 +241,7 @@ public final class RemoteSession implements AutoCloseable {
             .setRender(RenderRequest.newBuilder().setSessionId(sessionId))
             .build();
     StreamClient.Pending p = stream.send(r, "Render of " + label);
-    StreamResponse response = await(p, config.stepDeadline());
-    if (!response.hasRender()) {
-      throw unexpected(p, response);
-    }
-    Tensor frames = response.getRender().getFrames();
-    if (frames.getDtype() != DType.DTYPE_UINT8
-        || frames.getShapeCount() != 4
-        || frames.getShape(0) != numEnvs
-        || frames.getShape(3) != 3) {
-      throw malformed(
-          p,
-          "frames: expected uint8 ["
-              + numEnvs
-              + ", height, width, 3], got "
-              + DTypes.numpyName(frames.getDtype())
-              + " "
-              + frames.getShapeList());
-    }
-    return frames;
+    return responses.frames(p, await(p, config.stepDeadline()));
   }
 
   /** Steps every env; {@code actions} holds one index in [0, numActions) per env. */
@@ -315,8 +255,13 @@ public final class RemoteSession implements AutoCloseable {
     return out;
   }
 
+  /** The observation and action spaces, checked to be ones the client supports. */
+  EnvSpaces spaces() {
+    return spaces;
+  }
+
   private StepBatch empty() {
-    return StepBatch.empty(numEnvs, obsSize, obsType);
+    return StepBatch.empty(numEnvs, obsSize, spaces.obsType());
   }
 
   StreamClient.Pending sendReset(long seed) {
@@ -329,11 +274,7 @@ public final class RemoteSession implements AutoCloseable {
 
   /** Writes the reset observations into {@code out} from env {@code envOffset} on. */
   void awaitReset(StreamClient.Pending p, StepBatch out, int envOffset, Duration deadline) {
-    StreamResponse r = await(p, deadline);
-    if (!r.hasReset()) {
-      throw unexpected(p, r);
-    }
-    readObservation(r.getReset().getObservation(), out, envOffset, p);
+    responses.reset(p, await(p, deadline), out, envOffset);
   }
 
   /** Sends the step of actions[from .. from + numEnvs), checked against the action space. */
@@ -341,11 +282,11 @@ public final class RemoteSession implements AutoCloseable {
     ByteBuffer b = ByteBuffer.allocate(numEnvs * 8).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < numEnvs; i++) {
       int a = actions[from + i];
-      if (a < 0 || a >= numActions) {
+      if (a < 0 || a >= spaces.numActions()) {
         throw new IllegalArgumentException(
-            "actions[" + (from + i) + "]: expected 0.." + (numActions - 1) + ", got " + a);
+            "actions[" + (from + i) + "]: expected 0.." + (spaces.numActions() - 1) + ", got " + a);
       }
-      b.putLong(i * 8, a + actionStart);
+      b.putLong(i * 8, a + spaces.actionStart());
     }
     Tensor t =
         Tensor.newBuilder()
@@ -365,68 +306,7 @@ public final class RemoteSession implements AutoCloseable {
 
   /** Writes this session's envs into {@code out} from env {@code envOffset} on. */
   void awaitStep(StreamClient.Pending p, StepBatch out, int envOffset) {
-    StreamResponse r = await(p, config.stepDeadline());
-    if (!r.hasStep()) {
-      throw unexpected(p, r);
-    }
-    StepResponse s = r.getStep();
-    if (s.getRewardsCount() != numEnvs
-        || s.getTerminatedCount() != numEnvs
-        || s.getTruncatedCount() != numEnvs) {
-      throw malformed(
-          p,
-          "expected "
-              + numEnvs
-              + " rewards, terminated and truncated flags, got "
-              + s.getRewardsCount()
-              + ", "
-              + s.getTerminatedCount()
-              + ", "
-              + s.getTruncatedCount());
-    }
-    readObservation(s.getObservation(), out, envOffset, p);
-    for (int i = 0; i < numEnvs; i++) {
-      out.rewards()[envOffset + i] = s.getRewards(i);
-      out.terminated()[envOffset + i] = s.getTerminated(i);
-      out.truncated()[envOffset + i] = s.getTruncated(i);
-    }
-    if (s.getInfosCount() == numEnvs) {
-      for (int i = 0; i < numEnvs; i++) {
-        readEpisodeRecord(s.getInfos(i), out, envOffset + i, p);
-      }
-    }
-  }
-
-  /** Reads {@code info["episode"]} ("r", "l"), RecordEpisodeStatistics' record, if present. */
-  private void readEpisodeRecord(ValueMap info, StepBatch out, int env, StreamClient.Pending p) {
-    Value episode = info.getEntriesOrDefault("episode", null);
-    if (episode == null) {
-      return;
-    }
-    Value r = episode.hasMap() ? episode.getMap().getEntriesOrDefault("r", null) : null;
-    Value l = episode.hasMap() ? episode.getMap().getEntriesOrDefault("l", null) : null;
-    if (r == null || l == null) {
-      throw malformed(p, "info['episode'] of env " + env + ": expected a dict with 'r' and 'l'");
-    }
-    out.episodeReturns()[env] = number(r, "info['episode']['r']", p);
-    out.episodeLengths()[env] = (long) number(l, "info['episode']['l']", p);
-  }
-
-  private double number(Value v, String what, StreamClient.Pending p) {
-    return switch (v.getKindCase()) {
-      case FLOAT_VALUE -> v.getFloatValue();
-      case INT_VALUE -> v.getIntValue();
-      case TENSOR -> {
-        // numpy scalars travel as 0-d tensors; read the one element as a double.
-        Tensor t = v.getTensor();
-        if (Tensors.elementCount(t.getShapeList()) != 1) {
-          throw malformed(
-              p, what + ": expected a number, got a tensor of shape " + t.getShapeList());
-        }
-        yield Tensors.getDouble(Tensors.buffer(t), t.getDtype(), 0);
-      }
-      default -> throw malformed(p, what + ": expected a number, got " + v.getKindCase());
-    };
+    responses.step(p, await(p, config.stepDeadline()), out, envOffset);
   }
 
   private StreamResponse await(StreamClient.Pending p, Duration deadline) {
@@ -444,53 +324,11 @@ public final class RemoteSession implements AutoCloseable {
     }
   }
 
-  private void readObservation(Value v, StepBatch out, int envOffset, StreamClient.Pending p) {
-    if (!v.hasTensor()) {
-      throw malformed(p, "observation: expected a tensor, got " + v.getKindCase());
-    }
-    Tensor t = v.getTensor();
-    DType expected = obsType == ObsType.UINT8 ? DType.DTYPE_UINT8 : DType.DTYPE_FLOAT32;
-    if (t.getDtype() != expected || !t.getShapeList().equals(batchedObsShape)) {
-      throw malformed(
-          p,
-          "observation: expected "
-              + DTypes.numpyName(expected)
-              + " "
-              + batchedObsShape
-              + ", got "
-              + DTypes.numpyName(t.getDtype())
-              + " "
-              + t.getShapeList());
-    }
-    try {
-      Tensors.validate(t, "observation");
-    } catch (InvalidValueException e) {
-      throw malformed(p, e.getMessage());
-    }
-    if (obsType == ObsType.UINT8) {
-      t.getData().copyTo(out.obsBytes(), envOffset * obsSize);
-    } else {
-      Tensors.buffer(t).asFloatBuffer().get(out.obs(), envOffset * obsSize, numEnvs * obsSize);
-    }
-  }
-
-  private RemoteEnvException unexpected(StreamClient.Pending p, StreamResponse r) {
-    return malformed(p, "the server answered with " + r.getResponseCase());
-  }
-
-  /** A response that breaks the contract: a server bug, so retrying will not help. */
-  private RemoteEnvException malformed(StreamClient.Pending p, String detail) {
-    return new RemoteEnvException(
-        address,
-        Status.Code.INTERNAL,
-        "server " + address + ": " + p.what + " got a malformed response: " + detail);
-  }
-
   /** Closes the session (Close, then half-close) and the channel, within closeTimeout. */
   @Override
   public void close() {
     if (beginClose()) {
-      finishClose(System.nanoTime() + config.closeTimeout().toNanos());
+      finishClose(config.clock().nanoTime() + config.closeTimeout().toNanos());
     }
   }
 
@@ -526,7 +364,7 @@ public final class RemoteSession implements AutoCloseable {
       pendingClose = null;
     }
     stream.complete(deadlineNanos);
-    shutdownChannel(channel, deadlineNanos);
+    SessionChannels.shutdown(channel, deadlineNanos, config.clock());
   }
 
   /** Closes at once without telling the server (it closes the session when the stream ends). */
@@ -549,58 +387,8 @@ public final class RemoteSession implements AutoCloseable {
     }
   }
 
-  static ManagedChannel newChannel(String address, ClientConfig config) {
-    return config
-        .security()
-        .channelBuilder(address)
-        .maxInboundMessageSize(config.maxInboundMessageBytes())
-        .keepAliveTime(config.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
-        .keepAliveTimeout(config.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
-        // Response callbacks only complete futures: run them on the I/O thread, no hand-off.
-        .directExecutor()
-        .build();
-  }
-
-  static void shutdownChannel(ManagedChannel channel, long deadlineNanos) {
-    channel.shutdown();
-    try {
-      long left = deadlineNanos - System.nanoTime();
-      if (left <= 0 || !channel.awaitTermination(left, TimeUnit.NANOSECONDS)) {
-        channel.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      channel.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /**
-   * Checks that {@code address} is host:port (IPv6 hosts in brackets) with a port 1..65535.
-   *
-   * @throws IllegalArgumentException it is not, with an example of one that is
-   */
-  public static void checkAddress(String address) {
-    int colon = address == null ? -1 : address.lastIndexOf(':');
-    String host = colon > 0 ? address.substring(0, colon) : "";
-    boolean ok = !host.isEmpty() && (!host.contains(":") || host.startsWith("["));
-    if (ok) {
-      try {
-        int port = Integer.parseInt(address.substring(colon + 1));
-        ok = port >= 1 && port <= 65535;
-      } catch (NumberFormatException e) {
-        ok = false;
-      }
-    }
-    if (!ok) {
-      throw new IllegalArgumentException(
-          "server address "
-              + (address == null ? "null" : "'" + address + "'")
-              + ": expected host:port with a port in 1..65535, e.g. 127.0.0.1:50051");
-    }
-  }
-
   @Override
   public String toString() {
-    return "RemoteSession[" + address + ", " + label + ", obs " + Arrays.toString(obsShape) + "]";
+    return "RemoteSession[" + address + ", " + label + ", " + spaces + "]";
   }
 }

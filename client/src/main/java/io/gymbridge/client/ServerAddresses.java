@@ -35,7 +35,7 @@ import java.util.Optional;
 public final class ServerAddresses {
   private static final String DNS_PREFIX = "dns:///";
   private static final Duration PROBE_DEADLINE = Duration.ofSeconds(2);
-  private static final long RETRY_MILLIS = 500;
+  private static final Duration RETRY = Duration.ofMillis(500);
 
   private ServerAddresses() {}
 
@@ -48,6 +48,16 @@ public final class ServerAddresses {
    */
   public static List<String> resolve(
       List<String> servers, Duration wait, PrintStream log, ClientSecurity security) {
+    return resolve(servers, wait, log, security, NanoClock.SYSTEM);
+  }
+
+  /** As {@link #resolve(List, Duration, PrintStream, ClientSecurity)}, timed by {@code clock}. */
+  static List<String> resolve(
+      List<String> servers,
+      Duration wait,
+      PrintStream log,
+      ClientSecurity security,
+      NanoClock clock) {
     if (wait.isZero() || wait.isNegative()) {
       try {
         return expand(servers);
@@ -55,8 +65,8 @@ public final class ServerAddresses {
         throw new IllegalArgumentException("--server: cannot resolve " + e.getMessage(), e);
       }
     }
-    long deadline = System.nanoTime() + wait.toNanos();
-    long start = System.nanoTime();
+    long start = clock.nanoTime();
+    long deadline = start + wait.toNanos();
     Map<String, String> notReady = new LinkedHashMap<>();
     Map<String, ConnectionFailure> failures = new LinkedHashMap<>();
     boolean logged = false;
@@ -78,11 +88,11 @@ public final class ServerAddresses {
       if (notReady.isEmpty()) {
         if (logged) {
           log.printf(
-              "env servers ready after %.1f s: %s%n", (System.nanoTime() - start) / 1e9, addresses);
+              "env servers ready after %.1f s: %s%n", (clock.nanoTime() - start) / 1e9, addresses);
         }
         return addresses;
       }
-      if (System.nanoTime() >= deadline) {
+      if (clock.nanoTime() >= deadline) {
         throw new ServersNotReadyException(wait, notReady, failures);
       }
       if (!logged) {
@@ -94,7 +104,7 @@ public final class ServerAddresses {
         logged = true;
       }
       try {
-        Thread.sleep(RETRY_MILLIS);
+        clock.sleep(RETRY.toNanos());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for env servers " + servers, e);
@@ -116,6 +126,31 @@ public final class ServerAddresses {
     }
   }
 
+  /**
+   * Checks that {@code address} is host:port (IPv6 hosts in brackets) with a port 1..65535.
+   *
+   * @throws IllegalArgumentException it is not, with an example of one that is
+   */
+  public static void check(String address) {
+    int colon = address == null ? -1 : address.lastIndexOf(':');
+    String host = colon > 0 ? address.substring(0, colon) : "";
+    boolean ok = !host.isEmpty() && (!host.contains(":") || host.startsWith("["));
+    if (ok) {
+      try {
+        int port = Integer.parseInt(address.substring(colon + 1));
+        ok = port >= 1 && port <= 65535;
+      } catch (NumberFormatException e) {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      throw new IllegalArgumentException(
+          "server address "
+              + (address == null ? "null" : "'" + address + "'")
+              + ": expected host:port with a port in 1..65535, e.g. 127.0.0.1:50051");
+    }
+  }
+
   /** {@code servers} with each {@code dns:///name:port} replaced by its resolved addresses. */
   static List<String> expand(List<String> servers) throws UnknownHostException {
     List<String> out = new ArrayList<>();
@@ -125,7 +160,7 @@ public final class ServerAddresses {
         continue;
       }
       String hostPort = s.substring(DNS_PREFIX.length());
-      RemoteSession.checkAddress(hostPort);
+      check(hostPort);
       int colon = hostPort.lastIndexOf(':');
       String host = hostPort.substring(0, colon);
       String port = hostPort.substring(colon + 1);

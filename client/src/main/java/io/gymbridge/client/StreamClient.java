@@ -43,14 +43,15 @@ final class StreamClient {
     final long sentNanos;
     final CompletableFuture<StreamResponse> response = new CompletableFuture<>();
 
-    private Pending(String what) {
+    private Pending(String what, long sentNanos) {
       this.what = what;
-      this.sentNanos = System.nanoTime();
+      this.sentNanos = sentNanos;
     }
   }
 
   private final String address;
   private final int maxInboundMessageBytes;
+  private final NanoClock clock;
   private final ClientCallStreamObserver<StreamRequest> requests;
   private final Queue<Pending> inFlight = new ConcurrentLinkedQueue<>();
   private final CompletableFuture<Void> ended = new CompletableFuture<>();
@@ -58,9 +59,11 @@ final class StreamClient {
   /** Why the stream can no longer be used; null while it is healthy. Set once. */
   private volatile Status broken;
 
-  StreamClient(ManagedChannel channel, String address, int maxInboundMessageBytes) {
+  StreamClient(
+      ManagedChannel channel, String address, int maxInboundMessageBytes, NanoClock clock) {
     this.address = address;
     this.maxInboundMessageBytes = maxInboundMessageBytes;
+    this.clock = clock;
     this.requests =
         (ClientCallStreamObserver<StreamRequest>)
             EnvServiceGrpc.newStub(channel).stream(new Responses());
@@ -72,7 +75,7 @@ final class StreamClient {
 
   /** Sends a request; {@code what} names it in error messages ("Step of session s1 ..."). */
   Pending send(StreamRequest request, String what) {
-    Pending p = new Pending(what);
+    Pending p = new Pending(what, clock.nanoTime());
     Status b = broken;
     if (b != null) {
       p.response.completeExceptionally(streamFailure(b, what));
@@ -100,7 +103,7 @@ final class StreamClient {
    *     a code that a retry cannot fix
    */
   StreamResponse await(Pending p, Duration deadline) {
-    long remaining = p.sentNanos + deadline.toNanos() - System.nanoTime();
+    long remaining = p.sentNanos + deadline.toNanos() - clock.nanoTime();
     StreamResponse r;
     try {
       r = p.response.get(Math.max(0, remaining), TimeUnit.NANOSECONDS);
@@ -163,8 +166,8 @@ final class StreamClient {
 
   /**
    * Half-closes the stream and waits until the server has ended it, at most until {@code
-   * deadlineNanos} (System.nanoTime); cancels it if the server has not. Returns whether it ended
-   * cleanly in time.
+   * deadlineNanos} (on the session's clock); cancels it if the server has not. Returns whether it
+   * ended cleanly in time.
    */
   boolean complete(long deadlineNanos) {
     if (broken == null) {
@@ -176,7 +179,7 @@ final class StreamClient {
       }
     }
     try {
-      ended.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+      ended.get(Math.max(0, deadlineNanos - clock.nanoTime()), TimeUnit.NANOSECONDS);
       return true;
     } catch (TimeoutException e) {
       cancel("the server did not end the stream in time");

@@ -10,12 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.Status;
 import io.gymbridge.server.EmbeddedEnvServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -225,13 +226,12 @@ class RemoteBatchedEnvTest {
     EmbeddedEnvServer[] flaky = {TestServers.start()};
     int port = flaky[0].port();
     List<String> both = List.of(steady.address(), flaky[0].address());
+    FakeClock clock = new FakeClock();
     ClientConfig config =
-        TestServers.fastFail()
-            .withReconnect(
-                java.time.Duration.ofMillis(50),
-                java.time.Duration.ofMillis(200),
-                java.time.Duration.ofSeconds(20));
-    Thread restarter = null;
+        clock.drive(
+            TestServers.fastFail()
+                .withReconnect(
+                    Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(20)));
     try (RemoteBatchedEnv env = RemoteBatchedEnv.connect(both, CARTPOLE, 4, config);
         // What the steady server's two envs must show: the same seeds and actions, no restart.
         RemoteBatchedEnv reference = connect(List.of(servers.get(1).address()), 2)) {
@@ -245,23 +245,21 @@ class RemoteBatchedEnvTest {
       }
 
       flaky[0].close();
-      restarter =
-          new Thread(
-              () -> {
-                try {
-                  Thread.sleep(500);
-                  flaky[0] = TestServers.startOn(port);
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              });
-      restarter.start();
+      // The server comes back during the client's second pause between attempts.
+      clock.onSleep(
+          pause -> {
+            if (pause == 2) {
+              try {
+                flaky[0] = TestServers.startOn(port);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            }
+          });
 
-      long start = System.nanoTime();
       StepBatch s = env.step(actions);
-      long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      restarter.join(10_000);
-      assertTrue(waitedMs >= 400, "waited for the server to come back: " + waitedMs + " ms");
+      // Two refused attempts and their backoff (doubling from 50 ms), then the third got through.
+      assertEquals(List.of(Duration.ofMillis(50), Duration.ofMillis(100)), clock.sleeps());
       assertArrayEquals(new boolean[] {false, false, true, true}, s.restarted());
       assertEquals(1, env.reconnects());
 
@@ -273,7 +271,7 @@ class RemoteBatchedEnvTest {
       assertArrayEquals(new boolean[4], s.truncated());
 
       // The restarted envs hold a fresh episode seeded deterministically.
-      long seed = RemoteBatchedEnv.reconnectSeed(7 + 2, 1);
+      long seed = Reconnector.reconnectSeed(7 + 2, 1);
       try (RemoteSession fresh =
           RemoteSession.open(servers.get(1).address(), CARTPOLE, 2, TestServers.fastFail())) {
         assertArrayEquals(fresh.reset(seed).obs(), Arrays.copyOfRange(s.obs(), 8, 16));
@@ -286,9 +284,6 @@ class RemoteBatchedEnvTest {
         assertEquals(1.0, next.rewards()[3]);
       }
     } finally {
-      if (restarter != null) {
-        restarter.join(10_000);
-      }
       flaky[0].close();
     }
   }
@@ -300,10 +295,7 @@ class RemoteBatchedEnvTest {
     // 2 s budget: the own server is tried for 0.5 s, then the others.
     ClientConfig config =
         TestServers.fastFail()
-            .withReconnect(
-                java.time.Duration.ofMillis(50),
-                java.time.Duration.ofMillis(200),
-                java.time.Duration.ofSeconds(2));
+            .withReconnect(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(2));
     try (RemoteBatchedEnv env = RemoteBatchedEnv.connect(both, CARTPOLE, 4, config)) {
       env.reset(3);
       env.step(new int[] {0, 1, 0, 1});
@@ -328,10 +320,7 @@ class RemoteBatchedEnvTest {
     String old = server[0].address();
     ClientConfig config =
         TestServers.fastFail()
-            .withReconnect(
-                java.time.Duration.ofMillis(50),
-                java.time.Duration.ofMillis(200),
-                java.time.Duration.ofSeconds(4));
+            .withReconnect(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(4));
     try (RemoteBatchedEnv env = RemoteBatchedEnv.connect(List.of(old), CARTPOLE, 2, config)) {
       // What a DNS name would resolve to now: whichever address the server has.
       env.followServers(() -> List.of(server[0].address()));
@@ -375,7 +364,7 @@ class RemoteBatchedEnvTest {
   void aSessionTheServerClosedForIdlenessIsReplaced() throws Exception {
     try (EmbeddedEnvServer impatient =
             EmbeddedEnvServer.start(
-                TestServers.config().withIdleTimeout(java.time.Duration.ofMillis(200)),
+                TestServers.config().withIdleTimeout(Duration.ofMillis(200)),
                 TestServers.registry());
         RemoteBatchedEnv env = connect(List.of(impatient.address()), 2)) {
       env.reset(0);
@@ -392,24 +381,27 @@ class RemoteBatchedEnvTest {
     // Its only server: there is nowhere else to move the envs.
     EmbeddedEnvServer doomed = TestServers.start();
     String address = doomed.address();
+    FakeClock clock = new FakeClock();
     try (RemoteBatchedEnv env =
-        RemoteBatchedEnv.connect(List.of(address), CARTPOLE, 4, TestServers.fastFail())) {
+        RemoteBatchedEnv.connect(
+            List.of(address), CARTPOLE, 4, clock.drive(TestServers.fastFail()))) {
       env.reset(0);
       env.step(new int[4]);
       doomed.close();
 
-      long start = System.nanoTime();
       RemoteEnvException e = assertThrows(RemoteEnvException.class, () -> env.step(new int[4]));
-      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      // Budget 1 s; each attempt fails fast (connection refused).
-      assertTrue(ms >= 900 && ms < 3000, "gave up after the 1 s budget, took " + ms + " ms");
+      // Budget 1 s, backoff 50 ms doubling up to 200 ms: 7 refused attempts, the last pause cut
+      // to what the budget had left, and not a moment past it.
+      List<Duration> pauses =
+          List.of(50, 100, 200, 200, 200, 200, 50).stream().map(Duration::ofMillis).toList();
+      assertEquals(pauses, clock.sleeps());
+      assertEquals(Duration.ofSeconds(1), clock.elapsed());
       assertEquals(address, e.address());
       assertEquals(Status.Code.UNAVAILABLE, e.code());
       String m = e.getMessage();
       assertTrue(m.contains("server " + address + " is gone"), m);
       assertTrue(m.contains("Step of session"), m);
-      assertTrue(m.contains("retried for 1."), m);
-      assertTrue(m.contains("budget PT1S"), m);
+      assertTrue(m.contains("retried for 1.0 s (7 attempts, budget PT1S)"), m);
     } finally {
       doomed.close();
     }
@@ -426,9 +418,72 @@ class RemoteBatchedEnvTest {
             TestServers.fastFail());
     env.reset(0);
     doomed.close();
-    long start = System.nanoTime();
-    env.close();
-    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3), "close within 2 s");
+    env.close(); // a hang here fails the test at its timeout
+    assertThrows(IllegalStateException.class, () -> env.reset(0));
+  }
+
+  @Test
+  void closingGivesUpOnAServerThatDoesNotAnswer() throws Exception {
+    TestServers.GATE.close();
+    RemoteBatchedEnv env =
+        RemoteBatchedEnv.connect(
+            List.of(servers.get(0).address()),
+            TestServers.GATED,
+            1,
+            TestServers.fastFail().withCloseTimeout(Duration.ofMillis(200)));
+    try {
+      env.reset(0);
+      env.sendStep(new int[] {0});
+      TestServers.GATE.awaitEntered();
+      // The server holds the step, so the Close queued behind it is never answered: close gives
+      // up after its timeout (a close that waited for the answer would hang until the gate opens,
+      // which happens only below, and fail the test at its timeout).
+      env.close();
+      assertEquals(0, TestServers.GATE.left(), "the server was still inside the step");
+    } finally {
+      TestServers.GATE.open();
+    }
+  }
+
+  @Test
+  void serversThatDisagreeOnTheSpacesAreRefusedAtConnectAndWhenEnvsMove() throws IOException {
+    try (EmbeddedEnvServer one = TestServers.startTwin(1);
+        EmbeddedEnvServer three = TestServers.startTwin(3)) {
+      String want =
+          "servers disagree on the spaces of Twin-v0: "
+              + one.address()
+              + " has float32 observations [1] and 2 actions, "
+              + three.address()
+              + " has float32 observations [3] and 2 actions";
+      IllegalStateException atConnect =
+          assertThrows(
+              IllegalStateException.class,
+              () ->
+                  RemoteBatchedEnv.connect(
+                      List.of(one.address(), three.address()),
+                      TestServers.TWIN,
+                      2,
+                      TestServers.fastFail()));
+      assertEquals(want, atConnect.getMessage());
+
+      // A rebalance onto a server with other spaces leaves it out, with the same message logged;
+      // the envs stay where they are.
+      FakeClock clock = new FakeClock();
+      try (RemoteBatchedEnv env =
+          RemoteBatchedEnv.connect(
+              List.of(one.address()),
+              TestServers.TWIN,
+              2,
+              clock.drive(TestServers.fastFail().withRebalanceInterval(Duration.ofSeconds(1))))) {
+        env.followServers(() -> List.of(one.address(), three.address()));
+        env.reset(0);
+        clock.advance(Duration.ofSeconds(2));
+        StepBatch s = env.step(new int[2]);
+        assertArrayEquals(new boolean[2], s.restarted());
+        assertEquals(List.of(one.address()), env.sessionAddresses());
+        assertEquals(0, env.rebalances());
+      }
+    }
   }
 
   @Test
@@ -464,13 +519,13 @@ class RemoteBatchedEnvTest {
 
   @Test
   void reconnectSeedsAreDeterministicDistinctAndFitAnInt32() {
-    long a = RemoteBatchedEnv.reconnectSeed(7, 1);
-    assertEquals(a, RemoteBatchedEnv.reconnectSeed(7, 1));
-    assertNotEquals(a, RemoteBatchedEnv.reconnectSeed(7, 2));
-    assertNotEquals(a, RemoteBatchedEnv.reconnectSeed(8, 1));
+    long a = Reconnector.reconnectSeed(7, 1);
+    assertEquals(a, Reconnector.reconnectSeed(7, 1));
+    assertNotEquals(a, Reconnector.reconnectSeed(7, 2));
+    assertNotEquals(a, Reconnector.reconnectSeed(8, 1));
     for (long base : new long[] {0, 1, Long.MAX_VALUE - 10, 1L << 40}) {
       for (int k = 1; k < 100; k++) {
-        long s = RemoteBatchedEnv.reconnectSeed(base, k);
+        long s = Reconnector.reconnectSeed(base, k);
         assertTrue(s >= 0 && s < (1L << 30), "seed " + s);
       }
     }

@@ -170,7 +170,6 @@ class RemoteSessionTest {
       port = s.getLocalPort();
     }
     String address = "127.0.0.1:" + port;
-    long start = System.nanoTime();
     RemoteEnvException e =
         assertThrows(
             RemoteEnvException.class,
@@ -178,7 +177,7 @@ class RemoteSessionTest {
     assertEquals(Status.Code.UNAVAILABLE, e.code());
     assertTrue(e.getMessage().contains(address), e.getMessage());
     assertTrue(e.getMessage().contains("Make of CartPole-v1"), e.getMessage());
-    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "fails fast");
+    // UNAVAILABLE, not DEADLINE_EXCEEDED: the refusal was reported, not waited out.
   }
 
   @Test
@@ -194,19 +193,21 @@ class RemoteSessionTest {
 
   @Test
   void stepPastItsDeadlineLosesTheSession() {
-    try (RemoteSession s = open(TestServers.SLOW, 1)) {
+    TestServers.GATE.close();
+    try (RemoteSession s = open(TestServers.GATED, 1)) {
       s.reset(0);
-      long start = System.nanoTime();
       SessionLostException e =
           assertThrows(SessionLostException.class, () -> s.step(new int[] {0}));
-      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertEquals(Status.Code.DEADLINE_EXCEEDED, e.code());
       assertTrue(e.getMessage().contains("no answer within 500 ms"), e.getMessage());
-      assertTrue(ms < TestServers.SLOW_STEP.toMillis(), "gave up after the deadline: " + ms);
+      // The env is still inside that step: the client gave up without the server's answer.
+      assertEquals(0, TestServers.GATE.left());
       assertFalse(s.healthy());
       // Later requests fail at once: the stream was cancelled.
       assertInstanceOf(
           SessionLostException.class, assertThrows(RemoteEnvException.class, () -> s.reset(0)));
+    } finally {
+      TestServers.GATE.open();
     }
   }
 

@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gymbridge.server.EmbeddedEnvServer;
 import io.gymbridge.transport.ClientSecurity;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** --server values: dns:/// names expand to every address; --wait-for-servers waits for health. */
@@ -55,28 +55,37 @@ class ServerAddressesTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    // Nobody listens yet: the server comes up a second into the wait.
-    int p = port;
-    CompletableFuture<EmbeddedEnvServer> later =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                Thread.sleep(1000);
-                return TestServers.startOn(p);
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    // Nobody listens yet: the server comes up during the second pause between probes.
+    FakeClock clock = new FakeClock();
+    EmbeddedEnvServer[] later = new EmbeddedEnvServer[1];
+    clock.onSleep(
+        pause -> {
+          if (pause == 2) {
+            try {
+              later[0] = TestServers.startOn(port);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          }
+        });
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
     try {
       List<String> out =
           ServerAddresses.resolve(
               List.of("127.0.0.1:" + port),
               Duration.ofSeconds(20),
-              QUIET,
-              ClientSecurity.plaintext());
+              new PrintStream(log, true, StandardCharsets.UTF_8),
+              ClientSecurity.plaintext(),
+              clock);
       assertEquals(List.of("127.0.0.1:" + port), out);
+      assertEquals(List.of(Duration.ofMillis(500), Duration.ofMillis(500)), clock.sleeps());
+      String printed = log.toString(StandardCharsets.UTF_8);
+      assertTrue(printed.contains("waiting up to 20 s for env servers"), printed);
+      assertTrue(printed.contains("env servers ready after 1.0 s"), printed);
     } finally {
-      later.get(20, TimeUnit.SECONDS).close();
+      if (later[0] != null) {
+        later[0].close();
+      }
     }
   }
 
@@ -87,12 +96,19 @@ class ServerAddressesTest {
       port = s.getLocalPort();
     }
     String address = "127.0.0.1:" + port;
+    FakeClock clock = new FakeClock();
     ServersNotReadyException e =
         assertThrows(
             ServersNotReadyException.class,
             () ->
                 ServerAddresses.resolve(
-                    List.of(address), Duration.ofSeconds(1), QUIET, ClientSecurity.plaintext()));
+                    List.of(address),
+                    Duration.ofSeconds(1),
+                    QUIET,
+                    ClientSecurity.plaintext(),
+                    clock));
+    // Probes 0.5 s apart until the second after the wait began: three probes, two pauses.
+    assertEquals(List.of(Duration.ofMillis(500), Duration.ofMillis(500)), clock.sleeps());
     assertTrue(
         e.getMessage().contains(address + " (UNAVAILABLE: nothing listens there"), e.getMessage());
     assertEquals(List.of(address), List.copyOf(e.notReady().keySet()));

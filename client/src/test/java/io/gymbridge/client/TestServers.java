@@ -15,6 +15,10 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Real env-servers on loopback for the client tests, and client settings that fail fast. */
 final class TestServers {
@@ -29,10 +33,57 @@ final class TestServers {
   /** An env whose actions are a Box: the client sends Discrete actions only. */
   static final String BOX_ACTION = "BoxAction-v0";
 
-  /** An env whose step takes {@link #SLOW_STEP}: longer than {@link #fastFail()}'s deadline. */
-  static final String SLOW = "Slow-v0";
+  /**
+   * An env whose step waits at {@link #GATE} until a test opens it: a server that does not answer,
+   * for as long as the test needs, with no guess at how long real time takes.
+   */
+  static final String GATED = "Gated-v0";
 
-  static final Duration SLOW_STEP = Duration.ofMillis(1500);
+  /** Served by {@link #startTwin} only, with the spaces it is given. */
+  static final String TWIN = "Twin-v0";
+
+  /** Where {@link #GATED}'s steps wait. */
+  static final Gate GATE = new Gate();
+
+  /** Holds {@link #GATED}'s steps until opened; counts those that entered and left. */
+  static final class Gate {
+    private volatile CountDownLatch open = new CountDownLatch(1);
+    private final Semaphore entered = new Semaphore(0);
+    private final AtomicInteger left = new AtomicInteger();
+
+    /** Closes the gate again for the next test. */
+    void close() {
+      open = new CountDownLatch(1);
+      entered.drainPermits();
+      left.set(0);
+    }
+
+    void open() {
+      open.countDown();
+    }
+
+    /** Waits until a step is inside the env, waiting at the gate. */
+    void awaitEntered() throws InterruptedException {
+      if (!entered.tryAcquire(30, TimeUnit.SECONDS)) {
+        throw new AssertionError("no step reached the gated env in 30 s");
+      }
+    }
+
+    /** Steps that have passed the gate and returned. */
+    int left() {
+      return left.get();
+    }
+
+    void pass() {
+      entered.release();
+      try {
+        open.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      left.incrementAndGet();
+    }
+  }
 
   /** Embedded defaults with no shutdown grace, so stopping a server mid-run is immediate. */
   static ServerConfig config() {
@@ -42,6 +93,22 @@ final class TestServers {
 
   static EmbeddedEnvServer start() throws IOException {
     return EmbeddedEnvServer.start(config(), registry());
+  }
+
+  /**
+   * A server whose {@link #TWIN} env has float32 observations of {@code size} elements: two such
+   * servers with different sizes disagree on the env's spaces.
+   */
+  static EmbeddedEnvServer startTwin(int size) throws IOException {
+    EnvRegistry r = registry();
+    float[] low = new float[size];
+    float[] high = new float[size];
+    java.util.Arrays.fill(high, 1f);
+    r.register(
+        registration(
+            TWIN,
+            () -> new FixedEnv(Spaces.boxFloat32(low, high, size), Spaces.discrete(2), null)));
+    return EmbeddedEnvServer.start(config(), r);
   }
 
   /** A server on a given port (to restart one where it was). */
@@ -62,9 +129,11 @@ final class TestServers {
     EnvRegistry r = EnvRegistry.builtin();
     r.register(
         registration(
-            UINT8_BOX, () -> new FixedEnv(Spaces.boxUint8(0, 255, 2, 3), Spaces.discrete(2), 0)));
+            UINT8_BOX,
+            () -> new FixedEnv(Spaces.boxUint8(0, 255, 2, 3), Spaces.discrete(2), null)));
     r.register(
-        registration(DISCRETE_OBS, () -> new FixedEnv(Spaces.discrete(5), Spaces.discrete(2), 0)));
+        registration(
+            DISCRETE_OBS, () -> new FixedEnv(Spaces.discrete(5), Spaces.discrete(2), null)));
     r.register(
         registration(
             BOX_ACTION,
@@ -72,15 +141,15 @@ final class TestServers {
                 new FixedEnv(
                     Spaces.boxFloat32(new float[] {0f}, new float[] {1f}, 1),
                     Spaces.boxFloat32(new float[] {-1f}, new float[] {1f}, 1),
-                    0)));
+                    null)));
     r.register(
         registration(
-            SLOW,
+            GATED,
             () ->
                 new FixedEnv(
                     Spaces.boxFloat32(new float[] {0f}, new float[] {1f}, 1),
                     Spaces.discrete(2),
-                    SLOW_STEP.toMillis())));
+                    GATE)));
     return r;
   }
 
@@ -89,16 +158,16 @@ final class TestServers {
         id, "a test env", args -> make.get(), Map.of(), null, null, false, List.of(), 0);
   }
 
-  /** Observations stay zero; every step pays 1 after sleeping {@code stepMillis}. */
+  /** Observations stay zero; every step pays 1, after passing {@code gate} if there is one. */
   private static final class FixedEnv implements Env {
     private final Space obs;
     private final Space act;
-    private final long stepMillis;
+    private final Gate gate;
 
-    FixedEnv(Space obs, Space act, long stepMillis) {
+    FixedEnv(Space obs, Space act, Gate gate) {
       this.obs = obs;
       this.act = act;
-      this.stepMillis = stepMillis;
+      this.gate = gate;
     }
 
     @Override
@@ -116,10 +185,8 @@ final class TestServers {
 
     @Override
     public void step(ByteBuffer action, Transition out) {
-      try {
-        Thread.sleep(stepMillis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (gate != null) {
+        gate.pass();
       }
       out.setReward(1.0);
     }

@@ -7,7 +7,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.gymbridge.client.RemoteEnvException;
-import io.gymbridge.client.RemoteSession;
+import io.gymbridge.client.ServerAddresses;
 import io.gymbridge.codec.Spaces;
 import io.gymbridge.server.EmbeddedEnvServer;
 import io.gymbridge.transport.ClientSecurity;
@@ -67,7 +67,7 @@ public final class EnvsCommand implements Callable<Integer> {
       }
     } else {
       if (!server.startsWith("dns:///")) { // gRPC resolves those itself
-        RemoteSession.checkAddress(server);
+        ServerAddresses.check(server);
       }
       envs = listEnvs(server, securityOptions.security());
     }
