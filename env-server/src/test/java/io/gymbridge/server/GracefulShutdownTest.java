@@ -22,8 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Closing the server closes every session and leaves nothing answering on the port. */
+@Timeout(60)
 class GracefulShutdownTest {
   private final AtomicInteger opened = new AtomicInteger();
   private final AtomicInteger closed = new AtomicInteger();
@@ -86,15 +88,13 @@ class GracefulShutdownTest {
   @Test
   void closingAServerWithNoCallInFlightDoesNotWaitOutTheGrace() throws Exception {
     ServerConfig c = TestServer.config();
-    ServerConfig longGrace = c.toBuilder().shutdownGrace(Duration.ofSeconds(10)).build();
+    // A grace far beyond the test's @Timeout: a close that waited it out would fail the test there.
+    ServerConfig longGrace = c.toBuilder().shutdownGrace(Duration.ofHours(1)).build();
     TestServer server = TestServer.start(longGrace, countingRegistry());
     server.env().reset(reset(server.env().make(make("Counted-v0", 1)).getSessionId(), 0));
 
-    long start = System.nanoTime();
     server.close();
-    long ms = (System.nanoTime() - start) / 1_000_000;
 
-    assertTrue(ms < 5_000, "took " + ms + " ms: waited for a grace no call needed");
     assertEquals(1, closed.get());
   }
 }
