@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.gymbridge.codec.ClientText;
+import io.gymbridge.codec.InvalidValueException;
 import io.gymbridge.v1.CloseResponse;
 import io.gymbridge.v1.StreamRequest;
 import io.gymbridge.v1.StreamResponse;
@@ -128,9 +129,8 @@ final class SessionStream implements StreamObserver<StreamRequest> {
           b.setClose(CloseResponse.getDefaultInstance());
         }
         case REQUEST_NOT_SET ->
-            throw Status.INVALID_ARGUMENT
-                .withDescription("request: expected one of make, reset, step, render, close")
-                .asRuntimeException();
+            throw new InvalidValueException(
+                "request: expected one of make, reset, step, render, close");
       }
       return b.build();
     } catch (Throwable t) {
