@@ -14,11 +14,12 @@ import java.util.concurrent.TimeUnit;
  * run inline on the loop, the fast path that keeps a CartPole round trip near the TCP floor, and
  * the rest go to a bounded pool of named threads ({@code gymbridge-call-N}).
  *
- * <p>Cheap means a session whose env does not declare costly steps and whose recent steps (for a
+ * <p>Which calls are cheap is decided in one place, {@link RequestHandler#runsInline}: a reset,
+ * step or close of a session whose env does not declare costly steps and whose recent steps (for a
  * step or close) or last reset (for a reset) took at most {@link #INLINE_LIMIT_NANOS} (see {@code
  * Session.isCheapToStep}); a session's first reset and first step, renders, Make and ListEnvs
- * always go to the pool. When the pool's queue is full the call is refused RESOURCE_EXHAUSTED at
- * once rather than queued without bound.
+ * always go to the pool, GetServerInfo never. When the pool's queue is full the call is refused
+ * RESOURCE_EXHAUSTED at once rather than queued without bound.
  */
 final class CallExecutor implements AutoCloseable {
   /** 50 us: CartPole steps take ~1-20 us (1-64 envs), an Atari step ~1 ms per env. */

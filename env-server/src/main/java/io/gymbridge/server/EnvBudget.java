@@ -1,6 +1,5 @@
 package io.gymbridge.server;
 
-import io.grpc.Status;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -49,11 +48,14 @@ final class EnvBudget {
     this.clientMaxBytes = (long) Math.floor(maxBytes * clientShare);
   }
 
-  /** Takes one session for {@code client}, or refuses RESOURCE_EXHAUSTED saying which limit. */
+  /**
+   * Takes one session for {@code client}, or throws {@link LimitExceededException} (clients see
+   * RESOURCE_EXHAUSTED) saying which limit.
+   */
   synchronized Charge reserveSession(String client) {
     long[] mine = byClient.getOrDefault(client, new long[2]);
     if (sessions >= maxSessions) {
-      throw exhausted(
+      throw new LimitExceededException(
           "this server already has "
               + sessions
               + " of its "
@@ -62,7 +64,7 @@ final class EnvBudget {
               + " later");
     }
     if (mine[0] >= clientMaxSessions) {
-      throw exhausted(
+      throw new LimitExceededException(
           "client "
               + client
               + " already holds "
@@ -78,15 +80,15 @@ final class EnvBudget {
   }
 
   /**
-   * Adds {@code more} bytes to a session's charge, or refuses RESOURCE_EXHAUSTED (the charge is
-   * unchanged) when the server's or the client's memory for envs would run over.
+   * Adds {@code more} bytes to a session's charge, or throws {@link LimitExceededException} (the
+   * charge is unchanged) when the server's or the client's memory for envs would run over.
    *
    * @param what the envs, for the message ("64 envs of ALE/Breakout-v5")
    */
   synchronized void reserveBytes(Charge charge, long more, String what) {
     long[] mine = byClient.get(charge.client);
     if (bytes + more > maxBytes) {
-      throw exhausted(
+      throw new LimitExceededException(
           what
               + " need about "
               + mib(more)
@@ -97,7 +99,7 @@ final class EnvBudget {
               + " MiB for envs are left (--max-env-memory-mb); use fewer envs or another server");
     }
     if (mine[1] + more > clientMaxBytes) {
-      throw exhausted(
+      throw new LimitExceededException(
           what
               + " need about "
               + mib(more)
@@ -136,9 +138,5 @@ final class EnvBudget {
 
   private static long mib(long bytes) {
     return (bytes + (1 << 20) - 1) >> 20;
-  }
-
-  private static RuntimeException exhausted(String message) {
-    return Status.RESOURCE_EXHAUSTED.withDescription(message).asRuntimeException();
   }
 }

@@ -1,6 +1,5 @@
 package io.gymbridge.server;
 
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.gymbridge.envs.EnvRegistration;
@@ -24,11 +23,11 @@ import io.gymbridge.v1.StepResponse;
 import io.gymbridge.v1.StreamRequest;
 import io.gymbridge.v1.StreamResponse;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
- * The gymbridge.v1 EnvService: each RPC is a thin call into the session registry, run inline on the
- * event loop when it is cheap and on the {@link CallExecutor} when it is not.
+ * The gymbridge.v1 EnvService: each RPC hands its request to the {@link RequestHandler}, the path
+ * the Stream RPC ({@link SessionStream}) takes too, and says how to send the answer.
  */
 final class EnvService extends EnvServiceGrpc.EnvServiceImplBase {
   static final String PROTOCOL = "gymbridge.v1";
@@ -46,7 +45,7 @@ final class EnvService extends EnvServiceGrpc.EnvServiceImplBase {
   private final EnvRegistry envs;
   private final SessionRegistry sessions;
   private final ServerConfig config;
-  private final CallExecutor calls;
+  private final RequestHandler handler;
 
   /** Specs under default kwargs, made once per id: making an env can be costly (ROM loads). */
   private final java.util.concurrent.ConcurrentHashMap<String, io.gymbridge.v1.EnvSpec>
@@ -56,59 +55,90 @@ final class EnvService extends EnvServiceGrpc.EnvServiceImplBase {
     this.envs = envs;
     this.sessions = sessions;
     this.config = config;
-    this.calls = calls;
+    this.handler = new RequestHandler(sessions, calls);
   }
 
   @Override
   public void getServerInfo(
       GetServerInfoRequest request, StreamObserver<GetServerInfoResponse> out) {
-    unary(out, "GetServerInfo", true, this::serverInfo);
+    handler.run(true, "GetServerInfo", this::serverInfo, reply(out, r -> r)); // no work to offload
   }
 
   @Override
   public void listEnvs(ListEnvsRequest request, StreamObserver<ListEnvsResponse> out) {
-    unary(out, "ListEnvs", false, this::listEnvs);
+    // To the pool: the first listing makes one env of each id (ROM loads).
+    handler.run(false, "ListEnvs", this::listEnvs, reply(out, r -> r));
   }
 
   @Override
   public void make(MakeRequest request, StreamObserver<MakeResponse> out) {
-    String client = ClientIdentity.current(); // read here: the call thread has no gRPC context
-    unary(out, "Make", false, () -> sessions.make(request, client));
+    session(StreamRequest.newBuilder().setMake(request), "Make", out, StreamResponse::getMake);
   }
 
   @Override
   public void reset(ResetRequest request, StreamObserver<ResetResponse> out) {
-    String id = request.getSessionId();
-    unary(out, "Reset", sessions.isCheapToReset(id), () -> sessions.get(id).reset(request));
+    session(StreamRequest.newBuilder().setReset(request), "Reset", out, StreamResponse::getReset);
   }
 
   @Override
   public void step(StepRequest request, StreamObserver<StepResponse> out) {
-    String id = request.getSessionId();
-    unary(out, "Step", sessions.isCheapToStep(id), () -> sessions.get(id).step(request));
+    session(StreamRequest.newBuilder().setStep(request), "Step", out, StreamResponse::getStep);
   }
 
   @Override
   public void render(RenderRequest request, StreamObserver<RenderResponse> out) {
-    String id = request.getSessionId();
-    unary(out, "Render", false, () -> sessions.get(id).render());
+    session(
+        StreamRequest.newBuilder().setRender(request), "Render", out, StreamResponse::getRender);
   }
 
   @Override
   public void close(CloseRequest request, StreamObserver<CloseResponse> out) {
-    unary(
-        out,
-        "Close",
-        sessions.isCheapToStep(request.getSessionId()),
-        () -> {
-          sessions.close(request.getSessionId(), "client asked");
-          return CloseResponse.getDefaultInstance();
-        });
+    session(StreamRequest.newBuilder().setClose(request), "Close", out, StreamResponse::getClose);
   }
 
   @Override
   public StreamObserver<StreamRequest> stream(StreamObserver<StreamResponse> out) {
-    return new SessionStream(sessions, calls, out, ClientIdentity.current());
+    return new SessionStream(handler, sessions, out, ClientIdentity.current());
+  }
+
+  /**
+   * A unary session call: the request goes the stream's way, wrapped as a {@link StreamRequest},
+   * and {@code part} takes this method's response back out of the {@link StreamResponse}.
+   */
+  private <T> void session(
+      StreamRequest.Builder request,
+      String rpc,
+      StreamObserver<T> out,
+      Function<StreamResponse, T> part) {
+    handler.handle(request.build(), ClientIdentity.current(), rpc, reply(out, part));
+  }
+
+  /**
+   * Sends a unary call's one response, or its status, to {@code out}. Either can find the call
+   * cancelled (the client gave up while it ran on the pool): nobody is waiting for the answer then,
+   * so what gRPC throws is dropped.
+   */
+  private static <R, T> RequestHandler.Reply<R> reply(StreamObserver<T> out, Function<R, T> part) {
+    return new RequestHandler.Reply<>() {
+      @Override
+      public void answer(R response) {
+        try {
+          out.onNext(part.apply(response));
+          out.onCompleted();
+        } catch (IllegalStateException | StatusRuntimeException cancelled) {
+          // dropped: see above
+        }
+      }
+
+      @Override
+      public void fail(StatusRuntimeException status) {
+        try {
+          out.onError(status);
+        } catch (IllegalStateException | StatusRuntimeException cancelled) {
+          // dropped: see above
+        }
+      }
+    };
   }
 
   private GetServerInfoResponse serverInfo() {
@@ -147,30 +177,6 @@ final class EnvService extends EnvServiceGrpc.EnvServiceImplBase {
   private static io.gymbridge.v1.EnvSpec defaultSpec(EnvRegistration reg) {
     try (var env = EnvRegistry.make(reg, java.util.Map.of(), null)) {
       return EnvRegistry.spec(reg, env, java.util.Map.of(), null);
-    }
-  }
-
-  private <T> void unary(StreamObserver<T> out, String rpc, boolean inline, Supplier<T> handler) {
-    boolean accepted = calls.run(inline, () -> respond(out, rpc, handler));
-    if (!accepted) {
-      out.onError(
-          Status.RESOURCE_EXHAUSTED.withDescription(calls.busyMessage()).asRuntimeException());
-    }
-  }
-
-  private static <T> void respond(StreamObserver<T> out, String rpc, Supplier<T> handler) {
-    try {
-      T response;
-      try {
-        response = handler.get();
-      } catch (Throwable t) {
-        out.onError(StatusMapping.toStatus(t, rpc));
-        return;
-      }
-      out.onNext(response);
-      out.onCompleted();
-    } catch (IllegalStateException | StatusRuntimeException e) {
-      // The client cancelled while the call ran on the pool: nobody is waiting for the answer.
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.gymbridge.server;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Status;
+import io.gymbridge.codec.InvalidValueException;
 import io.gymbridge.codec.SpaceMembership;
 import io.gymbridge.codec.Spaces;
 import io.gymbridge.codec.Tensors;
@@ -139,13 +139,11 @@ final class Session {
     boolean[] mask = null;
     if (request.getResetMaskCount() > 0) {
       if (request.getResetMaskCount() != n) {
-        throw Status.INVALID_ARGUMENT
-            .withDescription(
-                "reset_mask: expected "
-                    + n
-                    + " flags (one per env) or none, got "
-                    + request.getResetMaskCount())
-            .asRuntimeException();
+        throw new InvalidValueException(
+            "reset_mask: expected "
+                + n
+                + " flags (one per env) or none, got "
+                + request.getResetMaskCount());
       }
       mask = new boolean[n];
       for (int i = 0; i < n; i++) {
@@ -200,29 +198,25 @@ final class Session {
   synchronized RenderResponse render() {
     touch();
     if (!"rgb_array".equals(renderMode)) {
-      throw Status.FAILED_PRECONDITION
-          .withDescription(
-              "session "
-                  + id
-                  + " was made with render_mode '"
-                  + renderMode
-                  + "': make it with render_mode \"rgb_array\" to render")
-          .asRuntimeException();
+      throw new RenderNotEnabledException(
+          "session "
+              + id
+              + " was made with render_mode '"
+              + renderMode
+              + "': make it with render_mode \"rgb_array\" to render");
     }
     List<RgbFrame> frames = env.render();
     RgbFrame first = frames.get(0);
     long bytes = (long) frames.size() * first.rgb().length;
     if (bytes > maxMessageBytes - ServerConfig.RESPONSE_MARGIN_BYTES) {
-      throw Status.RESOURCE_EXHAUSTED
-          .withDescription(
-              "render of "
-                  + frames.size()
-                  + " frames is "
-                  + bytes
-                  + " bytes, over the server's max message size of "
-                  + maxMessageBytes
-                  + " bytes: render a smaller session or raise --max-message-bytes")
-          .asRuntimeException();
+      throw new LimitExceededException(
+          "render of "
+              + frames.size()
+              + " frames is "
+              + bytes
+              + " bytes, over the server's max message size of "
+              + maxMessageBytes
+              + " bytes: render a smaller session or raise --max-message-bytes");
     }
     byte[] data = new byte[Math.toIntExact(bytes)];
     for (int i = 0; i < frames.size(); i++) {
@@ -244,7 +238,7 @@ final class Session {
 
   private void touch() {
     if (closed) {
-      throw Status.NOT_FOUND.withDescription("session " + id + " is closed").asRuntimeException();
+      throw new SessionNotFoundException("session " + id + " is closed");
     }
     lastUsedNanos = clock.getAsLong();
   }
@@ -278,13 +272,11 @@ final class Session {
       case SEED -> {
         long base = request.getSeed();
         if (base < 0 || base > Long.MAX_VALUE - n) {
-          throw Status.INVALID_ARGUMENT
-              .withDescription(
-                  "seed: expected an integer in [0, "
-                      + (Long.MAX_VALUE - n)
-                      + "] (env i gets seed + i), got "
-                      + base)
-              .asRuntimeException();
+          throw new InvalidValueException(
+              "seed: expected an integer in [0, "
+                  + (Long.MAX_VALUE - n)
+                  + "] (env i gets seed + i), got "
+                  + base);
         }
         Long[] seeds = new Long[n];
         for (int i = 0; i < n; i++) {
@@ -295,19 +287,16 @@ final class Session {
       case SEEDS -> {
         List<OptionalSeed> list = request.getSeeds().getSeedsList();
         if (list.size() != n) {
-          throw Status.INVALID_ARGUMENT
-              .withDescription(
-                  "seeds: expected " + n + " entries (one per env), got " + list.size())
-              .asRuntimeException();
+          throw new InvalidValueException(
+              "seeds: expected " + n + " entries (one per env), got " + list.size());
         }
         Long[] seeds = new Long[n];
         for (int i = 0; i < n; i++) {
           if (list.get(i).hasSeed()) {
             long s = list.get(i).getSeed();
             if (s < 0) {
-              throw Status.INVALID_ARGUMENT
-                  .withDescription("seeds[" + i + "]: expected an integer >= 0, got " + s)
-                  .asRuntimeException();
+              throw new InvalidValueException(
+                  "seeds[" + i + "]: expected an integer >= 0, got " + s);
             }
             seeds[i] = s;
           }

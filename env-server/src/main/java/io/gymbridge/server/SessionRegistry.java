@@ -1,16 +1,12 @@
 package io.gymbridge.server;
 
-import io.grpc.Status;
 import io.gymbridge.codec.ClientText;
 import io.gymbridge.codec.Spaces;
 import io.gymbridge.envs.Env;
-import io.gymbridge.envs.EnvRegistration;
 import io.gymbridge.envs.EnvRegistry;
-import io.gymbridge.v1.AutoresetMode;
 import io.gymbridge.v1.EnvSpec;
 import io.gymbridge.v1.MakeRequest;
 import io.gymbridge.v1.MakeResponse;
-import io.gymbridge.v1.Value;
 import io.gymbridge.vector.EnvStepPool;
 import io.gymbridge.vector.VectorEnv;
 import java.security.SecureRandom;
@@ -18,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,7 +31,7 @@ final class SessionRegistry implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
   private static final SecureRandom ID_RANDOM = new SecureRandom();
 
-  private final EnvRegistry envs;
+  private final MakeRequestCheck makeCheck;
   private final ServerConfig config;
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
   private final ScheduledExecutorService reaper;
@@ -62,7 +57,7 @@ final class SessionRegistry implements AutoCloseable {
    * (which decide whether its calls run inline). Tests pass a clock they advance by hand.
    */
   SessionRegistry(EnvRegistry envs, ServerConfig config, EnvStepPool stepPool, LongSupplier clock) {
-    this.envs = envs;
+    this.makeCheck = new MakeRequestCheck(envs, config.maxEnvsPerSession());
     this.stepPool = stepPool;
     this.config = config;
     this.clock = clock;
@@ -79,19 +74,9 @@ final class SessionRegistry implements AutoCloseable {
     reaper.scheduleWithFixedDelay(this::reapIdleOrLog, periodMs, periodMs, TimeUnit.MILLISECONDS);
   }
 
-  /** What a valid MakeRequest asks for, its defaults filled in. */
-  private record Request(
-      EnvRegistration reg,
-      int numEnvs,
-      String renderMode,
-      Integer maxSteps,
-      AutoresetMode wireMode,
-      io.gymbridge.vector.AutoresetMode mode,
-      Map<String, Value> kwargs) {}
-
   /** Makes a session for {@code client} (its IP address: {@link ClientIdentity}). */
   MakeResponse make(MakeRequest request, String client) {
-    Request r = validate(request);
+    MakeRequestCheck.Checked r = makeCheck.check(request);
     // Reserve the session first and build the envs outside any lock: envs can be slow to load.
     EnvBudget.Charge charge = budget.reserveSession(client);
     List<Env> made = new ArrayList<>(r.numEnvs());
@@ -118,100 +103,11 @@ final class SessionRegistry implements AutoCloseable {
   }
 
   /**
-   * Checks the request before anything is reserved or built: env id, num_envs, render mode,
-   * max_episode_steps and autoreset mode, in that order (kwargs are the env's to check, as it is
-   * built).
-   */
-  private Request validate(MakeRequest request) {
-    EnvRegistration reg = findEnv(request.getEnvId());
-    int numEnvs = numEnvs(request);
-    String renderMode = renderMode(request, reg);
-    Integer maxSteps = maxEpisodeSteps(request);
-    AutoresetMode wireMode =
-        request.getAutoresetMode() == AutoresetMode.AUTORESET_MODE_UNSPECIFIED
-            ? AutoresetMode.AUTORESET_MODE_NEXT_STEP
-            : request.getAutoresetMode();
-    return new Request(
-        reg,
-        numEnvs,
-        renderMode,
-        maxSteps,
-        wireMode,
-        vectorMode(wireMode, request),
-        request.getKwargsMap());
-  }
-
-  private EnvRegistration findEnv(String envId) {
-    return envs.find(envId)
-        .orElseThrow(
-            () ->
-                Status.NOT_FOUND
-                    .withDescription(envs.unknownIdMessage(envId))
-                    .asRuntimeException());
-  }
-
-  private int numEnvs(MakeRequest request) {
-    int numEnvs = request.getNumEnvs() == 0 ? 1 : request.getNumEnvs();
-    if (numEnvs < 0 || numEnvs > config.maxEnvsPerSession()) {
-      throw Status.RESOURCE_EXHAUSTED
-          .withDescription(
-              "num_envs: "
-                  + Integer.toUnsignedString(request.getNumEnvs())
-                  + " is over this server's limit of "
-                  + config.maxEnvsPerSession()
-                  + " envs per session (--max-envs-per-session)")
-          .asRuntimeException();
-    }
-    return numEnvs;
-  }
-
-  private static String renderMode(MakeRequest request, EnvRegistration reg) {
-    String renderMode = request.getRenderMode();
-    if (!renderMode.isEmpty() && !reg.renderModes().contains(renderMode)) {
-      throw Status.INVALID_ARGUMENT
-          .withDescription(
-              "render_mode: expected \"\" or one of "
-                  + reg.renderModes()
-                  + " for "
-                  + reg.id()
-                  + ", got "
-                  + ClientText.quote(renderMode))
-          .asRuntimeException();
-    }
-    return renderMode;
-  }
-
-  private static Integer maxEpisodeSteps(MakeRequest request) {
-    Integer maxSteps = request.hasMaxEpisodeSteps() ? request.getMaxEpisodeSteps() : null;
-    if (maxSteps != null && maxSteps <= 0) {
-      throw Status.INVALID_ARGUMENT
-          .withDescription("max_episode_steps: expected > 0, got " + maxSteps)
-          .asRuntimeException();
-    }
-    return maxSteps;
-  }
-
-  private static io.gymbridge.vector.AutoresetMode vectorMode(
-      AutoresetMode wireMode, MakeRequest request) {
-    return switch (wireMode) {
-      case AUTORESET_MODE_NEXT_STEP -> io.gymbridge.vector.AutoresetMode.NEXT_STEP;
-      case AUTORESET_MODE_SAME_STEP -> io.gymbridge.vector.AutoresetMode.SAME_STEP;
-      case AUTORESET_MODE_DISABLED -> io.gymbridge.vector.AutoresetMode.DISABLED;
-      default ->
-          throw Status.INVALID_ARGUMENT
-              .withDescription(
-                  "autoreset_mode: expected NEXT_STEP, SAME_STEP or DISABLED, got "
-                      + request.getAutoresetModeValue())
-              .asRuntimeException();
-    };
-  }
-
-  /**
    * Sizes the session from its first env, before the rest are built: charges the memory of all
    * {@code numEnvs} to the budget, and refuses a session whose step responses could not fit in a
    * message.
    */
-  private void size(Request r, Env first, EnvSpec spec, EnvBudget.Charge charge) {
+  private void size(MakeRequestCheck.Checked r, Env first, EnvSpec spec, EnvBudget.Charge charge) {
     budget.reserveBytes(
         charge, r.numEnvs() * bytesPerEnv(first), r.numEnvs() + " envs of " + r.reg().id());
     // A step response's upper bound per env: its observation, a SAME_STEP final observation
@@ -220,22 +116,20 @@ final class SessionRegistry implements AutoCloseable {
     long perEnv = 2L * Spaces.elementBytes(spec.getObservationSpace()) + 5 + 8 + 2;
     long stepBytes = r.numEnvs() * perEnv;
     if (stepBytes > config.maxMessageBytes() - ServerConfig.RESPONSE_MARGIN_BYTES) {
-      throw Status.RESOURCE_EXHAUSTED
-          .withDescription(
-              r.numEnvs()
-                  + " envs of "
-                  + r.reg().id()
-                  + " need step responses of up to "
-                  + stepBytes
-                  + " bytes, over the max message size of "
-                  + config.maxMessageBytes()
-                  + " bytes (--max-message-bytes); use fewer envs per session")
-          .asRuntimeException();
+      throw new LimitExceededException(
+          r.numEnvs()
+              + " envs of "
+              + r.reg().id()
+              + " need step responses of up to "
+              + stepBytes
+              + " bytes, over the max message size of "
+              + config.maxMessageBytes()
+              + " bytes (--max-message-bytes); use fewer envs per session");
     }
   }
 
   /** Builds envs 2..numEnvs into {@code made}, which holds the first. */
-  private static void buildRest(Request r, List<Env> made) {
+  private static void buildRest(MakeRequestCheck.Checked r, List<Env> made) {
     for (int i = 1; i < r.numEnvs(); i++) {
       made.add(EnvRegistry.make(r.reg(), r.kwargs(), r.maxSteps()));
     }
@@ -247,7 +141,7 @@ final class SessionRegistry implements AutoCloseable {
     return id;
   }
 
-  private void logMade(String id, String client, Request r) {
+  private void logMade(String id, String client, MakeRequestCheck.Checked r) {
     log.info(
         "session {} made for {}: {} x{} autoreset={} kwargs={} (sessions open: {}/{}, env"
             + " memory ~{}/{} MiB)",
@@ -281,14 +175,12 @@ final class SessionRegistry implements AutoCloseable {
   Session get(String id) {
     Session s = sessions.get(id);
     if (s == null) {
-      throw Status.NOT_FOUND
-          .withDescription(
-              "session_id: no open session "
-                  + ClientText.quote(id)
-                  + " (closed, timed out after "
-                  + format(config.idleTimeout())
-                  + " idle, or never made)")
-          .asRuntimeException();
+      throw new SessionNotFoundException(
+          "session_id: no open session "
+              + ClientText.quote(id)
+              + " (closed, timed out after "
+              + format(config.idleTimeout())
+              + " idle, or never made)");
     }
     return s;
   }
@@ -296,9 +188,7 @@ final class SessionRegistry implements AutoCloseable {
   void close(String id, String why) {
     Session s = sessions.remove(id);
     if (s == null) {
-      throw Status.NOT_FOUND
-          .withDescription("session_id: no open session " + ClientText.quote(id))
-          .asRuntimeException();
+      throw new SessionNotFoundException("session_id: no open session " + ClientText.quote(id));
     }
     closeAndRelease(s);
     log.info("session {} closed ({}); sessions open: {}", id, why, sessions.size());

@@ -5,7 +5,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.gymbridge.codec.ClientText;
-import io.gymbridge.v1.CloseResponse;
 import io.gymbridge.v1.StreamRequest;
 import io.gymbridge.v1.StreamResponse;
 import java.util.LinkedHashSet;
@@ -17,15 +16,16 @@ import java.util.Set;
  *
  * <p>Flow control is manual: the next request is read only once the previous response could be
  * written, so a client that stops reading cannot make the server buffer without bound, and a stream
- * has at most one request in flight. A cheap request is answered inline on the event loop; a slow
- * one ({@link CallExecutor}) on a call thread, which then answers and asks for the next. So the
- * stream's state is touched from both: it is guarded by this object's lock. The client may
- * half-close or cancel while a request is in flight; the stream then completes after that answer,
- * or drops it and closes every session made on the stream, including one that request made.
+ * has at most one request in flight. Each request takes the unary methods' path ({@link
+ * RequestHandler}): a cheap one is answered inline on the event loop, a slow one on a call thread,
+ * which then answers and asks for the next. So the stream's state is touched from both: it is
+ * guarded by this object's lock. The client may half-close or cancel while a request is in flight;
+ * the stream then completes after that answer, or drops it and closes every session made on the
+ * stream, including one that request made.
  */
 final class SessionStream implements StreamObserver<StreamRequest> {
+  private final RequestHandler handler;
   private final SessionRegistry sessions;
-  private final CallExecutor calls;
   private final String client;
   private final ServerCallStreamObserver<StreamResponse> out;
 
@@ -37,13 +37,13 @@ final class SessionStream implements StreamObserver<StreamRequest> {
   private boolean ended;
 
   SessionStream(
+      RequestHandler handler,
       SessionRegistry sessions,
-      CallExecutor calls,
       StreamObserver<StreamResponse> out,
       String client) {
+    this.handler = handler;
     this.sessions = sessions;
     this.client = client;
-    this.calls = calls;
     this.out = (ServerCallStreamObserver<StreamResponse>) out;
     this.out.disableAutoRequest();
     this.out.setOnReadyHandler(this::onReady);
@@ -62,26 +62,35 @@ final class SessionStream implements StreamObserver<StreamRequest> {
     synchronized (this) {
       inFlight = true;
     }
-    boolean accepted = calls.run(isCheap(request), () -> answer(handle(request)));
-    if (!accepted) {
-      answer(error(Status.RESOURCE_EXHAUSTED.withDescription(calls.busyMessage())));
-    }
+    handler.handle(
+        request,
+        client,
+        "Stream." + request.getRequestCase(),
+        new RequestHandler.Reply<>() {
+          @Override
+          public void answer(StreamResponse response) {
+            SessionStream.this.answer(request, response);
+          }
+
+          @Override
+          public void fail(StatusRuntimeException status) {
+            SessionStream.this.answer(request, error(status.getStatus()));
+          }
+        });
   }
 
-  private boolean isCheap(StreamRequest request) {
-    return switch (request.getRequestCase()) {
-      case MAKE -> false;
-      case RESET -> sessions.isCheapToReset(request.getReset().getSessionId());
-      case STEP -> sessions.isCheapToStep(request.getStep().getSessionId());
-      case RENDER -> false;
-      case CLOSE -> sessions.isCheapToStep(request.getClose().getSessionId());
-      case REQUEST_NOT_SET -> true;
-    };
-  }
-
-  /** Sends the answer to the request in flight, then completes or asks for the next request. */
-  private synchronized void answer(StreamResponse response) {
+  /**
+   * Sends the answer to the request in flight, then completes or asks for the next request. A
+   * session the request made is owned by the stream from here, so that it goes if the stream has
+   * ended meanwhile or ends later.
+   */
+  private synchronized void answer(StreamRequest request, StreamResponse response) {
     inFlight = false;
+    if (response.hasMake()) {
+      owned.add(response.getMake().getSessionId());
+    } else if (response.hasClose()) {
+      owned.remove(request.getClose().getSessionId());
+    }
     if (ended) {
       closeOwned("stream ended"); // a session the dropped request made goes too
       return;
@@ -102,42 +111,7 @@ final class SessionStream implements StreamObserver<StreamRequest> {
     }
   }
 
-  private StreamResponse handle(StreamRequest request) {
-    String rpc = "Stream." + request.getRequestCase();
-    try {
-      StreamResponse.Builder b = StreamResponse.newBuilder();
-      switch (request.getRequestCase()) {
-        case MAKE -> {
-          var made = sessions.make(request.getMake(), client);
-          synchronized (this) {
-            owned.add(made.getSessionId());
-          }
-          b.setMake(made);
-        }
-        case RESET ->
-            b.setReset(sessions.get(request.getReset().getSessionId()).reset(request.getReset()));
-        case STEP ->
-            b.setStep(sessions.get(request.getStep().getSessionId()).step(request.getStep()));
-        case RENDER -> b.setRender(sessions.get(request.getRender().getSessionId()).render());
-        case CLOSE -> {
-          String id = request.getClose().getSessionId();
-          sessions.close(id, "client asked");
-          synchronized (this) {
-            owned.remove(id);
-          }
-          b.setClose(CloseResponse.getDefaultInstance());
-        }
-        case REQUEST_NOT_SET ->
-            throw Status.INVALID_ARGUMENT
-                .withDescription("request: expected one of make, reset, step, render, close")
-                .asRuntimeException();
-      }
-      return b.build();
-    } catch (Throwable t) {
-      return error(StatusMapping.toStatus(t, rpc).getStatus());
-    }
-  }
-
+  /** A failure in-band, so the stream survives it. */
   private static StreamResponse error(Status status) {
     com.google.rpc.Status.Builder s =
         com.google.rpc.Status.newBuilder().setCode(status.getCode().value());

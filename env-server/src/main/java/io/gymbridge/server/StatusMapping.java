@@ -9,7 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns what a handler threw into the status the contract promises. Only a real bug becomes
+ * Turns what a handler threw into the status the contract promises: the one place where the
+ * server's and the envs' exceptions become gRPC statuses, so sessions and envs stay free of gRPC.
+ * The exception's message is the status description, word for word. Only a real bug becomes
  * INTERNAL, and it is logged with its stack trace; client mistakes are not logged as errors.
  */
 final class StatusMapping {
@@ -18,25 +20,10 @@ final class StatusMapping {
   private StatusMapping() {}
 
   static StatusRuntimeException toStatus(Throwable t, String rpc) {
-    if (t instanceof StatusRuntimeException sre) {
-      log.debug("{} refused: {}", rpc, sre.getStatus());
-      return sre;
-    }
-    if (t instanceof InvalidValueException e) {
-      log.debug("{} refused: {}", rpc, e.getMessage());
-      return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
-    }
-    if (t instanceof ResetNeededException e) {
-      log.debug("{} refused: {}", rpc, e.getMessage());
-      return Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
-    }
-    if (t instanceof RomUnavailableException e) {
-      log.debug("{} refused: {}", rpc, e.getMessage());
-      Status status =
-          e.reason() == RomUnavailableException.Reason.MISSING
-              ? Status.NOT_FOUND
-              : Status.FAILED_PRECONDITION;
-      return status.withDescription(e.getMessage()).asRuntimeException();
+    Status refusal = refusal(t);
+    if (refusal != null) {
+      log.debug("{} refused: {}", rpc, t.getMessage());
+      return refusal.withDescription(t.getMessage()).asRuntimeException();
     }
     log.error("{} failed inside the server", rpc, t);
     return Status.INTERNAL
@@ -44,5 +31,27 @@ final class StatusMapping {
             rpc + " failed inside the server (" + t + "); this is a bug, please report it")
         .withCause(t)
         .asRuntimeException();
+  }
+
+  /** The status a refused request gets, by what was wrong; null for anything else (a bug). */
+  private static Status refusal(Throwable t) {
+    if (t instanceof InvalidValueException) {
+      return Status.INVALID_ARGUMENT; // a field's value: the request must change
+    }
+    if (t instanceof SessionNotFoundException || t instanceof UnknownEnvException) {
+      return Status.NOT_FOUND;
+    }
+    if (t instanceof LimitExceededException) {
+      return Status.RESOURCE_EXHAUSTED; // a smaller request, a retry or another server can help
+    }
+    if (t instanceof ResetNeededException || t instanceof RenderNotEnabledException) {
+      return Status.FAILED_PRECONDITION; // valid, but not in the session's state or mode
+    }
+    if (t instanceof RomUnavailableException e) {
+      return e.reason() == RomUnavailableException.Reason.MISSING
+          ? Status.NOT_FOUND
+          : Status.FAILED_PRECONDITION;
+    }
+    return null;
   }
 }

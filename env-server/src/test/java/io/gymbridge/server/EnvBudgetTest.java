@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 class EnvBudgetTest {
   private static final long MIB = 1 << 20;
 
+  /** A call through a server: refused RESOURCE_EXHAUSTED, the description holding each fragment. */
   private static void assertRefused(Runnable r, String... fragments) {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, r::run);
     assertEquals(Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
@@ -24,14 +25,27 @@ class EnvBudgetTest {
     }
   }
 
+  /**
+   * A call on the budget itself: it throws LimitExceededException, which a client would see (by
+   * {@link StatusMapping}) as RESOURCE_EXHAUSTED with each fragment in the description.
+   */
+  private static void assertOverBudget(Runnable r, String... fragments) {
+    LimitExceededException thrown = assertThrows(LimitExceededException.class, r::run);
+    assertRefused(
+        () -> {
+          throw StatusMapping.toStatus(thrown, "EnvBudgetTest");
+        },
+        fragments);
+  }
+
   @Test
   void eachClientMayHoldItsShareOfSessionsAndMemoryAndNoMore() {
     EnvBudget budget = new EnvBudget(4, 100 * MIB, 0.5);
     EnvBudget.Charge a1 = budget.reserveSession("10.0.0.1");
     budget.reserveBytes(a1, 30 * MIB, "a1");
     EnvBudget.Charge a2 = budget.reserveSession("10.0.0.1");
-    assertRefused(() -> budget.reserveSession("10.0.0.1"), "client 10.0.0.1", "2 sessions");
-    assertRefused(() -> budget.reserveBytes(a2, 21 * MIB, "64 envs"), "its 50 MiB share");
+    assertOverBudget(() -> budget.reserveSession("10.0.0.1"), "client 10.0.0.1", "2 sessions");
+    assertOverBudget(() -> budget.reserveBytes(a2, 21 * MIB, "64 envs"), "its 50 MiB share");
     budget.reserveBytes(a2, 20 * MIB, "a2"); // exactly the share
     // Another client still finds room.
     EnvBudget.Charge b = budget.reserveSession("10.0.0.2");
@@ -50,7 +64,7 @@ class EnvBudgetTest {
     EnvBudget.Charge a = budget.reserveSession("a");
     budget.reserveBytes(a, 90 * MIB, "a");
     EnvBudget.Charge b = budget.reserveSession("b");
-    assertRefused(
+    assertOverBudget(
         () -> budget.reserveBytes(b, 20 * MIB, "8 envs of ALE/Pong-v5"),
         "8 envs of ALE/Pong-v5 need about 20 MiB",
         "only 10 MiB",
