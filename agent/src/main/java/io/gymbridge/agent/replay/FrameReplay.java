@@ -34,9 +34,8 @@ import java.util.Arrays;
  *
  * <p><b>Sampling.</b> Uniform: an env in proportion to its stored frames, a position uniformly in
  * its ring, rejected unless sampleable: exactly uniform over sampleable transitions. Prioritized
- * (alpha &gt; 0): proportional prioritized replay as {@link PrioritizedReplay} does it (stratified
- * segments, new transitions at the largest priority seen, importance weights normalized by the
- * batch's largest), over a sum tree whose leaf is 0 while a slot is not sampleable.
+ * (alpha &gt; 0): the {@link ProportionalSampler} {@link PrioritizedReplay} uses, told which slots
+ * are sampleable as they come and go.
  *
  * <p>Frames live off the Java heap, in direct ByteBuffers of at most 64 MiB allocated as the rings
  * fill (a buffer stops at 2^31 bytes; a 1M-frame replay is ~7 GB), so a full Atari replay needs
@@ -64,7 +63,7 @@ public final class FrameReplay implements Replay {
   private final byte[] flags;
   private final int[] actions;
   private final float[] rewards;
-  private SumTree tree; // null for uniform sampling
+  private final SlotSampler sampler;
   private SplitMix64 rng;
   private double beta = 1;
 
@@ -125,7 +124,10 @@ public final class FrameReplay implements Replay {
     this.flags = new byte[slots];
     this.actions = new int[slots];
     this.rewards = new float[slots];
-    this.tree = alpha > 0 ? new SumTree(slots) : null;
+    this.sampler =
+        alpha > 0
+            ? new ProportionalSampler(slots, alpha, priorityEpsilon, beta)
+            : new UniformSampler(this::uniformSlot);
     this.rng = new SplitMix64(seed);
     this.head = new long[numEnvs];
     this.current = new long[numEnvs];
@@ -228,18 +230,14 @@ public final class FrameReplay implements Replay {
     }
     flags[slot] |= SAMPLEABLE;
     sampleable++;
-    if (tree != null) {
-      tree.update(slot, Math.max(1.0, tree.max()));
-    }
+    sampler.add(slot);
   }
 
   private void unmarkSampleable(int slot) {
     if ((flags[slot] & SAMPLEABLE) != 0) {
       flags[slot] &= ~SAMPLEABLE;
       sampleable--;
-      if (tree != null) {
-        tree.update(slot, 0);
-      }
+      sampler.remove(slot);
     }
   }
 
@@ -275,26 +273,14 @@ public final class FrameReplay implements Replay {
       throw new IllegalStateException("no sampleable transition yet (size 0)");
     }
     int[] indices = new int[batchSize];
-    float[] weights;
-    if (tree == null) {
-      for (int b = 0; b < batchSize; b++) {
-        indices[b] = uniformSlot();
-      }
-      weights = new float[batchSize];
-      Arrays.fill(weights, 1f);
-    } else {
-      double total = tree.total();
-      double segment = total / batchSize;
-      double[] probs = new double[batchSize];
-      for (int b = 0; b < batchSize; b++) {
-        indices[b] = tree.find((b + rng.nextDouble()) * segment);
-        probs[b] = tree.get(indices[b]) / total;
-      }
-      weights = PrioritizedReplay.importanceWeights(probs, sampleable, beta);
-    }
+    float[] weights = sampler.draw(indices, sampleable, rng);
     return gather(indices, weights);
   }
 
+  /**
+   * Uniform over sampleable transitions: an env in proportion to its stored frames, a position
+   * uniformly in its ring, rejected unless sampleable.
+   */
   private int uniformSlot() {
     long stored = 0;
     for (int e = 0; e < numEnvs; e++) {
@@ -375,40 +361,25 @@ public final class FrameReplay implements Replay {
 
   @Override
   public void updatePriorities(int[] indices, float[] tdErrors) {
-    if (tree == null) {
-      return;
-    }
-    require(
-        indices.length == tdErrors.length,
-        indices.length + " indices but " + tdErrors.length + " TD errors");
-    for (int k = 0; k < indices.length; k++) {
-      if (!Float.isFinite(tdErrors[k])) {
-        throw new IllegalArgumentException(
-            "TD error for slot " + indices[k] + " is " + tdErrors[k] + ": the loss diverged?");
-      }
-    }
-    for (int k = 0; k < indices.length; k++) {
-      // A slot overwritten or invalidated since it was sampled stays at 0.
-      if ((flags[indices[k]] & SAMPLEABLE) != 0) {
-        tree.update(indices[k], Math.pow(Math.abs(tdErrors[k]) + priorityEpsilon, alpha));
-      }
-    }
+    // A slot overwritten or invalidated since it was sampled keeps priority 0.
+    sampler.learn(indices, tdErrors, slot -> (flags[slot] & SAMPLEABLE) != 0);
   }
 
   @Override
   public void setBeta(double beta) {
     require(beta >= 0 && beta <= 1, "beta must be in [0, 1], got " + beta);
     this.beta = beta;
+    sampler.setBeta(beta);
   }
 
   /** The stored priority of a slot (0 when not sampleable); 0 everywhere for uniform sampling. */
   public double priority(int slot) {
-    return tree == null ? 0 : tree.get(slot);
+    return sampler.priority(slot);
   }
 
-  /** The sum tree's total (0 for uniform sampling): the sum of every slot's priority. */
+  /** The sum of every slot's priority (0 for uniform sampling). */
   public double totalPriority() {
-    return tree == null ? 0 : tree.total();
+    return sampler.total();
   }
 
   /** Transitions that can be sampled now. */
@@ -462,9 +433,7 @@ public final class FrameReplay implements Replay {
         out.write(piece, 0, n);
       }
     }
-    if (tree != null) {
-      tree.writeTo(out);
-    }
+    sampler.writeTo(out);
   }
 
   static FrameReplay readBody(DataInput in) throws IOException {
@@ -505,13 +474,7 @@ public final class FrameReplay implements Replay {
         }
       }
     }
-    if (r.tree != null) {
-      SumTree t = SumTree.readFrom(in);
-      if (t.capacity() != r.tree.capacity()) {
-        throw new IOException("corrupt frame replay checkpoint: sum tree capacity differs");
-      }
-      r.tree = t;
-    }
+    r.sampler.readFrom(in);
     for (byte f : r.flags) {
       if ((f & SAMPLEABLE) != 0) {
         r.sampleable++;

@@ -73,7 +73,7 @@ class PrioritizedReplayTest {
   void weightsAreNormalizedByTheMaxInTheBatchNotInTheBuffer() {
     // The same example without slot 0 in the batch: w = 0.8^-0.5, 1.6^-0.5 = 1.11803, 0.79057,
     // normalized by 1.11803 (not by slot 0's 1.58114): 1 and 0.70711.
-    float[] w = PrioritizedReplay.importanceWeights(new double[] {0.2, 0.4}, 4, 0.5);
+    float[] w = ProportionalSampler.importanceWeights(new double[] {0.2, 0.4}, 4, 0.5);
     assertArrayEquals(new float[] {1f, (float) (1 / Math.sqrt(2))}, w, 1e-6f);
   }
 
