@@ -8,7 +8,9 @@ from __future__ import annotations
 import logging
 
 import grpc
+import gymnasium as gym
 import pytest
+from gymnasium.envs.classic_control import CartPoleEnv
 
 import gymbridge
 from gymbridge.conformance.fuzz import wire
@@ -40,6 +42,33 @@ def channel(server):
 @pytest.fixture(scope="module")
 def stub(channel):
     return pb_grpc.EnvServiceStub(channel)
+
+
+BUILT: list[None] = []  # one entry per Counted-v0 env the counted server constructs
+
+
+def counted_cartpole(config=None) -> gym.Env:
+    """CartPole whose constructions are counted. ``config`` takes any value unchecked (its
+    default is None), so only the server's own limits stand between a kwarg and construction."""
+    BUILT.append(None)
+    return CartPoleEnv()
+
+
+@pytest.fixture(scope="module")
+def counted_channel():
+    s = gymbridge.serve({"Counted-v0": counted_cartpole}, port=0)
+    try:
+        with grpc.insecure_channel(
+            s.address, options=[("grpc.max_send_message_length", 128 << 20)]
+        ) as ch:
+            yield ch
+    finally:
+        s.stop(grace_s=0)
+
+
+def make_and_close(stub, **kwargs: value_pb2.Value) -> None:
+    req = pb.MakeRequest(env_id="Counted-v0", kwargs=kwargs)
+    stub.Close(pb.CloseRequest(session_id=stub.Make(req, timeout=T).session_id), timeout=T)
 
 
 def status(fn, *args, **kwargs) -> grpc.RpcError:
@@ -158,10 +187,26 @@ def test_the_rate_limited_log_counts_what_it_left_out(caplog):
         ),
     ],
 )
-def test_deep_or_huge_kwargs_are_refused_before_anything_is_built(channel, label, value, expected):
-    err = status(channel.unary_unary("/gymbridge.v1.EnvService/Make"), make_bytes(value), timeout=T)
+def test_deep_or_huge_kwargs_are_refused_before_anything_is_built(
+    counted_channel, label, value, expected
+):
+    stub = pb_grpc.EnvServiceStub(counted_channel)
+    # The server makes one env per id, once, to learn its spec and kwarg defaults: done here.
+    make_and_close(stub, config=_value([[1, 2], [3]]))
+    before = len(BUILT)
+
+    err = status(
+        counted_channel.unary_unary("/gymbridge.v1.EnvService/Make"),
+        make_bytes(value, key="config", env_id="Counted-v0"),
+        timeout=T,
+    )
     assert err.code() == grpc.StatusCode.INVALID_ARGUMENT, (label, err.details())
     assert expected in err.details(), (label, err.details())
+    assert len(BUILT) == before, f"{label}: the refused Make built {len(BUILT) - before} envs"
+
+    # The count is live: a Make whose kwarg is within the limits builds its env.
+    make_and_close(stub, config=_value([[1, 2], [3]]))
+    assert len(BUILT) == before + 1
 
 
 def test_the_limits_hold_for_reset_options_too(channel, stub):

@@ -5,7 +5,8 @@ Close and the idle reaper never wait behind a long step (the envs of a session c
 are closed when the step ends). The idle timeout runs on a clock the test advances, and each test
 runs the reaper's pass itself (EnvService.reap_idle), so nothing sleeps or races the reaper
 thread; one test checks that the reaper thread runs. The service is called directly, with a
-stand-in for grpc's context."""
+stand-in for grpc's context, except by the message-size test, which needs a real server and
+socket to show that a step response fits."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
+import gymbridge
 from gymbridge import codec
 from gymbridge.server.registry import EnvRegistry
 from gymbridge.server.service import EnvService, Limits
 from gymbridge.v1 import env_service_pb2 as pb
+from gymbridge.v1 import env_service_pb2_grpc as pb_grpc
 from gymbridge.v1 import value_pb2
 
 IDLE_S = 0.3
@@ -150,20 +153,85 @@ def test_the_reaper_thread_closes_idle_sessions_on_its_own():
         s.shutdown()
 
 
+MESSAGE_BYTES = 64 << 10
+
+
 def test_make_of_more_envs_than_step_responses_can_carry_is_resource_exhausted():
-    s = service(max_envs_per_session=100_000, max_message_bytes=64 << 10)
+    """What the limit is for: over a real server and socket, with the client taking messages no
+    larger than the server's limit, the largest Make the server accepts (found by real Makes, not
+    by its formula) can step in the worst case, every env ending on one SAME_STEP step so that
+    every final observation travels too; and a Make far over is refused, naming the flag."""
+    server = gymbridge.serve(
+        "CartPole-v1",
+        port=0,
+        max_sessions=1,  # a refused Make that kept its slot would refuse every later Make
+        max_envs_per_session=1_000_000,
+        max_message_bytes=MESSAGE_BYTES,
+    )
     try:
-        e = aborted(make, s, 5000)
-        assert e.code == grpc.StatusCode.RESOURCE_EXHAUSTED
-        assert "5000" in e.details and "--max-message-bytes" in e.details
-        # The refused Make did not take a session slot: the largest that fits still works.
-        assert s.open_sessions() == 0
-        # CartPole: 16 bytes of observation, so 2 * 16 + 15 = 47 bytes per env at most.
-        fits = ((64 << 10) - 4096) // 47
-        make(s, fits)
-        assert aborted(make, s, fits + 1).code == grpc.StatusCode.RESOURCE_EXHAUSTED
+        with grpc.insecure_channel(
+            server.address, options=[("grpc.max_receive_message_length", MESSAGE_BYTES)]
+        ) as ch:
+            stub = pb_grpc.EnvServiceStub(ch)
+            largest = _largest_accepted_make(stub)
+
+            # The worst step of the largest session: a time limit of 1 ends every env at once.
+            sid = _make_real(stub, largest, max_episode_steps=1)
+            try:
+                stub.Reset(pb.ResetRequest(session_id=sid, seed=0), timeout=30)
+                action = codec.to_tensor(np.zeros(largest, dtype=np.int64))
+                resp = stub.Step(
+                    pb.StepRequest(session_id=sid, action=value_pb2.Value(tensor=action)),
+                    timeout=30,
+                )
+                assert list(resp.final_env_indices) == list(range(largest))
+                assert list(resp.truncated) == [True] * largest
+                # The bound is not wildly loose either: the worst step fills most of a message.
+                assert 0.75 * MESSAGE_BYTES < resp.ByteSize() <= MESSAGE_BYTES, resp.ByteSize()
+            finally:
+                stub.Close(pb.CloseRequest(session_id=sid), timeout=30)
+
+            with pytest.raises(grpc.RpcError) as caught:
+                _make_real(stub, 10 * largest)
+            assert caught.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+            assert f"{10 * largest} envs" in caught.value.details()
+            assert "--max-message-bytes" in caught.value.details()
     finally:
-        s.shutdown()
+        server.stop(grace_s=0)
+
+
+def _make_real(stub, n: int, max_episode_steps: int | None = None) -> str:
+    req = pb.MakeRequest(
+        env_id="CartPole-v1", num_envs=n, autoreset_mode=pb.AUTORESET_MODE_SAME_STEP
+    )
+    if max_episode_steps is not None:
+        req.max_episode_steps = max_episode_steps
+    return stub.Make(req, timeout=30).session_id
+
+
+def _accepts(stub, n: int) -> bool:
+    """Whether the server makes a session of n envs (closed again); a refusal must be the
+    message-size one."""
+    try:
+        sid = _make_real(stub, n)
+    except grpc.RpcError as e:
+        assert e.code() == grpc.StatusCode.RESOURCE_EXHAUSTED, (n, e.details())
+        assert "--max-message-bytes" in e.details(), (n, e.details())
+        return False
+    stub.Close(pb.CloseRequest(session_id=sid), timeout=30)
+    return True
+
+
+def _largest_accepted_make(stub) -> int:
+    """The largest num_envs the server accepts: doubling until a Make is refused, then bisection."""
+    assert _accepts(stub, 1)
+    low, high = 1, 2
+    while _accepts(stub, high):
+        low, high = high, 2 * high
+    while high - low > 1:  # low is accepted, high refused
+        mid = (low + high) // 2
+        low, high = (mid, high) if _accepts(stub, mid) else (low, mid)
+    return low
 
 
 class SlowEnv(gym.Env):

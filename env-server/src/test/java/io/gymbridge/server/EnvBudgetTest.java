@@ -9,7 +9,14 @@ import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
 import io.gymbridge.atari.AtariRegistrations;
 import io.gymbridge.atari.TestRoms;
+import io.gymbridge.envs.Env;
+import io.gymbridge.envs.EnvRegistration;
 import io.gymbridge.envs.EnvRegistry;
+import io.gymbridge.envs.PostMakeWrapper;
+import io.gymbridge.envs.wrappers.EnvWrapper;
+import io.gymbridge.v1.Value;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The server's sessions and env memory, in all and per client. */
@@ -81,15 +88,83 @@ class EnvBudgetTest {
     // 16 MiB for envs: 8 Atari envs (~1 MiB each) fit, 64 do not; the refusal frees the slot.
     ServerConfig config =
         TestServer.config().withBudget(16 * MIB, 1.0).withLimits(1, 1024, 64 << 20);
-    EnvRegistry envs = EnvRegistry.builtin();
-    AtariRegistrations.register(envs, TestRoms.require());
-    try (TestServer server = TestServer.start(config, envs)) {
+    AtomicInteger built = new AtomicInteger();
+    AtomicInteger closed = new AtomicInteger();
+    try (TestServer server = TestServer.start(config, countedBreakout(built, closed))) {
       assertRefused(
           () -> server.env().make(make("ALE/Breakout-v5", 64)),
           "64 envs of ALE/Breakout-v5 need about",
           "--max-env-memory-mb");
+      // The server sizes a session from its first env: that one is built, and closed again.
+      assertEquals(1, built.get(), "envs built by the refused make");
+      assertEquals(1, closed.get(), "envs closed by the refused make");
       assertEquals(8, server.env().make(make("ALE/Breakout-v5", 8)).getNumEnvs());
+      assertEquals(9, built.get());
+      assertEquals(1, closed.get());
     }
+  }
+
+  /**
+   * A registry whose only env is ALE/Breakout-v5, counting the envs its factory builds and the
+   * closes of the envs make returns. The count of closes sits on top, in the post-make step, as its
+   * preprocessing needs the bare AtariEnv beneath.
+   */
+  private static EnvRegistry countedBreakout(AtomicInteger built, AtomicInteger closed) {
+    EnvRegistry atari = new EnvRegistry();
+    AtariRegistrations.register(atari, TestRoms.require());
+    EnvRegistration r = atari.find("ALE/Breakout-v5").orElseThrow();
+    PostMakeWrapper post = r.postMake();
+    PostMakeWrapper countingCloses =
+        new PostMakeWrapper() {
+          @Override
+          public Map<String, Value> defaultKwargs() {
+            return post.defaultKwargs();
+          }
+
+          @Override
+          public Configured configure(Map<String, Value> kwargs) {
+            Configured c = post.configure(kwargs);
+            return new Configured() {
+              @Override
+              public Map<String, Value> envKwargDefaults() {
+                return c.envKwargDefaults();
+              }
+
+              @Override
+              public Map<String, Value> effectiveKwargs() {
+                return c.effectiveKwargs();
+              }
+
+              @Override
+              public Env wrap(Env made, Env bare) {
+                return new EnvWrapper(c.wrap(made, bare)) {
+                  @Override
+                  public void close() {
+                    closed.incrementAndGet();
+                    super.close();
+                  }
+                };
+              }
+            };
+          }
+        };
+    EnvRegistry counted = new EnvRegistry();
+    counted.register(
+        new EnvRegistration(
+            r.id(),
+            r.description(),
+            args -> {
+              built.incrementAndGet();
+              return r.factory().apply(args);
+            },
+            r.kwargs(),
+            r.maxEpisodeSteps(),
+            r.rewardThreshold(),
+            r.nondeterministic(),
+            r.renderModes(),
+            r.renderFps(),
+            countingCloses));
+    return counted;
   }
 
   @Test
