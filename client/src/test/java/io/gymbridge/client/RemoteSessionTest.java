@@ -20,6 +20,7 @@ import io.gymbridge.v1.StepRequest;
 import io.gymbridge.v1.Value;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -194,7 +195,10 @@ class RemoteSessionTest {
   @Test
   void stepPastItsDeadlineLosesTheSession() {
     TestServers.GATE.close();
-    try (RemoteSession s = open(TestServers.GATED, 1)) {
+    ClientConfig halfSecond =
+        TestServers.fastFail()
+            .withDeadlines(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(500));
+    try (RemoteSession s = RemoteSession.open(server.address(), TestServers.GATED, 1, halfSecond)) {
       s.reset(0);
       SessionLostException e =
           assertThrows(SessionLostException.class, () -> s.step(new int[] {0}));

@@ -116,10 +116,14 @@ final class TestServers {
     return EmbeddedEnvServer.start(config().withPort(port), registry());
   }
 
-  /** Short deadlines and a short reconnect budget, so failing tests fail in seconds. */
+  /**
+   * A short reconnect budget, so failing tests fail in seconds. The deadlines stay seconds long: a
+   * CartPole step can take half a second on a loaded 2-core machine, and a test that is not about
+   * deadlines must not lose its session to one (those that are set their own).
+   */
   static ClientConfig fastFail() {
     return ClientConfig.defaults()
-        .withDeadlines(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(500))
+        .withDeadlines(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5))
         .withReconnect(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(1))
         .withCloseTimeout(Duration.ofSeconds(2));
   }
