@@ -1,13 +1,15 @@
 """The server's Atari DQN preprocessing over real gRPC is bit-for-bit the Python pipeline.
 
 Reference: real ale-py 0.12.1 + Gymnasium 1.3.0, ``FrameStackObservation(AtariPreprocessing(
-gym.make(id, frameskip=1, ...)), n)``, and for the "nature" preset Stable-Baselines3's
-EpisodicLifeEnv, FireResetEnv and ClipRewardEnv between them, over Gymnasium's
-RecordEpisodeStatistics directly above AtariPreprocessing, where the server puts it (its
-``info["episode"]`` "r" and "l" are compared, not "t": wall-clock seconds). SB3 is not installed
-here, so its three wrappers are written below in a few lines each, as SB3 2.x has them, with the
-two deliberate differences the server documents (a seeded reset after a life loss resets for real;
-FireReset returns the observation of its last reset when its second step ends the episode).
+gym.make(id, frameskip=1, ...)), n)``; for the "nature" preset, between them and over Gymnasium's
+RecordEpisodeStatistics directly above AtariPreprocessing (where the server puts it: its
+``info["episode"]`` "r" and "l" are compared, not "t": wall-clock seconds), the server's
+life-loss, fire-reset and reward-clipping options as it documents them: ``EpisodicLifeAsServed``,
+``FireResetAsServed`` and ``ClipRewardEnv``, Stable-Baselines3's three wrappers as SB3 2.x has
+them (SB3 is not installed here), edited where the server differs on purpose (a seeded reset after
+a life loss resets for real; FireReset returns the observation of its last reset when its second
+step ends the episode). So this checks the server against its own documented contract, written
+over SB3, not against SB3 itself.
 
 Each case makes the same id on both sides, resets both with the same seeds, plays the same random
 actions and compares every observation byte, reward, terminated/truncated flag and the info (lives,
@@ -32,10 +34,10 @@ gym.register_envs(ale_py)
 pytestmark = [pytest.mark.filterwarnings("ignore:.*is out of date")]
 
 
-# --- Stable-Baselines3's Atari wrappers (stable_baselines3/common/atari_wrappers.py) -------------
+# --- SB3's Atari wrappers (stable_baselines3/common/atari_wrappers.py), as the server differs
 
 
-class EpisodicLifeEnv(gym.Wrapper):
+class EpisodicLifeAsServed(gym.Wrapper):
     """A lost life ends the episode for the learner; reset continues the game with a NOOP."""
 
     def __init__(self, env):
@@ -64,7 +66,7 @@ class EpisodicLifeEnv(gym.Wrapper):
         return obs, info
 
 
-class FireResetEnv(gym.Wrapper):
+class FireResetAsServed(gym.Wrapper):
     """Presses FIRE (then action 2) after a reset, for games that wait for it."""
 
     def __init__(self, env):
@@ -105,9 +107,9 @@ def reference(env_id, env_kwargs, pipe):
     env = gym.make(env_id, frameskip=1, **env_kwargs)
     if pipe == NATURE:
         # Statistics beneath life loss and clipping: whole games, unclipped (AtariPipeline's doc).
-        env = EpisodicLifeEnv(RecordEpisodeStatistics(AtariPreprocessing(env)))
+        env = EpisodicLifeAsServed(RecordEpisodeStatistics(AtariPreprocessing(env)))
         if has_fire(env):
-            env = FireResetEnv(env)
+            env = FireResetAsServed(env)
         return FrameStackObservation(ClipRewardEnv(env), 4)
     ap, stack, padding = pipe
     return FrameStackObservation(AtariPreprocessing(env, **ap), stack, padding_type=padding)
