@@ -4,8 +4,8 @@ import ai.djl.Device;
 import io.gymbridge.agent.dqn.DqnLearner;
 import io.gymbridge.agent.dqn.LearnerConfig;
 import io.gymbridge.agent.dqn.Precision;
-import io.gymbridge.agent.dqn.TdLoss;
 import io.gymbridge.agent.replay.Batch;
+import io.gymbridge.agent.train.TrainConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -101,17 +101,19 @@ public final class LearnerBenchCommand implements Callable<Integer> {
   public Integer call() {
     Device dev = DjlSetup.chooseDevice(device);
     LearnerConfig config =
-        LearnerConfig.builder()
-            .network(LearnerConfig.Network.NATURE_CNN)
-            .dueling(dueling)
-            .doubleDqn(true)
-            .loss(huber ? TdLoss.HUBER : TdLoss.MSE)
-            .learningRate(1e-4)
-            .maxGradNorm(maxGradNorm)
-            .hardTargetUpdate(250)
-            .precision(Precision.parse(precision))
-            .forkTarget(forkTarget)
-            .build();
+        TrainConfig.builder()
+            .set(TrainConfig.NETWORK, LearnerConfig.Network.NATURE_CNN)
+            .set(TrainConfig.DUELING, dueling)
+            .set(TrainConfig.DOUBLE_DQN, true)
+            .set(TrainConfig.HUBER_LOSS, huber)
+            .set(TrainConfig.LEARNING_RATE, 1e-4)
+            .set(TrainConfig.MAX_GRAD_NORM, maxGradNorm)
+            .set(TrainConfig.TARGET_UPDATE_INTERVAL, 250)
+            .set(TrainConfig.TAU, 1.0)
+            .set(TrainConfig.PRECISION, Precision.parse(precision))
+            .set(TrainConfig.FORK_TARGET, forkTarget)
+            .build()
+            .learnerConfig(true);
     int obsBytes = 4 * 84 * 84;
     SplittableRandom rng = new SplittableRandom(1);
     byte[] pool = new byte[POOL * obsBytes];

@@ -96,13 +96,10 @@ public final class DqnLearner implements AutoCloseable {
   }
 
   private QNetwork newNetwork() {
-    return switch (config.network()) {
-      case MLP ->
-          new QNetwork(
-              manager, obsSize, numActions, config.hiddenSizes(), config.dueling(), config.seed());
-      case NATURE_CNN ->
-          QNetwork.natureCnn(manager, obsShape, numActions, config.dueling(), config.seed());
-    };
+    return config.network() == LearnerConfig.Network.MLP
+        ? new QNetwork(
+            manager, obsSize, numActions, config.hiddenSizes(), config.dueling(), config.seed())
+        : QNetwork.natureCnn(manager, obsShape, numActions, config.dueling(), config.seed());
   }
 
   /** The GPU when the engine sees one ({@code Device.gpu()}, i.e. cuda:0), else the CPU. */

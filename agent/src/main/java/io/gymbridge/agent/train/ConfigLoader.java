@@ -9,20 +9,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Builds a {@link TrainConfig} in layers, each overriding the one before: the defaults ({@link
- * TrainConfig.Builder}), a named preset, a JSON config file, then {@code key=value} settings from
- * the command line. Unknown keys are errors that list the valid ones; bad values are refused by
- * {@link TrainConfig}'s constructor, which names the field and the value.
+ * Builds a {@link TrainConfig} in layers, each overriding the one before: the defaults (each {@link
+ * Key}'s, declared in {@link TrainConfig}), a named preset, a JSON config file, then {@code
+ * key=value} settings from the command line. Unknown keys are errors that list the valid ones;
+ * values of the wrong type and bad values are refused naming the key and the value.
  */
 public final class ConfigLoader {
   /** Presets shipped in the jar, by name. */
@@ -34,7 +32,7 @@ public final class ConfigLoader {
   private final ObjectNode config;
 
   public ConfigLoader() {
-    this.config = JSON.valueToTree(TrainConfig.defaults());
+    this.config = tree(TrainConfig.defaults());
   }
 
   /** Overlays a named preset. */
@@ -75,28 +73,40 @@ public final class ConfigLoader {
     return overlay(one, "--set " + assignment);
   }
 
+  /** The config these layers make, validated by {@link TrainConfig}. */
   public TrainConfig build() {
+    TrainConfig.Builder b = TrainConfig.builder();
+    for (Key<?> k : TrainConfig.keys()) {
+      read(b, k);
+    }
     try {
-      return JSON.treeToValue(config, TrainConfig.class);
-    } catch (JsonMappingException e) {
-      // TrainConfig's own refusal (its message names the field), else a value of the wrong type:
-      // Jackson's message without its second line (the parser's location, meaningless here).
-      String why =
-          e.getCause() instanceof IllegalArgumentException c
-              ? c.getMessage()
-              : path(e) + ": " + e.getOriginalMessage();
-      throw new IllegalArgumentException("invalid config: " + why);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("invalid config: " + e.getOriginalMessage());
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid config: " + e.getMessage());
     }
   }
 
-  /** The key (and index) a mapping error is about: "numEnvs", "hiddenSizes[1]". */
+  private <T> void read(TrainConfig.Builder b, Key<T> key) {
+    try {
+      b.set(key, key.fromJson(config.get(key.name())));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid config: " + e.getMessage()); // an enum's parse
+    } catch (JsonMappingException e) {
+      // A value of the wrong type: Jackson's message without its second line (the parser's
+      // location, meaningless here).
+      throw new IllegalArgumentException(
+          "invalid config: " + key.name() + path(e) + ": " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new IllegalArgumentException("invalid config: " + key.name() + ": " + e.getMessage());
+    }
+  }
+
+  /** Where in a key's value a mapping error is: "" or "[1]" (of "hiddenSizes[1]"). */
   private static String path(JsonMappingException e) {
     StringBuilder b = new StringBuilder();
     for (JsonMappingException.Reference r : e.getPath()) {
       if (r.getFieldName() != null) {
-        b.append(b.length() == 0 ? "" : ".").append(r.getFieldName());
+        b.append('.').append(r.getFieldName());
       } else if (r.getIndex() >= 0) {
         b.append('[').append(r.getIndex()).append(']');
       }
@@ -107,10 +117,23 @@ public final class ConfigLoader {
   /** The config as JSON, as written to a run's config.json. */
   public static String toJson(TrainConfig config) {
     try {
-      return JSON.writeValueAsString(config);
+      return JSON.writeValueAsString(tree(config));
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The config as a JSON object, its keys in {@link TrainConfig#keys()}'s order. */
+  private static ObjectNode tree(TrainConfig config) {
+    ObjectNode node = JSON.createObjectNode();
+    for (Key<?> k : TrainConfig.keys()) {
+      node.set(k.name(), json(config, k));
+    }
+    return node;
+  }
+
+  private static <T> JsonNode json(TrainConfig config, Key<T> key) {
+    return key.toJson(config.get(key));
   }
 
   /**
@@ -129,9 +152,7 @@ public final class ConfigLoader {
   /** Every key a config may set, sorted. */
   public static TreeSet<String> keys() {
     TreeSet<String> keys = new TreeSet<>();
-    Arrays.stream(TrainConfig.class.getRecordComponents())
-        .map(RecordComponent::getName)
-        .forEach(keys::add);
+    TrainConfig.keys().forEach(k -> keys.add(k.name()));
     return keys;
   }
 

@@ -34,7 +34,7 @@ class ReplayMemoryCheckTest {
     assertTrue(m.contains("bufferSize 1,000,000) needs 7.1 GB when full"), m);
     assertTrue(m.contains("this JVM may use 4.0 GB"), m);
     assertTrue(m.contains("--set bufferSize=510000"), m); // 90% of what fits, rounded down
-    TrainConfig smaller = atariFast.toBuilder().bufferSize(510_000).build();
+    TrainConfig smaller = atariFast.with(TrainConfig.BUFFER_SIZE, 510_000);
     assertDoesNotThrow(
         () ->
             ReplayMemoryCheck.require(
@@ -57,7 +57,7 @@ class ReplayMemoryCheckTest {
 
   @Test
   void aVectorReplayIsCheckedAgainstTheHeap() {
-    TrainConfig big = TrainConfig.builder().bufferSize(200_000_000).build();
+    TrainConfig big = TrainConfig.defaults().with(TrainConfig.BUFFER_SIZE, 200_000_000);
     ReplayMemoryCheck.Need need = ReplayMemoryCheck.need(big, new long[] {4}, false, 16);
     assertEquals(200_000_000L * (2 * 4 * 4 + 12), need.heapBytes());
     IllegalArgumentException e =

@@ -1,29 +1,39 @@
 package io.gymbridge.agent.dqn;
 
 import static io.gymbridge.agent.dqn.DqnLearnerTest.assertBitEqual;
+import static io.gymbridge.agent.train.TrainConfig.DOUBLE_DQN;
+import static io.gymbridge.agent.train.TrainConfig.DUELING;
+import static io.gymbridge.agent.train.TrainConfig.HIDDEN_SIZES;
+import static io.gymbridge.agent.train.TrainConfig.SEED;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.Device;
 import io.gymbridge.agent.replay.Batch;
+import io.gymbridge.agent.train.TrainConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DqnLearnerCheckpointTest {
-  private static final LearnerConfig CONFIG =
-      LearnerConfig.builder()
-          .hiddenSizes(List.of(16, 16))
-          .dueling(true)
-          .doubleDqn(true)
-          .hardTargetUpdate(3)
-          .build();
+  private static final LearnerConfig CONFIG = config(b -> b);
+
+  private static LearnerConfig config(UnaryOperator<TrainConfig.Builder> changes) {
+    return Learners.mlp(
+        b ->
+            changes.apply(
+                Learners.hardTargetUpdate(b, 3)
+                    .set(HIDDEN_SIZES, List.of(16, 16))
+                    .set(DUELING, true)
+                    .set(DOUBLE_DQN, true)));
+  }
 
   @TempDir Path dir;
 
@@ -33,7 +43,7 @@ class DqnLearnerCheckpointTest {
     Batch next = Batches.random(new SplittableRandom(99), 32, 4, 2, 0.99f);
     float[] probe = Batches.random(new SplittableRandom(98), 20, 4, 2, 0).obs();
     try (DqnLearner a = new DqnLearner(CONFIG, 4, 2, Device.cpu());
-        DqnLearner b = new DqnLearner(CONFIG.toBuilder().seed(2).build(), 4, 2, Device.cpu())) {
+        DqnLearner b = new DqnLearner(config(c -> c.set(SEED, 2L)), 4, 2, Device.cpu())) {
       for (int i = 0; i < 5; i++) {
         a.train(Batches.random(rng, 32, 4, 2, 0.99f));
       }
@@ -79,8 +89,7 @@ class DqnLearnerCheckpointTest {
   void loadingAnotherArchitectureThrowsAndChangesNothing() throws IOException {
     try (DqnLearner a = new DqnLearner(CONFIG, 4, 2, Device.cpu());
         DqnLearner wider =
-            new DqnLearner(
-                CONFIG.toBuilder().hiddenSizes(List.of(16, 32)).build(), 4, 2, Device.cpu())) {
+            new DqnLearner(config(b -> b.set(HIDDEN_SIZES, List.of(16, 32))), 4, 2, Device.cpu())) {
       a.save(dir);
       float[][] before = QNetworkTest.values(wider.online());
       IOException e = assertThrows(IOException.class, () -> wider.load(dir));

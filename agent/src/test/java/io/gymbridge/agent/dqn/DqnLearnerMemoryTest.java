@@ -1,5 +1,12 @@
 package io.gymbridge.agent.dqn;
 
+import static io.gymbridge.agent.train.TrainConfig.DOUBLE_DQN;
+import static io.gymbridge.agent.train.TrainConfig.DUELING;
+import static io.gymbridge.agent.train.TrainConfig.HIDDEN_SIZES;
+import static io.gymbridge.agent.train.TrainConfig.HUBER_LOSS;
+import static io.gymbridge.agent.train.TrainConfig.MAX_GRAD_NORM;
+import static io.gymbridge.agent.train.TrainConfig.TARGET_UPDATE_INTERVAL;
+import static io.gymbridge.agent.train.TrainConfig.TAU;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.Device;
@@ -26,15 +33,15 @@ class DqnLearnerMemoryTest {
   @Test
   void liveArrayCountStaysFlatOver2000TrainSteps() throws IOException {
     LearnerConfig config =
-        LearnerConfig.builder()
-            .hiddenSizes(List.of(32, 32))
-            .dueling(true)
-            .doubleDqn(true)
-            .loss(TdLoss.HUBER)
-            .maxGradNorm(10)
-            .targetUpdateInterval(7)
-            .tau(0.5)
-            .build();
+        Learners.mlp(
+            b ->
+                b.set(HIDDEN_SIZES, List.of(32, 32))
+                    .set(DUELING, true)
+                    .set(DOUBLE_DQN, true)
+                    .set(HUBER_LOSS, true)
+                    .set(MAX_GRAD_NORM, 10.0)
+                    .set(TARGET_UPDATE_INTERVAL, 7)
+                    .set(TAU, 0.5));
     SplittableRandom rng = new SplittableRandom(1);
     Batch[] batches = new Batch[8];
     for (int i = 0; i < batches.length; i++) {

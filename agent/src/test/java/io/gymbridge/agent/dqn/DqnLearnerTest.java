@@ -1,5 +1,14 @@
 package io.gymbridge.agent.dqn;
 
+import static io.gymbridge.agent.train.TrainConfig.DOUBLE_DQN;
+import static io.gymbridge.agent.train.TrainConfig.DUELING;
+import static io.gymbridge.agent.train.TrainConfig.FORK_TARGET;
+import static io.gymbridge.agent.train.TrainConfig.HIDDEN_SIZES;
+import static io.gymbridge.agent.train.TrainConfig.HUBER_LOSS;
+import static io.gymbridge.agent.train.TrainConfig.LEARNING_RATE;
+import static io.gymbridge.agent.train.TrainConfig.MAX_GRAD_NORM;
+import static io.gymbridge.agent.train.TrainConfig.TARGET_UPDATE_INTERVAL;
+import static io.gymbridge.agent.train.TrainConfig.TAU;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,24 +17,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import io.gymbridge.agent.replay.Batch;
+import io.gymbridge.agent.train.TrainConfig;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class DqnLearnerTest {
-  private static final LearnerConfig SMALL =
-      LearnerConfig.builder().hiddenSizes(List.of(16, 16)).learningRate(1e-2).build();
+  private static final LearnerConfig SMALL = small(b -> b);
+
+  /** CleanRL's learner (see {@link Learners}) with 16-16 hidden units, Adam 1e-2 and changes. */
+  private static LearnerConfig small(UnaryOperator<TrainConfig.Builder> changes) {
+    return Learners.mlp(
+        b -> changes.apply(b.set(HIDDEN_SIZES, List.of(16, 16)).set(LEARNING_RATE, 1e-2)));
+  }
 
   /**
    * obsSize 1, two actions, no hidden layer, so Q(s) = W s + b by hand. Online: Q(s) = [s, -s];
    * target: Q(s) = [1, 5]. At s' = 1 the online argmax is action 0, the target's is action 1.
    */
-  private static DqnLearner handSet(LearnerConfig config) {
+  private static DqnLearner handSet(UnaryOperator<TrainConfig.Builder> changes) {
     DqnLearner l =
         new DqnLearner(
-            config.toBuilder().hiddenSizes(List.of()).hardTargetUpdate(1000).build(),
+            Learners.mlp(
+                b ->
+                    Learners.hardTargetUpdate(changes.apply(b).set(HIDDEN_SIZES, List.of()), 1000)),
             1,
             2,
             Device.cpu());
@@ -49,7 +67,7 @@ class DqnLearnerTest {
 
   @Test
   void vanillaTargetTakesTheTargetNetworksMax() {
-    try (DqnLearner l = handSet(LearnerConfig.builder().doubleDqn(false).build())) {
+    try (DqnLearner l = handSet(b -> b.set(DOUBLE_DQN, false))) {
       TrainResult r = l.train(HAND_BATCH);
       // q = [-2, 2]; targets [0.5 + 0.9 * 5, 1] = [5, 1]
       assertArrayEquals(new float[] {-7, 1}, r.tdErrors(), 1e-6f);
@@ -60,7 +78,7 @@ class DqnLearnerTest {
 
   @Test
   void doubleDqnTargetValuesTheOnlineArgmaxWithTheTargetNetwork() {
-    try (DqnLearner l = handSet(LearnerConfig.builder().doubleDqn(true).build())) {
+    try (DqnLearner l = handSet(b -> b.set(DOUBLE_DQN, true))) {
       TrainResult r = l.train(HAND_BATCH);
       // online argmax at s' = 1 is action 0, worth 1 to the target: [0.5 + 0.9 * 1, 1] = [1.4, 1]
       assertArrayEquals(new float[] {-3.4f, 1}, r.tdErrors(), 1e-6f);
@@ -70,14 +88,14 @@ class DqnLearnerTest {
   @Test
   void importanceWeightsScaleEachSamplesLoss() {
     Batch weighted = Batches.withWeights(HAND_BATCH, new float[] {2, 0.5f});
-    try (DqnLearner l = handSet(LearnerConfig.defaults())) {
+    try (DqnLearner l = handSet(b -> b)) {
       assertEquals((2 * 49 + 0.5f * 1) / 2, l.train(weighted).loss(), 1e-5f);
     }
-    try (DqnLearner l = handSet(LearnerConfig.builder().loss(TdLoss.HUBER).build())) {
+    try (DqnLearner l = handSet(b -> b.set(HUBER_LOSS, true))) {
       // Huber(-7) = 6.5, Huber(1) = 0.5
       assertEquals((2 * 6.5f + 0.5f * 0.5f) / 2, l.train(weighted).loss(), 1e-6f);
     }
-    try (DqnLearner l = handSet(LearnerConfig.defaults())) {
+    try (DqnLearner l = handSet(b -> b)) {
       Batch onlyFirst = Batches.withWeights(HAND_BATCH, new float[] {1, 0});
       assertEquals(49 / 2f, l.train(onlyFirst).loss(), 1e-5f);
     }
@@ -87,7 +105,7 @@ class DqnLearnerTest {
   void hardUpdateCopiesExactlyEveryNStepsAndNotBefore() {
     SplittableRandom rng = new SplittableRandom(1);
     try (DqnLearner l =
-        new DqnLearner(SMALL.toBuilder().hardTargetUpdate(3).build(), 4, 2, Device.cpu())) {
+        new DqnLearner(small(b -> Learners.hardTargetUpdate(b, 3)), 4, 2, Device.cpu())) {
       float[][] initial = QNetworkTest.values(l.target());
       for (int step = 1; step <= 2; step++) {
         l.train(Batches.random(rng, 32, 4, 2, 0.99f));
@@ -107,7 +125,8 @@ class DqnLearnerTest {
   void softUpdateWithTauHalfAveragesOnlineAndTarget() {
     SplittableRandom rng = new SplittableRandom(2);
     try (DqnLearner l =
-        new DqnLearner(SMALL.toBuilder().softTargetUpdate(0.5).build(), 4, 2, Device.cpu())) {
+        new DqnLearner(
+            small(b -> b.set(TARGET_UPDATE_INTERVAL, 1).set(TAU, 0.5)), 4, 2, Device.cpu())) {
       l.train(Batches.random(rng, 32, 4, 2, 0.99f));
       float[][] before = QNetworkTest.values(l.target());
       l.train(Batches.random(rng, 32, 4, 2, 0.99f));
@@ -123,12 +142,18 @@ class DqnLearnerTest {
 
   @Test
   void theOpByOpAndTheOneCallRoutesTakeTheSameSteps() {
-    LearnerConfig c =
-        SMALL.toBuilder().dueling(true).loss(TdLoss.HUBER).doubleDqn(true).maxGradNorm(1).build();
+    UnaryOperator<TrainConfig.Builder> change =
+        b ->
+            b.set(DUELING, true)
+                .set(HUBER_LOSS, true)
+                .set(DOUBLE_DQN, true)
+                .set(MAX_GRAD_NORM, 1.0);
+    LearnerConfig c = small(change);
     SplittableRandom rng = new SplittableRandom(9);
     try (DqnLearner opByOp = new DqnLearner(c, 4, 2, Device.cpu());
         DqnLearner oneCall =
-            new DqnLearner(c.toBuilder().forkTarget(true).build(), 4, 2, Device.cpu())) {
+            new DqnLearner(
+                small(b -> change.apply(b).set(FORK_TARGET, true)), 4, 2, Device.cpu())) {
       for (int step = 0; step < 5; step++) {
         Batch b = Batches.random(rng, 32, 4, 2, 0.99f);
         TrainResult x = opByOp.train(b);
@@ -148,7 +173,9 @@ class DqnLearnerTest {
   void fittingAFixedBatchDrivesTheLossDown() {
     Batch batch = Batches.random(new SplittableRandom(4), 32, 4, 2, 0f);
     for (LearnerConfig c :
-        List.of(SMALL, SMALL.toBuilder().dueling(true).loss(TdLoss.HUBER).maxGradNorm(1).build())) {
+        List.of(
+            SMALL,
+            small(b -> b.set(DUELING, true).set(HUBER_LOSS, true).set(MAX_GRAD_NORM, 1.0)))) {
       try (DqnLearner l = new DqnLearner(c, 4, 2, Device.cpu())) {
         float first = l.train(batch).loss();
         float last = first;
@@ -163,8 +190,7 @@ class DqnLearnerTest {
   @Test
   void greedyActionsAreTheArgmaxOfQValues() {
     SplittableRandom rng = new SplittableRandom(5);
-    try (DqnLearner l =
-        new DqnLearner(SMALL.toBuilder().dueling(true).build(), 4, 3, Device.cpu())) {
+    try (DqnLearner l = new DqnLearner(small(b -> b.set(DUELING, true)), 4, 3, Device.cpu())) {
       float[] obs = Batches.random(rng, 50, 4, 3, 0).obs();
       float[] q = l.qValues(obs, 50);
       int[] a = l.greedyActions(obs, 50);

@@ -1,5 +1,13 @@
 package io.gymbridge.agent.dqn;
 
+import static io.gymbridge.agent.train.TrainConfig.ADAM_EPS;
+import static io.gymbridge.agent.train.TrainConfig.DOUBLE_DQN;
+import static io.gymbridge.agent.train.TrainConfig.DUELING;
+import static io.gymbridge.agent.train.TrainConfig.HIDDEN_SIZES;
+import static io.gymbridge.agent.train.TrainConfig.HUBER_LOSS;
+import static io.gymbridge.agent.train.TrainConfig.LEARNING_RATE;
+import static io.gymbridge.agent.train.TrainConfig.MAX_GRAD_NORM;
+import static io.gymbridge.agent.train.TrainConfig.PRECISION;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,11 +18,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.gymbridge.agent.replay.Batch;
+import io.gymbridge.agent.train.TrainConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,16 +45,15 @@ class MixedPrecisionTest {
   private static final int ACTIONS = 4;
 
   private static LearnerConfig cnn(Precision precision) {
-    return LearnerConfig.builder()
-        .network(LearnerConfig.Network.NATURE_CNN)
-        .dueling(true)
-        .doubleDqn(true)
-        .loss(TdLoss.HUBER)
-        .learningRate(1e-4)
-        .adamEps(1.5e-4)
-        .maxGradNorm(10)
-        .precision(precision)
-        .build();
+    return Learners.cnn(
+        b ->
+            b.set(DUELING, true)
+                .set(DOUBLE_DQN, true)
+                .set(HUBER_LOSS, true)
+                .set(LEARNING_RATE, 1e-4)
+                .set(ADAM_EPS, 1.5e-4)
+                .set(MAX_GRAD_NORM, 10.0)
+                .set(PRECISION, precision));
   }
 
   private static Batch pixels(SplittableRandom rng, int n) {
@@ -130,12 +139,13 @@ class MixedPrecisionTest {
 
   @Test
   void fp16WithLossScalingTakesNearlyTheSameStepAsFp32() throws IOException {
-    LearnerConfig mlp = LearnerConfig.builder().hiddenSizes(List.of(64, 64)).dueling(true).build();
+    UnaryOperator<TrainConfig.Builder> mlp =
+        b -> b.set(HIDDEN_SIZES, List.of(64, 64)).set(DUELING, true);
     SplittableRandom rng = new SplittableRandom(12);
     for (int trial = 0; trial < 3; trial++) {
       assertNearFp32Step(
-          mlp.toBuilder().precision(Precision.FP16).build(),
-          mlp.toBuilder().precision(Precision.FP32).build(),
+          Learners.mlp(b -> mlp.apply(b).set(PRECISION, Precision.FP16)),
+          Learners.mlp(b -> mlp.apply(b).set(PRECISION, Precision.FP32)),
           Batches.random(rng, 32, 8, ACTIONS, 0.99f),
           new int[] {8});
     }
@@ -144,7 +154,7 @@ class MixedPrecisionTest {
   @Test
   void anFp16StepWhoseGradientsOverflowIsSkippedAndHalvesTheLossScale() {
     LearnerConfig c =
-        LearnerConfig.builder().hiddenSizes(List.of(16)).precision(Precision.FP16).build();
+        Learners.mlp(b -> b.set(HIDDEN_SIZES, List.of(16)).set(PRECISION, Precision.FP16));
     SplittableRandom rng = new SplittableRandom(13);
     try (DqnLearner l = new DqnLearner(c, 4, 2, Device.cpu())) {
       Batch normal = Batches.random(rng, 8, 4, 2, 0.99f);

@@ -1,5 +1,6 @@
 package io.gymbridge.agent.dqn;
 
+import static io.gymbridge.agent.train.TrainConfig.LEARNING_RATE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -118,11 +119,7 @@ class NatureCnnTest {
   @Test
   void aLearnerTakesUint8BatchesAndLearnsAFixedTarget() {
     LearnerConfig c =
-        LearnerConfig.builder()
-            .network(LearnerConfig.Network.NATURE_CNN)
-            .learningRate(1e-3)
-            .hardTargetUpdate(1000)
-            .build();
+        Learners.cnn(b -> Learners.hardTargetUpdate(b, 1000).set(LEARNING_RATE, 1e-3));
     long[] shape = {2, 36, 36};
     try (DqnLearner learner = new DqnLearner(c, shape, true, 3, Device.cpu())) {
       int n = 8;
@@ -153,7 +150,7 @@ class NatureCnnTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new DqnLearner(LearnerConfig.defaults(), ATARI, true, 4, Device.cpu()));
+            () -> new DqnLearner(Learners.mlp(b -> b), ATARI, true, 4, Device.cpu()));
     assertTrue(e.getMessage().contains("does not take uint8"), e.getMessage());
   }
 }

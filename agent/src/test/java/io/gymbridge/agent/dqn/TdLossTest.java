@@ -1,5 +1,9 @@
 package io.gymbridge.agent.dqn;
 
+import static io.gymbridge.agent.train.TrainConfig.FORK_TARGET;
+import static io.gymbridge.agent.train.TrainConfig.HIDDEN_SIZES;
+import static io.gymbridge.agent.train.TrainConfig.HUBER_LOSS;
+import static io.gymbridge.agent.train.TrainConfig.PRECISION;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import ai.djl.Device;
@@ -21,12 +25,12 @@ class TdLossTest {
 
   private static Step oneStep(TdLoss loss, float error, boolean oneCall) {
     LearnerConfig config =
-        LearnerConfig.builder()
-            .hiddenSizes(List.of())
-            .loss(loss)
-            .precision(Precision.FP32)
-            .forkTarget(oneCall)
-            .build();
+        Learners.mlp(
+            b ->
+                b.set(HIDDEN_SIZES, List.of())
+                    .set(HUBER_LOSS, loss == TdLoss.HUBER)
+                    .set(PRECISION, Precision.FP32)
+                    .set(FORK_TARGET, oneCall));
     try (DqnLearner l = new DqnLearner(config, 1, 2, Device.cpu())) {
       l.online().setLinear(0, new float[] {1, -1}, new float[] {0, 0});
       Batch batch =

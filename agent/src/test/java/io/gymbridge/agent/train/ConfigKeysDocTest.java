@@ -30,10 +30,21 @@ class ConfigKeysDocTest {
   }
 
   @Test
+  void theDocsExampleOfAKeyIsTrainConfigsOwnText() throws Exception {
+    String doc = Files.readString(DOC);
+    int at = doc.indexOf("```java", doc.indexOf("A hyperparameter is declared once"));
+    String example = doc.substring(at + "```java".length(), doc.indexOf("```", at + 1)).strip();
+    String indented = "  " + example.replace("\n", "\n  ").replace("\n  \n", "\n\n");
+    String source =
+        Files.readString(Path.of("src/main/java/io/gymbridge/agent/train/TrainConfig.java"));
+    assertTrue(source.contains(indented), "not in TrainConfig.java:\n" + indented);
+  }
+
+  @Test
   void everyKeyIsListedWithItsDefault() {
-    List<ConfigKeys.Key> keys = ConfigKeys.all();
+    List<Key<?>> keys = TrainConfig.keys();
     assertEquals(ConfigLoader.keys().size(), keys.size());
-    ConfigKeys.Key total =
+    Key<?> total =
         keys.stream().filter(k -> k.name().equals("totalSteps")).findFirst().orElseThrow();
     assertEquals(String.valueOf(TrainConfig.defaults().totalSteps()), total.defaultJson());
     assertTrue(keys.stream().allMatch(k -> !k.meaning().isBlank()));

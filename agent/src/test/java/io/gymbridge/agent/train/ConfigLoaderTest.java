@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gymbridge.agent.dqn.LearnerConfig;
 import io.gymbridge.agent.dqn.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ class ConfigLoaderTest {
 
   @Test
   void precisionIsAutoUnlessSetAndAnUnknownOneIsRefusedByName() {
-    assertEquals("auto", new ConfigLoader().build().precision());
+    assertEquals(Precision.AUTO, new ConfigLoader().build().precision());
     assertEquals(Precision.AUTO, new ConfigLoader().build().learnerConfig(true).precision());
     TrainConfig bf16 = new ConfigLoader().set("precision=bf16").set("forkTarget=true").build();
     assertEquals(Precision.BF16, bf16.learnerConfig(true).precision());
@@ -76,10 +77,58 @@ class ConfigLoaderTest {
     assertFalse(json.contains("network"), json);
     Files.writeString(old, json);
     TrainConfig c = ConfigLoader.read(old);
-    assertEquals("auto", c.network());
+    assertEquals(LearnerConfig.Network.AUTO, c.network());
     assertTrue(c.saveReplay());
     assertEquals(0.0, c.evalEpsilon());
     assertTrue(c.envKwargs().isEmpty());
+  }
+
+  @Test
+  void aConfigJsonWrittenBeforeTheKeysReadsAndWritesBackByteForByte(@TempDir Path dir)
+      throws Exception {
+    // The config.json of a Breakout run written by the record-based TrainConfig (git c327717).
+    String written;
+    try (var in = getClass().getResourceAsStream("/configs/breakout-c327717.json")) {
+      written = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, written);
+    TrainConfig c = ConfigLoader.read(file);
+    assertEquals(LearnerConfig.Network.AUTO, c.network());
+    assertEquals(1e-4, c.learningRate());
+    assertEquals(written.strip(), ConfigLoader.toJson(c).strip());
+  }
+
+  @Test
+  void theClosedSetsReadTheirLowercaseNamesAndWriteThemBack() throws Exception {
+    TrainConfig c = new ConfigLoader().set("network=nature-cnn").set("precision=fp16").build();
+    assertEquals(LearnerConfig.Network.NATURE_CNN, c.network());
+    assertEquals(Precision.FP16, c.precision());
+    var json = ConfigLoader.JSON.readTree(ConfigLoader.toJson(c));
+    assertEquals("nature-cnn", json.get("network").asText());
+    assertEquals("fp16", json.get("precision").asText());
+    // Older builds wrote precision as given; any case still reads (network was always exact).
+    assertEquals(Precision.BF16, new ConfigLoader().set("precision=BF16").build().precision());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new ConfigLoader().set("network=MLP").build());
+    assertEquals(
+        "invalid config: network must be one of [auto, mlp, nature-cnn], got MLP", e.getMessage());
+  }
+
+  @Test
+  void aValueOfTheWrongTypeIsRefusedNamingTheKey() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new ConfigLoader().set("numEnvs=abc").build());
+    assertTrue(
+        e.getMessage().startsWith("invalid config: numEnvs: Cannot deserialize"), e.getMessage());
+    IllegalArgumentException element =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new ConfigLoader().set("hiddenSizes=[64,\"a\"]").build());
+    assertTrue(
+        element.getMessage().startsWith("invalid config: hiddenSizes[1]: "), element.getMessage());
   }
 
   @Test

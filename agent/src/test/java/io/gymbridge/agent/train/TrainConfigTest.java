@@ -1,9 +1,25 @@
 package io.gymbridge.agent.train;
 
+import static io.gymbridge.agent.train.TrainConfig.ADAM_EPS;
+import static io.gymbridge.agent.train.TrainConfig.BUFFER_SIZE;
+import static io.gymbridge.agent.train.TrainConfig.CHECKPOINT_INTERVAL;
+import static io.gymbridge.agent.train.TrainConfig.ENV_ID;
+import static io.gymbridge.agent.train.TrainConfig.EPSILON_FRACTION;
+import static io.gymbridge.agent.train.TrainConfig.GAMMA;
+import static io.gymbridge.agent.train.TrainConfig.HIDDEN_SIZES;
+import static io.gymbridge.agent.train.TrainConfig.LEARNING_RATE;
+import static io.gymbridge.agent.train.TrainConfig.NETWORK;
+import static io.gymbridge.agent.train.TrainConfig.NUM_ENVS;
+import static io.gymbridge.agent.train.TrainConfig.PRECISION;
+import static io.gymbridge.agent.train.TrainConfig.PRIORITY_BETA_START;
+import static io.gymbridge.agent.train.TrainConfig.TARGET_UPDATE_INTERVAL;
+import static io.gymbridge.agent.train.TrainConfig.TAU;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.gymbridge.agent.dqn.LearnerConfig;
+import io.gymbridge.agent.dqn.LearnerConfig.Network;
+import io.gymbridge.agent.dqn.Precision;
 import io.gymbridge.agent.dqn.TdLoss;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,63 +70,88 @@ class TrainConfigTest {
       TrainConfig c = new ConfigLoader().preset(preset).build();
       assertEquals(c, c.toBuilder().build(), preset);
     }
-    TrainConfig c = TrainConfig.builder().gamma(0.9).envKwargs(Map.of("b", 1, "a", 2)).build();
+    TrainConfig c =
+        TrainConfig.builder()
+            .set(TrainConfig.GAMMA, 0.9)
+            .set(TrainConfig.ENV_KWARGS, Map.of("b", 1, "a", 2))
+            .build();
     assertEquals(0.9, c.gamma());
     assertEquals(List.of("a", "b"), List.copyOf(c.envKwargs().keySet()));
-    assertEquals(TrainConfig.defaults(), c.toBuilder().gamma(0.99).envKwargs(Map.of()).build());
+    assertEquals(
+        TrainConfig.defaults(),
+        c.toBuilder().set(TrainConfig.GAMMA, 0.99).set(TrainConfig.ENV_KWARGS, Map.of()).build());
   }
 
   @Test
   void theLearnerConfigCarriesEveryLearnerField() {
     TrainConfig c = new ConfigLoader().preset("tutorial").set("seed=9").set("dueling=true").build();
-    LearnerConfig expected =
-        LearnerConfig.builder()
-            .hiddenSizes(List.of(128, 128))
-            .dueling(true)
-            .doubleDqn(false)
-            .loss(TdLoss.HUBER)
-            .learningRate(3e-4)
-            .adamEps(1e-8)
-            .maxGradNorm(100)
-            .softTargetUpdate(0.005)
-            .seed(9)
-            .network(LearnerConfig.Network.MLP)
-            .build();
+    LearnerConfig expected = learner(Network.MLP);
     assertEquals(expected, c.learnerConfig());
-    assertEquals(
-        expected.toBuilder().network(LearnerConfig.Network.NATURE_CNN).build(),
-        c.learnerConfig(true));
+    assertEquals(learner(Network.NATURE_CNN), c.learnerConfig(true));
     assertEquals(
         expected,
-        c.toBuilder().network("mlp").build().learnerConfig(true),
+        c.with(TrainConfig.NETWORK, Network.MLP).learnerConfig(true),
         "network mlp stays an MLP on images");
+    assertEquals(
+        learner(Network.NATURE_CNN),
+        c.with(TrainConfig.NETWORK, Network.NATURE_CNN).learnerConfig(false),
+        "network nature-cnn stays the CNN on vectors (the learner then refuses them)");
+  }
+
+  /** The tutorial preset's learner with seed 9 and dueling, field by field. */
+  private static LearnerConfig learner(Network network) {
+    return new LearnerConfig(
+        List.of(128, 128),
+        true, // dueling
+        false, // doubleDqn
+        TdLoss.HUBER,
+        3e-4, // learningRate
+        1e-8, // adamEps
+        100, // maxGradNorm
+        1, // targetUpdateInterval: a soft update after every step
+        0.005, // tau
+        9, // seed
+        network,
+        Precision.AUTO,
+        false); // forkTarget
   }
 
   @Test
   void everyBadValueIsRefusedOnceNamingTheFieldAndTheValue() {
-    assertRefused(b -> b.numEnvs(0), "numEnvs must be > 0, got 0");
-    assertRefused(b -> b.envId(" "), "envId must be set, got ' '");
-    assertRefused(b -> b.network("cnn"), "network must be one of [auto, mlp, nature-cnn], got cnn");
-    assertRefused(b -> b.gamma(1.5), "gamma must be in [0, 1], got 1.5");
-    assertRefused(b -> b.bufferSize(64), "bufferSize must be >= batchSize (128), got 64");
-    assertRefused(b -> b.epsilonFraction(2), "epsilonFraction must be in [0, 1], got 2.0");
-    assertRefused(b -> b.priorityBetaStart(-1), "priorityBetaStart must be in [0, 1], got -1.0");
-    assertRefused(b -> b.checkpointInterval(-5), "checkpointInterval must be >= 0");
-    // The learner's fields: LearnerConfig's rules and messages, the same for both layers.
-    assertRefused(b -> b.learningRate(-1), "learningRate must be > 0, got -1.0");
-    assertRefused(b -> b.adamEps(0), "adamEps must be > 0, got 0.0");
-    assertRefused(b -> b.hiddenSizes(List.of(64, 0)), "hiddenSizes must be positive, got [64, 0]");
-    assertRefused(b -> b.targetUpdateInterval(0), "targetUpdateInterval must be >= 1");
-    assertRefused(b -> b.tau(0), "tau must be in (0, 1], got 0.0");
+    assertRefused(b -> b.set(NUM_ENVS, 0), "numEnvs must be > 0, got 0");
+    assertRefused(b -> b.set(ENV_ID, " "), "envId must be set, got ' '");
+    assertRefused(b -> b.set(GAMMA, 1.5), "gamma must be in [0, 1], got 1.5");
+    assertRefused(b -> b.set(BUFFER_SIZE, 64), "bufferSize must be >= batchSize (128), got 64");
+    assertRefused(b -> b.set(EPSILON_FRACTION, 2.0), "epsilonFraction must be in [0, 1], got 2.0");
+    assertRefused(
+        b -> b.set(PRIORITY_BETA_START, -1.0), "priorityBetaStart must be in [0, 1], got -1.0");
+    assertRefused(b -> b.set(CHECKPOINT_INTERVAL, -5L), "checkpointInterval must be >= 0");
+    assertRefused(b -> b.set(LEARNING_RATE, -1.0), "learningRate must be > 0, got -1.0");
+    assertRefused(b -> b.set(LEARNING_RATE, Double.NaN), "learningRate must be > 0, got NaN");
+    assertRefused(b -> b.set(ADAM_EPS, 0.0), "adamEps must be > 0, got 0.0");
+    assertRefused(
+        b -> b.set(HIDDEN_SIZES, List.of(64, 0)), "hiddenSizes must be positive, got [64, 0]");
+    assertRefused(b -> b.set(HIDDEN_SIZES, null), "hiddenSizes must be set (empty for a linear Q)");
+    assertRefused(b -> b.set(TARGET_UPDATE_INTERVAL, 0), "targetUpdateInterval must be >= 1");
+    assertRefused(b -> b.set(TAU, 0.0), "tau must be in (0, 1], got 0.0");
+    assertRefused(b -> b.set(PRECISION, null), "precision must be set (auto, fp32, bf16 or fp16)");
+    assertRefused(b -> b.set(NETWORK, null), "network must be set, got 'null'");
+    // A bad value is refused whichever layer brings it, with the same message.
     IllegalArgumentException viaJson =
         assertThrows(
             IllegalArgumentException.class, () -> new ConfigLoader().set("adamEps=0").build());
     assertEquals("invalid config: adamEps must be > 0, got 0.0", viaJson.getMessage());
+    IllegalArgumentException network =
+        assertThrows(
+            IllegalArgumentException.class, () -> new ConfigLoader().set("network=cnn").build());
+    assertEquals(
+        "invalid config: network must be one of [auto, mlp, nature-cnn], got cnn",
+        network.getMessage());
   }
 
   @Test
   void anEmptyHiddenSizesIsALinearQForBothLayers() {
-    TrainConfig c = TrainConfig.builder().hiddenSizes(List.of()).build();
+    TrainConfig c = TrainConfig.defaults().with(HIDDEN_SIZES, List.of());
     assertEquals(List.of(), c.learnerConfig().hiddenSizes());
   }
 

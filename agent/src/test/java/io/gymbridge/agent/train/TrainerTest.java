@@ -53,7 +53,7 @@ class TrainerTest {
 
   private static DqnLearner learner(TrainConfig c, int obsSize, int numActions, long initSeed) {
     return new DqnLearner(
-        c.learnerConfig().toBuilder().seed(initSeed).build(), obsSize, numActions, Device.cpu());
+        c.with(TrainConfig.SEED, initSeed).learnerConfig(), obsSize, numActions, Device.cpu());
   }
 
   @Test
