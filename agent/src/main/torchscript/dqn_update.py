@@ -130,6 +130,16 @@ def td_target(
         return rewards + discounts * next_value
 
 
+def gradients(loss: Tensor, params: List[Tensor]) -> List[Tensor]:
+    """d loss / d params as fresh tensors: nothing accumulates in .grad, nothing needs zeroing."""
+    grads: List[Tensor] = []
+    for g in torch.autograd.grad([loss], params):
+        if g is None:
+            raise RuntimeError("a parameter does not take part in the loss")
+        grads.append(g)
+    return grads
+
+
 def adam(
     params: List[Tensor],
     grads: List[Tensor],
@@ -239,11 +249,7 @@ class DqnUpdate(torch.nn.Module):
         loss = (per_sample * weights).mean()
         fp16 = precision == 2
         scaled = loss * loss_scale if fp16 else loss
-        grads: List[Tensor] = []
-        for g in torch.autograd.grad([scaled], online):
-            if g is None:
-                raise RuntimeError("a parameter does not take part in the loss")
-            grads.append(g)
+        grads = gradients(scaled, online)
         if fp16:
             torch._foreach_mul_(grads, 1.0 / loss_scale)
         norm = adam(
@@ -286,11 +292,7 @@ class DqnUpdate(torch.nn.Module):
         """The backward pass, clipping and Adam step for a loss recorded outside (the fp32 MLP's
         route, whose tiny layers run faster op by op from Java than through this interpreter).
         Returns the norm before clipping (-1 when clipping is off)."""
-        grads: List[Tensor] = []
-        for g in torch.autograd.grad([loss], params):
-            if g is None:
-                raise RuntimeError("a parameter does not take part in the loss")
-            grads.append(g)
+        grads = gradients(loss, params)
         return adam(
             params,
             grads,
