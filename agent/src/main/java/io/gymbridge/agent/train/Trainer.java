@@ -5,6 +5,7 @@ import io.gymbridge.agent.dqn.TrainResult;
 import io.gymbridge.agent.replay.Batch;
 import io.gymbridge.agent.replay.Replay;
 import io.gymbridge.agent.replay.SplitMix64;
+import io.gymbridge.agent.replay.StepSink;
 import io.gymbridge.client.BatchedEnv;
 import io.gymbridge.client.ObsType;
 import io.gymbridge.client.StepBatch;
@@ -12,10 +13,10 @@ import java.io.IOException;
 
 /**
  * The DQN loop, CleanRL-style: act (one forward pass for every env, epsilon-greedy), step the envs,
- * store the experience ({@link Experience}: n-step transitions of vectors, or frames once), and
- * every {@code trainFrequency} env steps run {@code gradientSteps} updates on replay samples. The
- * updates run while the next step is on its way to the servers ({@link BatchedEnv#sendStep}), so
- * env latency hides behind learning. Preprocessing lives in the envs, replay in its package, the
+ * store the experience ({@link StepSink}: n-step transitions of vectors, or frames once), and every
+ * {@code trainFrequency} env steps run {@code gradientSteps} updates on replay samples. The updates
+ * run while the next step is on its way to the servers ({@link BatchedEnv#sendStep}), so env
+ * latency hides behind learning. Preprocessing lives in the envs, replay in its package, the
  * learning rule in {@link DqnLearner}: this class only orchestrates and records.
  */
 public final class Trainer {
@@ -26,11 +27,10 @@ public final class Trainer {
   private final RunDirectory run;
   private final Double rewardThreshold;
   private final EpsilonSchedule epsilon;
-  private final Experience experience;
+  private final StepSink experience;
   private SplitMix64 random;
   private final EpisodeLog episodes = new EpisodeLog();
   private TensorBoardLog board; // events.out.tfevents.*, open during run()
-  private final int obsSize;
   private final int numEnvs;
 
   // Counters, saved in checkpoints.
@@ -78,9 +78,8 @@ public final class Trainer {
                 config.epsilonEnd(),
                 config.epsilonFraction(),
                 config.totalSteps());
-    this.obsSize = env.observationSize();
     this.numEnvs = env.numEnvs();
-    this.experience = Experience.of(replay, config, numEnvs, obsSize);
+    this.experience = replay.sink(numEnvs, config.nStep(), config.gamma());
     this.learnFromStep = config.learningStarts();
     this.random = new SplitMix64(config.seed() ^ 0x5DEECE66DL);
   }
