@@ -119,6 +119,11 @@ public final class EmbeddedEnvServer implements InProcessServer {
     return port;
   }
 
+  /** Sessions open now: a client's, until it closes them or the idle timeout does. */
+  public int openSessions() {
+    return server.openSessions();
+  }
+
   /** Stops the server: running calls get the shutdown grace, then are cancelled. Idempotent. */
   @Override
   public void close() {
