@@ -10,6 +10,7 @@ import io.gymbridge.client.BatchedEnv;
 import io.gymbridge.client.ObsType;
 import io.gymbridge.client.StepBatch;
 import java.io.IOException;
+import java.util.function.BooleanSupplier;
 
 /**
  * The DQN loop, CleanRL-style: act (one forward pass for every env, epsilon-greedy), step the envs,
@@ -54,6 +55,7 @@ public final class Trainer {
 
   // Evaluation during training (evalInterval): none unless a command sets one.
   private PolicyEvaluation evaluation;
+  private BooleanSupplier stopRequested = () -> false;
   private double bestEval = Double.NEGATIVE_INFINITY;
 
   public Trainer(
@@ -92,8 +94,17 @@ public final class Trainer {
     this.evaluation = evaluation;
   }
 
-  /** What a finished (or stopped) training reached. */
+  /**
+   * Stops the training early once {@code stop} says so (asked after each batch of env steps): the
+   * run then ends as a finished one does, with a checkpoint and the curve, at the step reached.
+   */
+  public void stopWhen(BooleanSupplier stop) {
+    this.stopRequested = stop;
+  }
+
+  /** What a finished (or stopped) training reached; {@code stopped}: before totalSteps. */
   public record Summary(
+      boolean stopped,
       long steps,
       long episodes,
       double meanReturn100,
@@ -122,6 +133,9 @@ public final class Trainer {
         current = next;
         globalStep += numEnvs;
         stepsSinceTrain += numEnvs;
+        if (stopRequested.getAsBoolean()) {
+          break; // before acting: no step is left in flight on the envs
+        }
         // Act before learning: the envs step on their servers while the updates below run.
         // The policy acting is the one before those updates, a lag of one batch of steps.
         actIfStepsLeft();
@@ -244,8 +258,14 @@ public final class Trainer {
     double wall = wallSeconds();
     saveCheckpoint(wall);
     writeCurve();
-    progress.finish(globalStep, episodes);
+    boolean stopped = globalStep < config.totalSteps();
+    if (stopped) {
+      progress.stopped(globalStep, config.totalSteps(), episodes);
+    } else {
+      progress.finish(globalStep, episodes);
+    }
     return new Summary(
+        stopped,
         globalStep,
         episodes.episodes(),
         episodes.meanReturn(),
