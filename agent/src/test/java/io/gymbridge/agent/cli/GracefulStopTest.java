@@ -25,13 +25,8 @@ class GracefulStopTest {
       throws Exception {
     Path runDir = tmp.resolve("run");
     Path log = tmp.resolve("out.log");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                AgentMain.class.getName(),
+        AgentProcess.builder(
                 "train",
                 "--env",
                 "CartPole-v1",
