@@ -368,7 +368,13 @@ class RemoteBatchedEnvTest {
                 TestServers.registry());
         RemoteBatchedEnv env = connect(List.of(impatient.address()), 2)) {
       env.reset(0);
-      Thread.sleep(1000);
+      // Wait for the server's reaper to close the session (not for a guessed time): the step after
+      // that finds it gone. The deadline only bounds a failure.
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (impatient.openSessions() > 0) {
+        assertTrue(System.nanoTime() < deadline, "the idle session was never closed");
+        Thread.sleep(10); // a poll of the event, not a guess at its time
+      }
       StepBatch s = env.step(new int[2]);
       assertArrayEquals(new boolean[] {true, true}, s.restarted());
       assertArrayEquals(new double[2], s.rewards());

@@ -1,6 +1,7 @@
 package io.gymbridge.server;
 
 import io.gymbridge.envs.EnvRegistry;
+import io.gymbridge.transport.InProcessServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -17,8 +18,11 @@ import java.time.Duration;
  *   StepBatch first = envs.reset(42);
  * }
  * }</pre>
+ *
+ * <p>Programs that should not compile against the server (the agent) start it as an {@link
+ * InProcessServer}, through the {@link Factory} this module registers.
  */
-public final class EmbeddedEnvServer implements AutoCloseable {
+public final class EmbeddedEnvServer implements InProcessServer {
   private final EnvServer server;
   private final String host;
   private final int port;
@@ -92,15 +96,32 @@ public final class EmbeddedEnvServer implements AutoCloseable {
   }
 
   /**
+   * The {@link InProcessServer.Factory} of this module (META-INF/services): {@link #startFor} for
+   * one env, {@link #startWithAtari} for every env (a null id).
+   */
+  public static final class Factory implements InProcessServer.Factory {
+    @Override
+    public InProcessServer start(String envId, Path romDir) throws IOException {
+      return envId == null ? startWithAtari(romDir) : startFor(envId, romDir);
+    }
+  }
+
+  /**
    * host:port to give a client ({@code RemoteBatchedEnv.connect}, {@code RemoteSession.open} in
    * gymbridge-client).
    */
+  @Override
   public String address() {
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   public int port() {
     return port;
+  }
+
+  /** Sessions open now: a client's, until it closes them or the idle timeout does. */
+  public int openSessions() {
+    return server.openSessions();
   }
 
   /** Stops the server: running calls get the shutdown grace, then are cancelled. Idempotent. */

@@ -4,7 +4,7 @@ import io.gymbridge.client.ClientConfig;
 import io.gymbridge.client.Kwargs;
 import io.gymbridge.client.RemoteBatchedEnv;
 import io.gymbridge.client.ServerAddresses;
-import io.gymbridge.server.EmbeddedEnvServer;
+import io.gymbridge.transport.InProcessServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -16,11 +16,11 @@ import java.util.Map;
  * process (on a loopback port, so even then every step goes through the gRPC contract).
  */
 final class AgentEnvs implements AutoCloseable {
-  private final EmbeddedEnvServer embedded;
+  private final InProcessServer embedded;
   private final RemoteBatchedEnv env;
   private final ClientConfig client;
 
-  private AgentEnvs(EmbeddedEnvServer embedded, RemoteBatchedEnv env, ClientConfig client) {
+  private AgentEnvs(InProcessServer embedded, RemoteBatchedEnv env, ClientConfig client) {
     this.embedded = embedded;
     this.env = env;
     this.client = client;
@@ -40,10 +40,10 @@ final class AgentEnvs implements AutoCloseable {
         ClientConfig.defaults()
             .withSecurity(options.security())
             .withRebalanceInterval(options.rebalanceInterval());
-    EmbeddedEnvServer embedded = null;
+    InProcessServer embedded = null;
     List<String> addresses = servers;
     if (servers.isEmpty()) {
-      embedded = EmbeddedEnvServer.startFor(envId, romDir);
+      embedded = InProcessServer.start(envId, romDir);
       addresses = List.of(embedded.address());
       log.println("env server: in-process at " + embedded.address());
     } else {

@@ -9,8 +9,8 @@ import io.grpc.StatusRuntimeException;
 import io.gymbridge.client.RemoteEnvException;
 import io.gymbridge.client.ServerAddresses;
 import io.gymbridge.codec.Spaces;
-import io.gymbridge.server.EmbeddedEnvServer;
 import io.gymbridge.transport.ClientSecurity;
+import io.gymbridge.transport.InProcessServer;
 import io.gymbridge.v1.EnvServiceGrpc;
 import io.gymbridge.v1.EnvSpec;
 import io.gymbridge.v1.ListEnvsRequest;
@@ -62,7 +62,7 @@ public final class EnvsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<EnvSpec> envs;
     if (server == null) {
-      try (EmbeddedEnvServer embedded = EmbeddedEnvServer.startWithAtari(romDir)) {
+      try (InProcessServer embedded = InProcessServer.start(null, romDir)) {
         envs = listEnvs(embedded.address(), ClientSecurity.plaintext());
       }
     } else {

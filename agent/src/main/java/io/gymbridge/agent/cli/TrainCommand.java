@@ -189,26 +189,32 @@ public final class TrainCommand implements Callable<Integer> {
         Checkpoints.restore(checkpoint, trainer, learner, run);
         System.out.println("resumed from " + checkpoint);
       }
-      Trainer.Summary s;
-      try {
-        s = trainer.run(new Progress(System.out));
-      } catch (Exception e) {
-        if (!resume && trainer.globalStep() == 0) {
-          run.discard(!existed);
+      // From here a Ctrl-C or SIGTERM ends the run with a checkpoint at the step reached.
+      try (GracefulStop stop = GracefulStop.install(System.out)) {
+        trainer.stopWhen(stop::requested);
+        Trainer.Summary s;
+        try {
+          s = trainer.run(new Progress(System.out));
+        } catch (Exception e) {
+          if (!resume && trainer.globalStep() == 0) {
+            run.discard(!existed);
+          }
+          throw e;
         }
-        throw e;
+        System.out.printf(
+            Locale.ROOT,
+            "{\"steps\": %d, \"episodes\": %d, \"mean_return_100\": %.2f, \"solved_at_step\": %d,"
+                + " \"solved_at_seconds\": %.2f, \"wall_seconds\": %.2f, \"stopped\": %b,"
+                + " \"run_dir\": \"%s\"}%n",
+            s.steps(),
+            s.episodes(),
+            s.meanReturn100(),
+            s.solvedAtStep(),
+            s.solvedAtSeconds(),
+            s.wallSeconds(),
+            s.stopped(),
+            run.root().toAbsolutePath());
       }
-      System.out.printf(
-          Locale.ROOT,
-          "{\"steps\": %d, \"episodes\": %d, \"mean_return_100\": %.2f, \"solved_at_step\": %d, "
-              + "\"solved_at_seconds\": %.2f, \"wall_seconds\": %.2f, \"run_dir\": \"%s\"}%n",
-          s.steps(),
-          s.episodes(),
-          s.meanReturn100(),
-          s.solvedAtStep(),
-          s.solvedAtSeconds(),
-          s.wallSeconds(),
-          run.root().toAbsolutePath());
     }
     return 0;
   }

@@ -135,6 +135,18 @@ public final class FrameReplay implements Replay {
     Arrays.fill(current, -1);
   }
 
+  /** The newest frame of each step is stored once; n-step returns are built when sampling. */
+  @Override
+  public StepSink sink(int numEnvs, int nStep, double gamma) {
+    if (numEnvs != this.numEnvs || nStep != this.nStep || gamma != this.gamma) {
+      throw new IllegalArgumentException(
+          String.format(
+              "this frame replay holds %d envs and %d-step returns at gamma %s, not %d, %d, %s",
+              this.numEnvs, this.nStep, this.gamma, numEnvs, nStep, gamma));
+    }
+    return new FrameSink(this, stack * frameBytes);
+  }
+
   /**
    * Starts a new episode of {@code env} with its first observation ({@code stack * frameBytes}
    * bytes of {@code obs} from {@code offset}). An unfinished episode of that env is dropped: its
@@ -424,15 +436,7 @@ public final class FrameReplay implements Replay {
     out.write(flags);
     ReplayCheckpointFormat.writeInts(out, actions, actions.length);
     ReplayCheckpointFormat.writeFloats(out, rewards, rewards.length);
-    byte[] piece = new byte[1 << 16];
-    for (ByteBuffer c : chunks) {
-      out.writeBoolean(c != null);
-      for (int at = 0; c != null && at < c.capacity(); at += piece.length) {
-        int n = Math.min(piece.length, c.capacity() - at);
-        c.get(at, piece, 0, n);
-        out.write(piece, 0, n);
-      }
-    }
+    ReplayCheckpointFormat.writeBuffers(out, chunks);
     sampler.writeTo(out);
   }
 
@@ -463,17 +467,7 @@ public final class FrameReplay implements Replay {
     in.readFully(r.flags);
     ReplayCheckpointFormat.readInts(in, r.actions, r.actions.length);
     ReplayCheckpointFormat.readFloats(in, r.rewards, r.rewards.length);
-    byte[] piece = new byte[1 << 16];
-    for (int i = 0; i < r.chunks.length; i++) {
-      if (in.readBoolean()) {
-        ByteBuffer c = r.chunk(i);
-        for (int at = 0; at < c.capacity(); at += piece.length) {
-          int n = Math.min(piece.length, c.capacity() - at);
-          in.readFully(piece, 0, n);
-          c.put(at, piece, 0, n);
-        }
-      }
-    }
+    ReplayCheckpointFormat.readBuffers(in, r.chunks.length, r::chunk);
     r.sampler.readFrom(in);
     for (byte f : r.flags) {
       if ((f & SAMPLEABLE) != 0) {

@@ -9,6 +9,14 @@ import java.io.IOException;
  * observations), {@link FrameReplay} takes frame stacks a step at a time. Not thread-safe.
  */
 public interface Replay {
+  /**
+   * Where a training's steps go into this replay, for {@code numEnvs} envs and n-step returns of
+   * {@code nStep} steps discounted by {@code gamma}.
+   *
+   * @throws IllegalArgumentException this replay was built for other envs or returns
+   */
+  StepSink sink(int numEnvs, int nStep, double gamma);
+
   /** Samples {@code batchSize} transitions; needs {@code size() > 0}. */
   Batch sample(int batchSize);
 

@@ -4,6 +4,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.function.IntFunction;
 
 /**
  * The replay checkpoint format: a header (magic, version, kind) then the replay's own body, all
@@ -118,6 +119,41 @@ final class ReplayCheckpointFormat {
       buf.clear();
       buf.asDoubleBuffer().get(a, offset + i, n);
       i += n;
+    }
+  }
+
+  /**
+   * Writes direct buffers that may not be allocated yet: per buffer a presence flag, then its bytes
+   * through one reused piece (a direct buffer has no array to write from).
+   */
+  static void writeBuffers(DataOutput out, ByteBuffer[] buffers) throws IOException {
+    byte[] piece = new byte[CHUNK_BYTES];
+    for (ByteBuffer b : buffers) {
+      out.writeBoolean(b != null);
+      for (int at = 0; b != null && at < b.capacity(); at += piece.length) {
+        int n = Math.min(piece.length, b.capacity() - at);
+        b.get(at, piece, 0, n);
+        out.write(piece, 0, n);
+      }
+    }
+  }
+
+  /**
+   * Reads what {@link #writeBuffers} wrote for {@code count} buffers; {@code allocate} gives buffer
+   * {@code i}, allocating it, for those that were present.
+   */
+  static void readBuffers(DataInput in, int count, IntFunction<ByteBuffer> allocate)
+      throws IOException {
+    byte[] piece = new byte[CHUNK_BYTES];
+    for (int i = 0; i < count; i++) {
+      if (in.readBoolean()) {
+        ByteBuffer b = allocate.apply(i);
+        for (int at = 0; at < b.capacity(); at += piece.length) {
+          int n = Math.min(piece.length, b.capacity() - at);
+          in.readFully(piece, 0, n);
+          b.put(at, piece, 0, n);
+        }
+      }
     }
   }
 }

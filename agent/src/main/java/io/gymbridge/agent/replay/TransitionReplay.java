@@ -5,4 +5,13 @@ package io.gymbridge.agent.replay;
  */
 public interface TransitionReplay extends Replay {
   void add(NStepTransition t);
+
+  /** Floats per (flattened) observation. */
+  int obsSize();
+
+  /** Steps become n-step transitions per env, each {@link #add}ed once its n steps are known. */
+  @Override
+  default StepSink sink(int numEnvs, int nStep, double gamma) {
+    return new NStepSink(this, numEnvs, nStep, gamma);
+  }
 }

@@ -32,41 +32,38 @@ public final class Key<T> {
   private final String name;
   private final T defaultValue;
   private final String meaning;
-  private final JavaType jsonType;
-  private final Class<?> valueType;
-  private final Function<Object, T> fromJson;
-  private final Function<T, Object> toJson;
-  private final UnaryOperator<T> normalize;
-  private final T nullValue;
+  private final Codec<T> codec;
   private final String unsetHint;
   private final List<Rule<T>> rules;
 
   /** A rule and what a value that breaks it is told: "must be > 0". */
   private record Rule<T>(Predicate<? super T> ok, String must) {}
 
-  private Key(
-      Registry registry,
-      String name,
-      T defaultValue,
-      String meaning,
+  /**
+   * How a kind of value is read from and written to JSON, what Java type it must have, how it is
+   * held, and what a JSON null stands for (null: nothing, the key must be set).
+   */
+  private record Codec<T>(
       JavaType jsonType,
       Class<?> valueType,
       Function<Object, T> fromJson,
       Function<T, Object> toJson,
       UnaryOperator<T> normalize,
-      T nullValue,
+      T nullValue) {}
+
+  private Key(
+      Registry registry,
+      String name,
+      T defaultValue,
+      String meaning,
+      Codec<T> codec,
       String unsetHint,
       List<Rule<T>> rules) {
     this.registry = registry;
     this.name = name;
     this.defaultValue = defaultValue;
     this.meaning = meaning;
-    this.jsonType = jsonType;
-    this.valueType = valueType;
-    this.fromJson = fromJson;
-    this.toJson = toJson;
-    this.normalize = normalize;
-    this.nullValue = nullValue;
+    this.codec = codec;
     this.unsetHint = unsetHint;
     this.rules = List.copyOf(rules);
   }
@@ -103,19 +100,7 @@ public final class Key<T> {
   }
 
   private Key<T> with(String hint, List<Rule<T>> newRules) {
-    return new Key<>(
-        registry,
-        name,
-        defaultValue,
-        meaning,
-        jsonType,
-        valueType,
-        fromJson,
-        toJson,
-        normalize,
-        nullValue,
-        hint,
-        newRules);
+    return new Key<>(registry, name, defaultValue, meaning, codec, hint, newRules);
   }
 
   /**
@@ -124,20 +109,20 @@ public final class Key<T> {
    */
   @SuppressWarnings("unchecked")
   T validate(Object value) {
-    if (value == null && nullValue == null) {
+    if (value == null && codec.nullValue() == null) {
       // A key written as a JSON string (text, enums) shows null as it shows strings: 'null'.
-      boolean text = jsonType.hasRawClass(String.class);
+      boolean text = codec.jsonType().hasRawClass(String.class);
       throw new IllegalArgumentException(
           name
               + " must be set"
               + (unsetHint != null ? unsetHint : ", got " + show(text ? "null" : null)));
     }
-    Object o = value == null ? nullValue : value;
-    if (!valueType.isInstance(o)) {
+    Object o = value == null ? codec.nullValue() : value;
+    if (!codec.valueType().isInstance(o)) {
       throw new IllegalArgumentException(
           name
               + " must be a "
-              + valueType.getSimpleName()
+              + codec.valueType().getSimpleName()
               + ", got "
               + o.getClass().getSimpleName());
     }
@@ -147,18 +132,18 @@ public final class Key<T> {
         throw new IllegalArgumentException(name + " " + r.must() + ", got " + show(v));
       }
     }
-    return normalize.apply(v);
+    return codec.normalize().apply(v);
   }
 
   /** A JSON value as this key's type, with Jackson's coercions (2.5 to an int is 2). */
   T fromJson(JsonNode node) throws IOException {
-    Object raw = ConfigLoader.JSON.readerFor(jsonType).readValue(node);
-    return raw == null ? null : fromJson.apply(raw);
+    Object raw = ConfigLoader.JSON.readerFor(codec.jsonType()).readValue(node);
+    return raw == null ? null : codec.fromJson().apply(raw);
   }
 
   /** The value as written to config.json. */
   JsonNode toJson(T value) {
-    return ConfigLoader.JSON.valueToTree(toJson.apply(value));
+    return ConfigLoader.JSON.valueToTree(codec.toJson().apply(value));
   }
 
   @Override
@@ -203,7 +188,8 @@ public final class Key<T> {
 
     /** Read as Jackson reads {@code json} (a JSON null as an int is 0, as a record field was). */
     private <T> Key<T> scalar(String name, T def, String meaning, Class<?> json, Class<T> type) {
-      return add(name, def, meaning, type(json), type, type::cast, x -> x, x -> x, null);
+      return add(
+          name, def, meaning, new Codec<>(type(json), type, type::cast, x -> x, x -> x, null));
     }
 
     /** A list of ints, held unmodifiable. */
@@ -211,7 +197,10 @@ public final class Key<T> {
     Key<List<Integer>> ints(String name, List<Integer> def, String meaning) {
       JavaType type = ConfigLoader.JSON.constructType(new TypeReference<List<Integer>>() {});
       return add(
-          name, def, meaning, type, List.class, x -> (List<Integer>) x, x -> x, List::copyOf, null);
+          name,
+          def,
+          meaning,
+          new Codec<>(type, List.class, x -> (List<Integer>) x, x -> x, List::copyOf, null));
     }
 
     /**
@@ -225,12 +214,13 @@ public final class Key<T> {
           name,
           Map.of(),
           meaning,
-          type,
-          Map.class,
-          x -> (Map<String, Object>) x,
-          x -> x,
-          m -> Collections.unmodifiableMap(new TreeMap<>(m)),
-          Map.of());
+          new Codec<>(
+              type,
+              Map.class,
+              x -> (Map<String, Object>) x,
+              x -> x,
+              m -> Collections.unmodifiableMap(new TreeMap<>(m)),
+              Map.of()));
     }
 
     /**
@@ -248,12 +238,13 @@ public final class Key<T> {
           name,
           def,
           meaning,
-          type(String.class),
-          def.getDeclaringClass(),
-          x -> parse.apply((String) x),
-          Key::jsonName,
-          x -> x,
-          null);
+          new Codec<>(
+              type(String.class),
+              def.getDeclaringClass(),
+              x -> parse.apply((String) x),
+              Key::jsonName,
+              x -> x,
+              null));
     }
 
     private static <E extends Enum<E>> Function<String, E> exactly(String name, E[] values) {
@@ -271,23 +262,11 @@ public final class Key<T> {
       return ConfigLoader.JSON.constructType(c);
     }
 
-    private <T> Key<T> add(
-        String name,
-        T def,
-        String meaning,
-        JavaType jsonType,
-        Class<?> valueType,
-        Function<Object, T> fromJson,
-        Function<T, Object> toJson,
-        UnaryOperator<T> normalize,
-        T nullValue) {
+    private <T> Key<T> add(String name, T def, String meaning, Codec<T> codec) {
       if (keys.containsKey(name)) {
         throw new IllegalStateException("two keys named " + name);
       }
-      Key<T> k =
-          new Key<>(
-              this, name, def, meaning, jsonType, valueType, fromJson, toJson, normalize, nullValue,
-              null, List.of());
+      Key<T> k = new Key<>(this, name, def, meaning, codec, null, List.of());
       keys.put(name, k);
       return k;
     }

@@ -118,6 +118,19 @@ public final class Progress {
         formatSeconds((System.nanoTime() - startNanos) / 1e9));
   }
 
+  /** The line of a training stopped before its end, with how to continue it. */
+  void stopped(long step, long totalSteps, EpisodeLog episodes) {
+    out.printf(
+        Locale.ROOT,
+        "stopped at step %,d of %,d (checkpoint written): %,d episodes, return(100) %.1f, %s;"
+            + " continue with --resume%n",
+        step,
+        totalSteps,
+        episodes.episodes(),
+        episodes.meanReturn(),
+        formatSeconds((System.nanoTime() - startNanos) / 1e9));
+  }
+
   static String formatSeconds(double s) {
     long t = Math.round(s);
     return t >= 3600

@@ -5,17 +5,19 @@ import io.gymbridge.agent.dqn.TrainResult;
 import io.gymbridge.agent.replay.Batch;
 import io.gymbridge.agent.replay.Replay;
 import io.gymbridge.agent.replay.SplitMix64;
+import io.gymbridge.agent.replay.StepSink;
 import io.gymbridge.client.BatchedEnv;
 import io.gymbridge.client.ObsType;
 import io.gymbridge.client.StepBatch;
 import java.io.IOException;
+import java.util.function.BooleanSupplier;
 
 /**
  * The DQN loop, CleanRL-style: act (one forward pass for every env, epsilon-greedy), step the envs,
- * store the experience ({@link Experience}: n-step transitions of vectors, or frames once), and
- * every {@code trainFrequency} env steps run {@code gradientSteps} updates on replay samples. The
- * updates run while the next step is on its way to the servers ({@link BatchedEnv#sendStep}), so
- * env latency hides behind learning. Preprocessing lives in the envs, replay in its package, the
+ * store the experience ({@link StepSink}: n-step transitions of vectors, or frames once), and every
+ * {@code trainFrequency} env steps run {@code gradientSteps} updates on replay samples. The updates
+ * run while the next step is on its way to the servers ({@link BatchedEnv#sendStep}), so env
+ * latency hides behind learning. Preprocessing lives in the envs, replay in its package, the
  * learning rule in {@link DqnLearner}: this class only orchestrates and records.
  */
 public final class Trainer {
@@ -26,11 +28,10 @@ public final class Trainer {
   private final RunDirectory run;
   private final Double rewardThreshold;
   private final EpsilonSchedule epsilon;
-  private final Experience experience;
+  private final StepSink experience;
   private SplitMix64 random;
   private final EpisodeLog episodes = new EpisodeLog();
   private TensorBoardLog board; // events.out.tfevents.*, open during run()
-  private final int obsSize;
   private final int numEnvs;
 
   // Counters, saved in checkpoints.
@@ -54,6 +55,7 @@ public final class Trainer {
 
   // Evaluation during training (evalInterval): none unless a command sets one.
   private PolicyEvaluation evaluation;
+  private BooleanSupplier stopRequested = () -> false;
   private double bestEval = Double.NEGATIVE_INFINITY;
 
   public Trainer(
@@ -78,9 +80,8 @@ public final class Trainer {
                 config.epsilonEnd(),
                 config.epsilonFraction(),
                 config.totalSteps());
-    this.obsSize = env.observationSize();
     this.numEnvs = env.numEnvs();
-    this.experience = Experience.of(replay, config, numEnvs, obsSize);
+    this.experience = replay.sink(numEnvs, config.nStep(), config.gamma());
     this.learnFromStep = config.learningStarts();
     this.random = new SplitMix64(config.seed() ^ 0x5DEECE66DL);
   }
@@ -93,8 +94,17 @@ public final class Trainer {
     this.evaluation = evaluation;
   }
 
-  /** What a finished (or stopped) training reached. */
+  /**
+   * Stops the training early once {@code stop} says so (asked after each batch of env steps): the
+   * run then ends as a finished one does, with a checkpoint and the curve, at the step reached.
+   */
+  public void stopWhen(BooleanSupplier stop) {
+    this.stopRequested = stop;
+  }
+
+  /** What a finished (or stopped) training reached; {@code stopped}: before totalSteps. */
   public record Summary(
+      boolean stopped,
       long steps,
       long episodes,
       double meanReturn100,
@@ -123,6 +133,9 @@ public final class Trainer {
         current = next;
         globalStep += numEnvs;
         stepsSinceTrain += numEnvs;
+        if (stopRequested.getAsBoolean()) {
+          break; // before acting: no step is left in flight on the envs
+        }
         // Act before learning: the envs step on their servers while the updates below run.
         // The policy acting is the one before those updates, a lag of one batch of steps.
         actIfStepsLeft();
@@ -245,8 +258,14 @@ public final class Trainer {
     double wall = wallSeconds();
     saveCheckpoint(wall);
     writeCurve();
-    progress.finish(globalStep, episodes);
+    boolean stopped = globalStep < config.totalSteps();
+    if (stopped) {
+      progress.stopped(globalStep, config.totalSteps(), episodes);
+    } else {
+      progress.finish(globalStep, episodes);
+    }
     return new Summary(
+        stopped,
         globalStep,
         episodes.episodes(),
         episodes.meanReturn(),

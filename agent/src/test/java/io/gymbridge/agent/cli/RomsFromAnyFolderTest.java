@@ -20,15 +20,8 @@ class RomsFromAnyFolderTest {
   @Test
   void anAgentStartedInAnotherFolderFindsTheRoms(@TempDir Path tmp) throws Exception {
     Path cwd = Files.createDirectory(tmp.resolve("elsewhere"));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                AgentMain.class.getName(),
-                "envs",
-                "--json")
+        AgentProcess.builder("envs", "--json")
             .directory(cwd.toFile())
             .redirectError(tmp.resolve("err.log").toFile())
             .redirectOutput(tmp.resolve("out.log").toFile());

@@ -123,6 +123,33 @@ class TrainerTest {
     }
   }
 
+  @Test
+  void aStopEndsTheRunWithACheckpointAtTheStepReachedAndNoStepInFlight(@TempDir Path dir)
+      throws Exception {
+    TrainConfig c = config(100_000, 0);
+    RunDirectory run = RunDirectory.create(dir);
+    try (RemoteBatchedEnv env =
+            RemoteBatchedEnv.connect(List.of(server.address()), c.envId(), c.numEnvs());
+        DqnLearner learner = learner(c, 4, 2, c.seed())) {
+      Trainer trainer =
+          new Trainer(c, env, learner, new UniformReplay(c.bufferSize(), 4, 11), run, 475.0);
+      int[] asked = {0};
+      trainer.stopWhen(() -> ++asked[0] == 300); // asked once per batch of 4 env steps
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      Trainer.Summary s = trainer.run(new Progress(new PrintStream(out, true)));
+
+      assertTrue(s.stopped());
+      assertEquals(1_200, s.steps());
+      assertTrue(out.toString().contains("stopped at step 1,200 of 100,000"), out.toString());
+      Path checkpoint = Checkpoints.latestIntact(run, System.out).orElseThrow();
+      assertTrue(checkpoint.endsWith("step-000000001200"), checkpoint.toString());
+      assertTrue(Files.size(run.learningCurvePng()) > 1000);
+      // Nothing was left in flight: the envs take a reset and a step at once.
+      env.reset(7);
+      assertEquals(16, env.step(new int[4]).obs().length);
+    }
+  }
+
   private static double meanReturn(List<String> rows) {
     return rows.stream()
         .mapToDouble(r -> Double.parseDouble(r.split(",")[2]))
