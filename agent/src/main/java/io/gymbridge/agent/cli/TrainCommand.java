@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
     description =
         "Without --server it starts an env-server in-process and still talks to it through the"
             + " gRPC contract. Settings are layered: the preset, then --config, then the flags,"
-            + " then --set; the full config is written to DIR/config.json.",
+            + " then --set; the full config is written to DIR/config.json. Ctrl-C (or SIGTERM)"
+            + " stops it with a checkpoint at the step reached, which --resume continues.",
     footer = {
       "",
       "Keys for --set and --config: --list-keys prints each with its default and meaning"
