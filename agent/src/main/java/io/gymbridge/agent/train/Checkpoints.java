@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * that looks whole but is not. The newest {@value #KEEP} are kept. A checkpoint holds the learner
  * (networks, Adam), the trainer's counters and exploration RNG, and, when the config's saveReplay
  * is on, the replay; an Atari run leaves the replay out (its ~7 GB would be written at every
- * checkpoint) and refills it after a resume.
+ * checkpoint) and refills it after a resume, except from the checkpoint of a stop (replayOnStop).
  *
  * <p>Each checkpoint carries the SHA-256 of its files ({@link CheckpointChecksums}), so a file
  * damaged later (a full disk, a copy cut short) is found before it is loaded: resume and eval take

@@ -119,13 +119,14 @@ public final class Progress {
   }
 
   /** The line of a training stopped before its end, with how to continue it. */
-  void stopped(long step, long totalSteps, EpisodeLog episodes) {
+  void stopped(long step, long totalSteps, boolean withReplay, EpisodeLog episodes) {
     out.printf(
         Locale.ROOT,
-        "stopped at step %,d of %,d (checkpoint written): %,d episodes, return(100) %.1f, %s;"
+        "stopped at step %,d of %,d (checkpoint written%s): %,d episodes, return(100) %.1f, %s;"
             + " continue with --resume%n",
         step,
         totalSteps,
+        withReplay ? ", replay included" : "",
         episodes.episodes(),
         episodes.meanReturn(),
         formatSeconds((System.nanoTime() - startNanos) / 1e9));

@@ -340,6 +340,18 @@ public record TrainConfig(Map<Key<?>, Object> values) {
     return get(SAVE_REPLAY);
   }
 
+  public static final Key<Boolean> REPLAY_ON_STOP =
+      KEYS.flag(
+          "replayOnStop",
+          true,
+          "Whether the checkpoint of a run stopped early (Ctrl-C, SIGTERM) holds the replay buffer"
+              + " even when saveReplay is false, so --resume goes on learning at once instead of"
+              + " refilling it (an Atari replay: up to ~7 GB, written at the stop only).");
+
+  public boolean replayOnStop() {
+    return get(REPLAY_ON_STOP);
+  }
+
   public static final Key<Boolean> EPISODE_STATS_FROM_INFO =
       KEYS.flag(
           "episodeStatsFromInfo",
@@ -465,12 +477,7 @@ public record TrainConfig(Map<Key<?>, Object> values) {
     }
   }
 
-  /** The learner's part of this config, for float32 vector observations. */
-  public LearnerConfig learnerConfig() {
-    return learnerConfig(false);
-  }
-
-  /** The learner's part of this config; {@code images} (uint8 ones) take "auto" to the CNN. */
+  /** The learner's part; "auto" is the CNN for {@code images} (uint8 obs), else the MLP. */
   public LearnerConfig learnerConfig(boolean images) {
     Network net = network() != Network.AUTO ? network() : images ? Network.NATURE_CNN : Network.MLP;
     return new LearnerConfig(

@@ -224,7 +224,7 @@ public final class Trainer {
       writeCurve();
     }
     if (globalStep >= nextCheckpoint) {
-      saveCheckpoint(wall);
+      saveCheckpoint(wall, config.saveReplay());
       nextCheckpoint += config.checkpointInterval();
     }
     if (globalStep >= nextEval) {
@@ -256,11 +256,12 @@ public final class Trainer {
   /** The final checkpoint and curve, and what the training reached. */
   private Summary finish(Progress progress) throws IOException {
     double wall = wallSeconds();
-    saveCheckpoint(wall);
-    writeCurve();
     boolean stopped = globalStep < config.totalSteps();
+    boolean withReplay = config.saveReplay() || (stopped && config.replayOnStop());
+    saveCheckpoint(wall, withReplay);
+    writeCurve();
     if (stopped) {
-      progress.stopped(globalStep, config.totalSteps(), episodes);
+      progress.stopped(globalStep, config.totalSteps(), withReplay, episodes);
     } else {
       progress.finish(globalStep, episodes);
     }
@@ -330,12 +331,12 @@ public final class Trainer {
         rewardThreshold);
   }
 
-  private void saveCheckpoint(double wallSeconds) throws IOException {
+  private void saveCheckpoint(double wallSeconds, boolean withReplay) throws IOException {
     Checkpoints.save(
         run,
         globalStep,
         learner,
-        config.saveReplay() ? replay : null,
+        withReplay ? replay : null,
         new TrainerState(
             globalStep,
             updates,
@@ -362,7 +363,7 @@ public final class Trainer {
     }
     episodes.restoreSolved(state.solvedAtStep(), state.solvedAtSeconds());
     if (replay.size() == 0) {
-      // The checkpoint held no replay (saveReplay false): refill it before learning again.
+      // The checkpoint held no replay (saveReplay false, not a stop): refill it first.
       learnFromStep = Math.max(config.learningStarts(), globalStep + config.learningStarts());
     }
   }

@@ -51,7 +51,7 @@ class GracefulStopTest {
     String out = Files.readString(log);
     assertEquals(143, p.exitValue(), out); // 128 + SIGTERM, as the signal ended it
     Matcher stopped =
-        Pattern.compile("stopped at step ([0-9,]+) of 10,000,000 \\(checkpoint written\\)")
+        Pattern.compile("stopped at step ([0-9,]+) of 10,000,000 \\(checkpoint written")
             .matcher(out);
     assertTrue(stopped.find(), out);
     long step = Long.parseLong(stopped.group(1).replace(",", ""));

@@ -96,7 +96,11 @@ class ConfigLoaderTest {
     TrainConfig c = ConfigLoader.read(file);
     assertEquals(LearnerConfig.Network.AUTO, c.network());
     assertEquals(1e-4, c.learningRate());
-    assertEquals(written.strip(), ConfigLoader.toJson(c).strip());
+    // Byte for byte, but for the one key added since, written at its default after saveReplay.
+    String now = ConfigLoader.toJson(c);
+    String added = "  \"replayOnStop\" : true,\n";
+    assertTrue(now.contains("\"saveReplay\" : false,\n" + added), now);
+    assertEquals(written.strip(), now.replace(added, "").strip());
   }
 
   @Test

@@ -52,8 +52,8 @@ class TrainConfigTest {
     assertEquals(TrainConfig.defaults(), ConfigLoader.read(old));
     assertEquals(TrainConfig.defaults(), new ConfigLoader().build());
     assertEquals(TrainConfig.defaults(), new ConfigLoader().preset("default").build());
-    // Keys added since keep their values; the keys added since are the learner's precision ones
-    // and evaluation during training (off by default).
+    // Keys added since keep their values; the keys added since are the learner's precision ones,
+    // evaluation during training (off by default) and the replay in a stopped run's checkpoint.
     var now =
         (com.fasterxml.jackson.databind.node.ObjectNode)
             ConfigLoader.JSON.readTree(ConfigLoader.toJson(TrainConfig.defaults()));
@@ -61,6 +61,7 @@ class TrainConfigTest {
     assertEquals(false, now.remove("forkTarget").asBoolean());
     assertEquals(0, now.remove("evalInterval").asLong());
     assertEquals(10, now.remove("evalEpisodes").asInt());
+    assertEquals(true, now.remove("replayOnStop").asBoolean());
     assertEquals(ConfigLoader.JSON.readTree(DEFAULTS_AS_THEY_WERE), now);
   }
 
@@ -86,7 +87,7 @@ class TrainConfigTest {
   void theLearnerConfigCarriesEveryLearnerField() {
     TrainConfig c = new ConfigLoader().preset("tutorial").set("seed=9").set("dueling=true").build();
     LearnerConfig expected = learner(Network.MLP);
-    assertEquals(expected, c.learnerConfig());
+    assertEquals(expected, c.learnerConfig(false));
     assertEquals(learner(Network.NATURE_CNN), c.learnerConfig(true));
     assertEquals(
         expected,
@@ -152,7 +153,7 @@ class TrainConfigTest {
   @Test
   void anEmptyHiddenSizesIsALinearQForBothLayers() {
     TrainConfig c = TrainConfig.defaults().with(HIDDEN_SIZES, List.of());
-    assertEquals(List.of(), c.learnerConfig().hiddenSizes());
+    assertEquals(List.of(), c.learnerConfig(false).hiddenSizes());
   }
 
   private static void assertRefused(UnaryOperator<TrainConfig.Builder> change, String message) {

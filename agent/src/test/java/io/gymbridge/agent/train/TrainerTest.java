@@ -53,7 +53,7 @@ class TrainerTest {
 
   private static DqnLearner learner(TrainConfig c, int obsSize, int numActions, long initSeed) {
     return new DqnLearner(
-        c.with(TrainConfig.SEED, initSeed).learnerConfig(), obsSize, numActions, Device.cpu());
+        c.with(TrainConfig.SEED, initSeed).learnerConfig(false), obsSize, numActions, Device.cpu());
   }
 
   @Test
@@ -126,27 +126,43 @@ class TrainerTest {
   @Test
   void aStopEndsTheRunWithACheckpointAtTheStepReachedAndNoStepInFlight(@TempDir Path dir)
       throws Exception {
-    TrainConfig c = config(100_000, 0);
-    RunDirectory run = RunDirectory.create(dir);
-    try (RemoteBatchedEnv env =
-            RemoteBatchedEnv.connect(List.of(server.address()), c.envId(), c.numEnvs());
-        DqnLearner learner = learner(c, 4, 2, c.seed())) {
-      Trainer trainer =
-          new Trainer(c, env, learner, new UniformReplay(c.bufferSize(), 4, 11), run, 475.0);
-      int[] asked = {0};
-      trainer.stopWhen(() -> ++asked[0] == 300); // asked once per batch of 4 env steps
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      Trainer.Summary s = trainer.run(new Progress(new PrintStream(out, true)));
+    for (boolean replayOnStop : new boolean[] {true, false}) {
+      // Periodic checkpoints without the replay (as the Atari presets), every 400 steps.
+      TrainConfig c =
+          config(100_000, 400)
+              .with(TrainConfig.SAVE_REPLAY, false)
+              .with(TrainConfig.REPLAY_ON_STOP, replayOnStop);
+      RunDirectory run = RunDirectory.create(dir.resolve("replayOnStop-" + replayOnStop));
+      try (RemoteBatchedEnv env =
+              RemoteBatchedEnv.connect(List.of(server.address()), c.envId(), c.numEnvs());
+          DqnLearner learner = learner(c, 4, 2, c.seed())) {
+        Replay replay = new UniformReplay(c.bufferSize(), 4, 11);
+        Trainer trainer = new Trainer(c, env, learner, replay, run, 475.0);
+        int[] asked = {0};
+        trainer.stopWhen(() -> ++asked[0] == 300); // asked once per batch of 4 env steps
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Trainer.Summary s = trainer.run(new Progress(new PrintStream(out, true)));
 
-      assertTrue(s.stopped());
-      assertEquals(1_200, s.steps());
-      assertTrue(out.toString().contains("stopped at step 1,200 of 100,000"), out.toString());
-      Path checkpoint = Checkpoints.latestIntact(run, System.out).orElseThrow();
-      assertTrue(checkpoint.endsWith("step-000000001200"), checkpoint.toString());
-      assertTrue(Files.size(run.learningCurvePng()) > 1000);
-      // Nothing was left in flight: the envs take a reset and a step at once.
-      env.reset(7);
-      assertEquals(16, env.step(new int[4]).obs().length);
+        assertTrue(s.stopped());
+        assertEquals(1_200, s.steps());
+        String said =
+            replayOnStop ? "(checkpoint written, replay included)" : "(checkpoint written)";
+        assertTrue(
+            out.toString().contains("stopped at step 1,200 of 100,000 " + said), out.toString());
+        Path checkpoint = Checkpoints.latestIntact(run, System.out).orElseThrow();
+        assertTrue(checkpoint.endsWith("step-000000001200"), checkpoint.toString());
+        assertTrue(Files.size(run.learningCurvePng()) > 1000);
+        // The stop's checkpoint holds the replay as replayOnStop says; the periodic ones never.
+        assertEquals(replayOnStop, Checkpoints.readReplay(checkpoint).isPresent());
+        Path periodic = run.checkpoints().resolve("step-000000000800");
+        assertTrue(Checkpoints.readReplay(periodic).isEmpty());
+        if (replayOnStop) {
+          assertEquals(replay.size(), Checkpoints.readReplay(checkpoint).orElseThrow().size());
+        }
+        // Nothing was left in flight: the envs take a reset and a step at once.
+        env.reset(7);
+        assertEquals(16, env.step(new int[4]).obs().length);
+      }
     }
   }
 
