@@ -17,8 +17,9 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
- * Draws learning_curve.png: every episode's return against the env step it ended at (grey dots) and
- * the mean of the last 100 episodes (blue line), with the env's reward threshold dashed. Plain
+ * Draws learning_curve.png: every episode's return against the env step it ended at (grey dots),
+ * the mean of the last 100 episodes (blue line), the evaluations during training (orange: the mean
+ * return, a bar from the lowest to the highest), and the env's reward threshold dashed. Plain
  * Java2D, so the agent needs no plotting library; written atomically so a viewer never reads half a
  * file.
  */
@@ -29,15 +30,20 @@ public final class LearningCurve {
   private static final int RIGHT = 20;
   private static final int TOP = 40;
   private static final int BOTTOM = 50;
+  private static final Color EVALUATION = new Color(230, 120, 0);
 
   private LearningCurve() {}
 
   /** One finished episode. */
   record Point(long step, double episodeReturn) {}
 
+  /** One evaluation during training (a row of eval.csv): its mean, lowest and highest return. */
+  record Evaluation(long step, double meanReturn, double minReturn, double maxReturn) {}
+
   /**
-   * Redraws a run's learning_curve.png from its metrics.csv and config.json, e.g. for a run copied
-   * off a server or one written by an older version; returns the number of episodes drawn.
+   * Redraws a run's learning_curve.png from its metrics.csv, eval.csv and config.json, e.g. for a
+   * run copied off a server or one written by an older version; returns the number of episodes
+   * drawn.
    */
   public static int redraw(RunDirectory run, Double threshold) throws IOException {
     TrainConfig config = ConfigLoader.read(run.configJson());
@@ -51,12 +57,19 @@ public final class LearningCurve {
         run.learningCurvePng(),
         config.envId() + " DQN, seed " + config.seed(),
         points,
+        EvalCsv.read(run.evalCsv()),
         config.totalSteps(),
         threshold);
     return points.size();
   }
 
-  static void write(Path png, String title, List<Point> points, long totalSteps, Double threshold)
+  static void write(
+      Path png,
+      String title,
+      List<Point> points,
+      List<Evaluation> evaluations,
+      long totalSteps,
+      Double threshold)
       throws IOException {
     BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
@@ -70,8 +83,15 @@ public final class LearningCurve {
         minY = Math.min(minY, p.episodeReturn());
         maxY = Math.max(maxY, p.episodeReturn());
       }
+      for (Evaluation e : evaluations) {
+        minY = Math.min(minY, e.minReturn());
+        maxY = Math.max(maxY, e.maxReturn());
+      }
       double maxX =
           Math.max(totalSteps, points.isEmpty() ? 1 : points.get(points.size() - 1).step());
+      for (Evaluation e : evaluations) {
+        maxX = Math.max(maxX, e.step());
+      }
       // Round numbers on the return axis (Atari scores are integers: ticks at 2.6 or 5.2 would
       // put the score-1 row under no label), the range widened to whole ticks.
       double yStep = niceStep((maxY - minY) / 5);
@@ -127,12 +147,33 @@ public final class LearningCurve {
       }
       g.draw(line);
       g.drawString("mean of last 100", W - RIGHT - 110, TOP + 15);
+      drawEvaluations(g, axes, evaluations);
     } finally {
       g.dispose();
     }
     Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
     ImageIO.write(img, "png", tmp.toFile());
     Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Each evaluation as a bar from its lowest to its highest return and a disc at its mean. */
+  private static void drawEvaluations(Graphics2D g, Axes axes, List<Evaluation> evaluations) {
+    if (evaluations.isEmpty()) {
+      return;
+    }
+    g.setColor(EVALUATION);
+    g.setStroke(new BasicStroke(1.5f));
+    for (Evaluation e : evaluations) {
+      int x = (int) Math.round(axes.x(e.step()));
+      int low = (int) Math.round(axes.y(e.minReturn()));
+      int high = (int) Math.round(axes.y(e.maxReturn()));
+      g.drawLine(x, low, x, high);
+      g.drawLine(x - 4, low, x + 4, low);
+      g.drawLine(x - 4, high, x + 4, high);
+      int mean = (int) Math.round(axes.y(e.meanReturn()));
+      g.fillOval(x - 4, mean - 4, 9, 9);
+    }
+    g.drawString("evaluation: mean, min to max", W - RIGHT - 170, TOP + 30);
   }
 
   /** The 1, 2 or 5 times a power of ten nearest above {@code raw} (a tick spacing). */

@@ -327,6 +327,7 @@ public final class Trainer {
         run.learningCurvePng(),
         config.envId() + " DQN, seed " + config.seed(),
         episodes.points(),
+        EvalCsv.read(run.evalCsv()),
         config.totalSteps(),
         rewardThreshold);
   }
