@@ -133,15 +133,18 @@ public final class LearnerBenchCommand implements Callable<Integer> {
       }
       double median = median(updates);
       double mean = updates.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+      double gflop = learner.flopsPerUpdate(batch) / 1e9;
       System.out.printf(
           Locale.ROOT,
-          "java/DJL: %.2f ms per update (median of %d; mean %.2f), batch %d, dueling %s;"
-              + " greedy forward for %d observations %.2f ms%n",
+          "java/DJL: %.2f ms per update (median of %d; mean %.2f), batch %d, dueling %s:"
+              + " %.2f GFLOP each, %.1f GFLOP/s; greedy forward for %d observations %.2f ms%n",
           median,
           updates.size(),
           mean,
           batch,
           dueling,
+          gflop,
+          gflop / (median / 1e3),
           INFERENCE_BATCH,
           median(inference));
       if (json) {
@@ -150,7 +153,7 @@ public final class LearnerBenchCommand implements Callable<Integer> {
             "{\"framework\": \"djl\", \"threads\": %d, \"batch\": %d, \"dueling\": %s,"
                 + " \"precision\": \"%s\", \"fork_target\": %s,"
                 + " \"ms_per_update_median\": %.3f, \"ms_per_update_mean\": %.3f, \"updates\": %d,"
-                + " \"ms_inference_median\": %.3f}%n",
+                + " \"gflop_per_update\": %.4f, \"gflops\": %.2f, \"ms_inference_median\": %.3f}%n",
             Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads", "1")),
             batch,
             dueling,
@@ -159,6 +162,8 @@ public final class LearnerBenchCommand implements Callable<Integer> {
             median,
             mean,
             updates.size(),
+            gflop,
+            gflop / (median / 1e3),
             median(inference));
       }
     }

@@ -140,6 +140,22 @@ public final class DqnLearner implements AutoCloseable {
     return precision.precision();
   }
 
+  /**
+   * Floating-point operations of one update of {@code batch} transitions, counted as PyTorch's
+   * FlopCounterMode counts them (2 per multiply-add of the Linear and Conv2d layers): the online
+   * network's forward pass on s, its backward pass (twice the forward's work, less the first
+   * layer's input gradient, which nothing needs) and the forward passes on s' for the TD target
+   * (the target network's, and with Double DQN the online one's). bench-learner divides it by the
+   * update's time, to show how much of the hardware an update uses.
+   */
+  public long flopsPerUpdate(int batch) {
+    long[] layers = online.forwardMacsPerLayer();
+    long forward = Arrays.stream(layers).sum();
+    long backward = 2 * forward - layers[0];
+    long target = (config.doubleDqn() ? 2 : 1) * forward;
+    return 2L * batch * (forward + backward + target);
+  }
+
   /** The argmax-Q action of each of {@code n} observations ({@code obs} is [n * obsSize]). */
   public int[] greedyActions(float[] obs, int n) {
     checkLength("obs", obs.length, n, obsSize);

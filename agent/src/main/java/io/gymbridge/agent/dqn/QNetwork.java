@@ -213,6 +213,25 @@ public final class QNetwork {
     }
   }
 
+  /**
+   * Multiply-adds of one observation's forward pass through each Linear and Conv2d layer, in block
+   * order: a layer's weights times the positions its output has (1 for a Linear layer, the output's
+   * height times width for a convolution), from the shapes the layers were initialized with.
+   */
+  public long[] forwardMacsPerLayer() {
+    long[] macs = new long[layers.size()];
+    for (int i = 0; i < macs.length; i++) {
+      Block l = layers.get(i);
+      Shape out = l.getOutputShapes(l.getInputShapes())[0];
+      long positions = 1;
+      for (int d = 2; d < out.dimension(); d++) {
+        positions *= out.get(d);
+      }
+      macs[i] = l.getParameters().get("weight").getArray().size() * positions;
+    }
+    return macs;
+  }
+
   private static float[] uniform(SplittableRandom random, long n, double bound) {
     float[] v = new float[Math.toIntExact(n)];
     for (int i = 0; i < v.length; i++) {

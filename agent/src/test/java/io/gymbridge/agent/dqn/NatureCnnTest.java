@@ -16,6 +16,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import io.gymbridge.agent.replay.Batch;
+import io.gymbridge.agent.train.TrainConfig;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -52,6 +53,32 @@ class NatureCnnTest {
       // Dueling: the convolutions shared, a 512-unit stream each for V (1) and A (4).
       QNetwork dueling = QNetwork.natureCnn(m, ATARI, 4, true, 1);
       assertEquals(1_686_180 - 2_052 + (3136 * 512 + 512 + 513) + 2_052, parameters(dueling));
+    }
+  }
+
+  @Test
+  void anUpdatesWorkIsCountedAsPyTorchCountsIt() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      // conv 32x4x8x8 at 20x20, 64x32x4x4 at 9x9, 64x64x3x3 at 7x7, then 3136x512 and 512x4.
+      assertArrayEquals(
+          new long[] {3_276_800, 2_654_208, 1_806_336, 1_605_632, 2_048},
+          QNetwork.natureCnn(m, ATARI, 4, false, 1).forwardMacsPerLayer());
+    }
+    // torch.utils.flop_counter.FlopCounterMode around the update of python/bench/bench_learner.py
+    // (batch 32, 4 actions, Double DQN targets, loss.backward()), PyTorch 2.13: plain 2,780,692,480
+    // and dueling 3,294,658,560 FLOPs.
+    for (boolean dueling : new boolean[] {false, true}) {
+      LearnerConfig c =
+          Learners.cnn(b -> b.set(TrainConfig.DUELING, dueling).set(TrainConfig.DOUBLE_DQN, true));
+      try (DqnLearner learner = new DqnLearner(c, ATARI, true, 4, Device.cpu())) {
+        assertEquals(dueling ? 3_294_658_560L : 2_780_692_480L, learner.flopsPerUpdate(32));
+      }
+    }
+    // Without Double DQN the TD target takes one forward pass on s', not two.
+    LearnerConfig vanilla = Learners.cnn(b -> b.set(TrainConfig.DOUBLE_DQN, false));
+    try (DqnLearner learner = new DqnLearner(vanilla, ATARI, true, 4, Device.cpu())) {
+      long forward = 3_276_800 + 2_654_208 + 1_806_336 + 1_605_632 + 2_048;
+      assertEquals(2_780_692_480L - 2L * 32 * forward, learner.flopsPerUpdate(32));
     }
   }
 
