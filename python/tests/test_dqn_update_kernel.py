@@ -127,3 +127,28 @@ def test_forking_the_target_changes_nothing(kernel):
     assert torch.equal(errors_a, errors_b)
     for a, c in zip(params_a, params_b, strict=True):
         assert torch.equal(a, c)
+
+
+@pytest.mark.parametrize(("dueling", "flops"), [(False, 2_780_692_480), (True, 3_294_658_560)])
+def test_the_java_count_of_an_updates_work_is_pytorchs(dueling, flops):
+    """bench-learner's GFLOP figure (DqnLearner.flopsPerUpdate, NatureCnnTest holds it to these
+    numbers) is what PyTorch's FlopCounterMode counts for one Double DQN update of batch 32 of the
+    84x84 Nature CNN (python/bench/bench_learner.py's network and update)."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    sys.path.insert(0, str(ROOT / "python" / "bench"))
+    try:
+        import bench_learner
+    finally:
+        sys.path.pop(0)
+    online = bench_learner.QNetwork(ACTIONS, dueling)
+    target = copy.deepcopy(online).requires_grad_(False)
+    obs = torch.randint(0, 256, (32, 4, 84, 84), dtype=torch.uint8)
+    actions = torch.randint(0, ACTIONS, (32,))
+    with FlopCounterMode(display=False) as counter:
+        with torch.no_grad():
+            best = online(obs).argmax(1, keepdim=True)
+            next_q = target(obs).gather(1, best).squeeze(1)
+        q = online(obs).gather(1, actions.unsqueeze(1)).squeeze(1)
+        F.smooth_l1_loss(q, next_q).backward()
+    assert counter.get_total_flops() == flops
