@@ -76,11 +76,24 @@ def linear(h: Tensor, params: List[Tensor], i: int, dtype: torch.dtype) -> Tenso
     return F.linear(h, cast(params[i], dtype), cast(params[i + 1], dtype))
 
 
+def inputs(obs: Tensor, cnn: bool) -> Tensor:
+    """What q_values_of takes: the CNN's uint8 frames as float32 in [0, 1], the MLP's
+    observations as they are."""
+    return obs.to(torch.float32).div(255.0) if cnn else obs
+
+
 def q_values(params: List[Tensor], obs: Tensor, cnn: bool, dueling: bool, precision: int) -> Tensor:
     """Q-values [n, actions], fp32, of observations [n, ...]."""
+    return q_values_of(params, inputs(obs, cnn), cnn, dueling, precision)
+
+
+def q_values_of(
+    params: List[Tensor], x: Tensor, cnn: bool, dueling: bool, precision: int
+) -> Tensor:
+    """Q-values [n, actions], fp32, of inputs(observations)."""
     dtype = compute_type(precision)
     if cnn:
-        h = cast(obs.to(torch.float32).div(255.0), dtype)
+        h = cast(x, dtype)
         h = F.relu(F.conv2d(h, cast(params[0], dtype), cast(params[1], dtype), 4))
         h = F.relu(F.conv2d(h, cast(params[2], dtype), cast(params[3], dtype), 2))
         h = F.relu(F.conv2d(h, cast(params[4], dtype), cast(params[5], dtype), 1))
@@ -92,7 +105,7 @@ def q_values(params: List[Tensor], obs: Tensor, cnn: bool, dueling: bool, precis
         else:
             q = linear(F.relu(linear(h, params, 6, dtype)), params, 8, dtype)
     else:
-        h = cast(obs, dtype)
+        h = cast(x, dtype)
         heads = 4 if dueling else 2  # parameters of the output layer(s)
         i = 0
         while i < len(params) - heads:
@@ -121,9 +134,10 @@ def td_target(
     """r + discount * Q_target(s', a'), fp32, no gradient; a' the online (Double DQN) or the
     target network's argmax."""
     with torch.no_grad():
-        next_q = q_values(target, next_obs, cnn, dueling, precision)
+        x = inputs(next_obs, cnn)  # converted once for both networks
+        next_q = q_values_of(target, x, cnn, dueling, precision)
         if double_dqn:
-            best = q_values(online, next_obs, cnn, dueling, precision).argmax(1, keepdim=True)
+            best = q_values_of(online, x, cnn, dueling, precision).argmax(1, keepdim=True)
             next_value = next_q.gather(1, best).squeeze(1)
         else:
             next_value = next_q.max(1)[0]
