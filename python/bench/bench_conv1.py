@@ -2,7 +2,7 @@
 batch 32) in two layouts of the same sum, forward alone and forward with its weight gradient: why
 the Java learner's update keeps the plain layout (docs/benchmarks.md, "Agent: Atari speed").
 
-    .venv/bin/python python/bench/bench_conv1.py [--threads 1] [--repeats 15]
+    .venv/bin/python python/bench/bench_conv1.py [--threads 1] [--repeats 15] [--rounds 2]
 
 - stride 4: F.conv2d over the [32, 4, 84, 84] frames, as the update computes it.
 - space-to-depth: each 4x4 block of a frame becomes 16 channels ([32, 64, 21, 21]) and the weight
@@ -68,6 +68,13 @@ def main() -> None:
     def to_depth(x):
         return F.conv2d(x.to(torch.float32).div(255.0), weight_to_depth(weight), bias, 1)
 
+    def no_grad(fn):  # the forward rows run as the update's passes on s' do: no graph recorded
+        def run():
+            with torch.no_grad():
+                return fn()
+
+        return run
+
     def weight_grad(out):
         return torch.autograd.grad([out.relu().sum()], [weight])[0]
 
@@ -78,8 +85,8 @@ def main() -> None:
     )
     cases = {
         "rearranging (uint8)": lambda: space_to_depth(frames).contiguous(),
-        "stride 4, forward": lambda: plain(frames).detach(),
-        "space-to-depth, forward": lambda: to_depth(rearranged).detach(),
+        "stride 4, forward": no_grad(lambda: plain(frames)),
+        "space-to-depth, forward": no_grad(lambda: to_depth(rearranged)),
         "stride 4, forward + weight grad": lambda: weight_grad(plain(frames)),
         "space-to-depth, forward + weight grad": lambda: weight_grad(
             to_depth(space_to_depth(frames))
